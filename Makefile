@@ -1,0 +1,34 @@
+# The two commands a new user needs: `make run` and `make test`. Both install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/aip-emulator serve --host 127.0.0.1 --port 8080
+
+lint: install
+	$(BIN)/ruff check emulator tests bench
+	$(BIN)/ruff format --check emulator tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache
