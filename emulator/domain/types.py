@@ -1,0 +1,69 @@
+"""Attribute types and search field types (dc-api.md §2, §2.3) and how they relate."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AttributeType(StrEnum):
+    """The `attributeType` strings of the DC API, plus our numeric kinds."""
+
+    DROPDOWN_LIST = "DropdownList"
+    LIST_BOX = "ListBox"
+    LIST_BOX_MULTIPLE = "ListBoxMultiple"
+    TEXT = "Text"
+    TEXT_AREA = "TextArea"
+    RADIO_BUTTON_LIST = "RadioButtonList"
+    CHECKBOX_LIST = "CheckboxList"
+    DATE_PICKER = "DatePicker"
+    DATETIME_PICKER = "DatetimePicker"
+    USER_PICKER = "UserPicker"
+    INVENTORY_LIST = "InventoryList"
+    INVENTORY_LIST_BY_FORM = "InventoryListByForm"
+    IP = "IP"
+    IPV6 = "IPv6"
+    URL = "URL"
+    NUMBER = "Number"  # chosen: LONG attributes
+    DECIMAL = "Decimal"  # chosen: DOUBLE attributes
+
+
+class FieldType(StrEnum):
+    """Search field types of a `QueryIndexSearchParam` (`fieldType`, `sortType`)."""
+
+    LIST = "LIST"
+    STRING = "STRING"
+    DATE = "DATE"
+    DATE_TIME = "DATE_TIME"
+    LONG = "LONG"
+    DOUBLE = "DOUBLE"
+    ALL_ASSETS_REF = "ALL_ASSETS_REF"
+    ASSETS_REF_BY_FORM = "ASSETS_REF_BY_FORM"
+
+
+OPTION_TYPES = frozenset(
+    {
+        AttributeType.DROPDOWN_LIST,
+        AttributeType.LIST_BOX,
+        AttributeType.LIST_BOX_MULTIPLE,
+        AttributeType.RADIO_BUTTON_LIST,
+        AttributeType.CHECKBOX_LIST,
+    }
+)
+MULTI_OPTION_TYPES = frozenset({AttributeType.LIST_BOX_MULTIPLE, AttributeType.CHECKBOX_LIST})
+REFERENCE_TYPES = frozenset({AttributeType.INVENTORY_LIST, AttributeType.INVENTORY_LIST_BY_FORM})
+
+_SEARCH_TYPE = {
+    AttributeType.DATE_PICKER: FieldType.DATE,
+    AttributeType.DATETIME_PICKER: FieldType.DATE_TIME,
+    AttributeType.INVENTORY_LIST: FieldType.ALL_ASSETS_REF,
+    AttributeType.INVENTORY_LIST_BY_FORM: FieldType.ASSETS_REF_BY_FORM,
+    AttributeType.NUMBER: FieldType.LONG,
+    AttributeType.DECIMAL: FieldType.DOUBLE,
+}
+
+
+def search_type(attribute_type: AttributeType) -> FieldType:
+    """The search field type an attribute of this type is indexed as (dc-api.md §2.3, chosen)."""
+    if attribute_type in OPTION_TYPES:
+        return FieldType.LIST
+    return _SEARCH_TYPE.get(attribute_type, FieldType.STRING)

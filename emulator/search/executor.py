@@ -1,0 +1,231 @@
+"""Execute a query tree on a Whoosh searcher with query planning (search.md, "Query planning").
+
+Leaves become sets of document numbers: term postings for literals, expanded lexicons for wildcards, Whoosh's
+phrase matcher for phrases, and cached columns for ranges. `And` evaluates cheap clauses first and filters the
+candidates with ranges and negations, so no clause walks every document unless it has to.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from emulator.search.tree import (
+    All,
+    And,
+    Exists,
+    Hits,
+    Match,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Pattern,
+    Phrase,
+    Range,
+    Scope,
+    SortKey,
+    SortKind,
+    TextRange,
+)
+
+DocSet = set[int]
+
+
+class Caches:
+    """Per-searcher-version data: live documents, columns and lexicons, built on first use."""
+
+    def __init__(self, searcher: Searcher, version: int) -> None:
+        self.version = version
+        self.reader = searcher.reader()
+        self.searcher = searcher
+        self.live: DocSet = set(self.reader.all_doc_ids())
+        self._columns: dict[str, list[Any]] = {}
+        self._lexicons: dict[str, list[str]] = {}
+
+    def column(self, name: str) -> list[Any]:
+        """All values of a column by document number (None when the column does not exist)."""
+        if name not in self._columns:
+            if self.reader.has_column(name):
+                self._columns[name] = list(self.reader.column_reader(name))
+            else:
+                self._columns[name] = []
+        return self._columns[name]
+
+    def lexicon(self, field: str) -> list[str]:
+        """Every term of `field`, decoded, for wildcard expansion without a prefix."""
+        if field not in self._lexicons:
+            terms = self.reader.lexicon(field) if field in self.reader.schema else []
+            self._lexicons[field] = [term.decode("utf-8") for term in terms]
+        return self._lexicons[field]
+
+    def postings(self, field: str, term: str) -> DocSet:
+        """Live documents holding `term` in `field`."""
+        if (field, term) not in self.reader:
+            return set()
+        return set(self.reader.postings(field, term).all_ids()) & self.live
+
+
+class Executor:
+    """Evaluates one query against one searcher generation."""
+
+    def __init__(self, caches: Caches) -> None:
+        self.c = caches
+
+    def run(self, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
+        """Evaluate `node`, order the hits and cut one page."""
+        docs = self.evaluate(node, None)
+        ordered = self._order(docs, sort, offset + limit)
+        ids = self.c.column("aid")
+        return Hits(total=len(docs), asset_ids=[int(ids[d]) for d in ordered[offset : offset + limit]])
+
+    # -- evaluation ------------------------------------------------------------------------------
+    def evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:
+        """The live documents matching `node`, restricted to `candidates` when given."""
+        result = self._evaluate(node, candidates)
+        return result if candidates is None else result & candidates
+
+    def _evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:
+        if isinstance(node, And):
+            return self._and(node.items, candidates)
+        if isinstance(node, Or):
+            out: DocSet = set()
+            for item in node.items:
+                out |= self.evaluate(item, candidates)
+            return out
+        if isinstance(node, Not):
+            base = self.c.live if candidates is None else candidates
+            return base - self.evaluate(node.item, candidates)
+        if isinstance(node, All):
+            return set(self.c.live) if candidates is None else set(candidates)
+        if isinstance(node, Nothing):
+            return set()
+        return self._leaf(node, candidates)
+
+    def _and(self, items: tuple[Node, ...], candidates: DocSet | None) -> DocSet:
+        current = candidates
+        for item in sorted(items, key=_cost):
+            current = self.evaluate(item, current)
+            if not current:
+                return set()
+        return set(self.c.live) if current is None else current
+
+    def _leaf(self, node: Node, candidates: DocSet | None) -> DocSet:
+        if isinstance(node, Match):
+            return self._match(node)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Range):
+            return self._range(node, candidates)
+        if isinstance(node, TextRange):
+            return self._text_range(node)
+        if isinstance(node, Exists):
+            return self.c.postings("has", node.field)
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _match(self, node: Match) -> DocSet:
+        fields = [f"v_{node.field}"]
+        if node.scope is Scope.WORD_OR_VALUE:
+            fields.append(f"w_{node.field}")
+        if node.pattern.is_match_all:
+            return self.c.postings("has", node.field)
+        out: DocSet = set()
+        for field in fields:
+            for term in self._terms(field, node.pattern):
+                out |= self.c.postings(field, term)
+        return out
+
+    def _terms(self, field: str, pattern: Pattern) -> list[str]:
+        if pattern.literal is not None:
+            return [pattern.literal]
+        matcher = re.compile(pattern.regex, re.DOTALL).match
+        if pattern.prefix:
+            if field not in self.c.reader.schema:
+                return []
+            candidates = (t.decode("utf-8") for t in self.c.reader.expand_prefix(field, pattern.prefix))
+            return [term for term in candidates if matcher(term)]
+        return [term for term in self.c.lexicon(field) if matcher(term)]
+
+    def _phrase(self, node: Phrase) -> DocSet:
+        field = f"w_{node.field}"
+        if field not in self.c.reader.schema or not node.words:
+            return set()
+        if len(node.words) == 1:
+            return self.c.postings(field, node.words[0])
+        matched = wq.Phrase(field, list(node.words)).docs(self.c.searcher)
+        return set(matched) & self.c.live
+
+    def _range(self, node: Range, candidates: DocSet | None) -> DocSet:
+        column = self.c.column(f"n_{node.field}")
+        if not column:
+            return set()
+        low = -math.inf if node.low is None else node.low
+        high = math.inf if node.high is None else node.high
+        inside = _between(low, high, node.include_low, node.include_high)
+        docs = self.c.live if candidates is None else candidates
+        return {d for d in docs if inside(column[d])}
+
+    def _text_range(self, node: TextRange) -> DocSet:
+        field = f"v_{node.field}"
+        inside = _between(node.low, node.high, node.include_low, node.include_high)
+        out: DocSet = set()
+        for term in self.c.lexicon(field):
+            if inside(term):
+                out |= self.c.postings(field, term)
+        return out
+
+    # -- ordering --------------------------------------------------------------------------------
+    def _order(self, docs: DocSet, sort: list[SortKey], needed: int) -> list[int]:
+        ids = self.c.column("aid")
+        ordered = sorted(docs, key=lambda d: ids[d])  # ties fall back to the asset id, ascending
+        for key in reversed(sort):
+            ordered = self._sorted_by(ordered, key, needed if key is sort[0] else len(ordered))
+        return ordered
+
+    def _sorted_by(self, docs: list[int], key: SortKey, needed: int) -> list[int]:
+        if key.kind is SortKind.NUMBER:
+            numbers = self.c.column(f"n_{key.field}")
+            value: Callable[[int], Any] = (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
+        else:
+            texts = self.c.column(f"s_{key.field}")
+            value = (lambda d: texts[d] or b"") if texts else (lambda d: b"")
+        if needed < len(docs) // 4:
+            pick = heapq.nlargest if key.descending else heapq.nsmallest
+            return pick(needed, docs, key=value)
+        return sorted(docs, key=value, reverse=key.descending)
+
+
+def _number_key(value: float) -> float:
+    return -math.inf if value is None or math.isnan(value) else value
+
+
+def _between(low: Any, high: Any, include_low: bool, include_high: bool) -> Callable[[Any], bool]:
+    def inside(value: Any) -> bool:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return False
+        if low is not None and (value < low or (value == low and not include_low)):
+            return False
+        return not (high is not None and (value > high or (value == high and not include_high)))
+
+    return inside
+
+
+def _cost(node: Node) -> int:
+    """Rough evaluation cost, so `And` narrows candidates with cheap clauses first."""
+    if isinstance(node, Match):
+        if node.pattern.literal is not None:
+            return 0
+        return 2 if node.pattern.prefix else 4
+    if isinstance(node, Exists):
+        return 1
+    if isinstance(node, Phrase | TextRange):
+        return 3
+    if isinstance(node, Range | Not):
+        return 5  # filters: cheapest once candidates are few
+    return 3

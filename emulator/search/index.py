@@ -1,0 +1,187 @@
+"""The Whoosh index: schema, lifecycle (open, rebuild, stamp) and the single writer lock.
+
+Layout per field slug (search.md): `w_<slug>` words with positions, `v_<slug>` whole values lower-cased,
+`s_<slug>` a text sort column, `n_<slug>` a number column (numbers, dates as epoch ms). `has` lists the slugs a
+document has values for. Ranges and sorts read columns, never Whoosh range queries (measured: far faster).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+from whoosh import analysis, columns, fields, index
+from whoosh.searching import Searcher
+
+from emulator.search.executor import Caches, Executor
+from emulator.search.tree import WORD_PATTERN, Document, FieldValues, Hits, Node, SortKey
+
+SCHEMA_VERSION = 1
+STAMP_FILE = "emulator-stamp.json"
+INDEX_NAME = "assets"
+_MAX_VALUE_LENGTH = 512  # whole-value terms longer than this are cut (huge TextArea values)
+
+
+def _schema() -> fields.Schema:
+    words = analysis.RegexTokenizer(WORD_PATTERN) | analysis.LowercaseFilter()
+    schema = fields.Schema(
+        uid=fields.ID(unique=True),
+        aid=fields.COLUMN(columns.NumericColumn("q")),
+        has=fields.KEYWORD(commas=False),
+    )
+    schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
+    schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
+    schema.add("s_*", fields.COLUMN(columns.VarBytesColumn()), glob=True)
+    schema.add("n_*", fields.COLUMN(columns.NumericColumn("d", default=float("nan"))), glob=True)
+    return schema
+
+
+def whoosh_document(doc: Document) -> dict[str, Any]:
+    """Turn an engine-neutral document into the keyword arguments of a Whoosh writer call."""
+    out: dict[str, Any] = {"uid": str(doc.asset_id), "aid": doc.asset_id}
+    present: list[str] = []
+    for slug, values in doc.fields.items():
+        if _add_field(out, slug, values):
+            present.append(slug)
+    out["has"] = present
+    return out
+
+
+def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
+    texts = [text for text in values.texts if text]
+    if texts:
+        out[f"w_{slug}"] = "\n".join(texts)
+        out[f"v_{slug}"] = sorted({text.lower()[:_MAX_VALUE_LENGTH] for text in texts})
+    sort_text = values.sort_text if values.sort_text is not None else ", ".join(texts)
+    if sort_text:
+        out[f"s_{slug}"] = sort_text.lower().encode("utf-8")
+    if values.number is not None:
+        out[f"n_{slug}"] = float(values.number)
+    return bool(texts) or values.number is not None
+
+
+class SearchIndex:
+    """One Whoosh index on disk plus the state that serves searches from it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.write_lock = threading.RLock()  # the single writer; also held while swapping searchers
+        self._index: Any = None
+        self._searcher: Searcher | None = None
+        self._version = 0  # bumped by every commit of ours; searchers refresh when it moves
+        self._searcher_version = -1
+        self._caches: Caches | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def stamp(self) -> dict[str, int] | None:
+        """The generation and schema version the index on disk was built for, if any."""
+        try:
+            data = json.loads((self.path / STAMP_FILE).read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def is_current(self, generation: int) -> bool:
+        """Whether the index on disk exists and matches the database generation and our schema."""
+        stamp = self.stamp()
+        return (
+            stamp is not None
+            and stamp.get("generation") == generation
+            and stamp.get("schema") == SCHEMA_VERSION
+            and index.exists_in(str(self.path), indexname=INDEX_NAME)
+        )
+
+    def open(self) -> None:
+        """Open the existing index for searching."""
+        self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
+        self._version += 1
+
+    def rebuild(self, docs: Iterable[Document], total: int, generation: int, progress: bool = False) -> None:
+        """Build a fresh index beside the current one from `docs`, then swap it in."""
+        with self.write_lock:
+            fresh = self.path.with_name(self.path.name + ".new")
+            shutil.rmtree(fresh, ignore_errors=True)
+            fresh.mkdir(parents=True)
+            built = index.create_in(str(fresh), _schema(), indexname=INDEX_NAME)
+            writer = built.writer(limitmb=256)
+            bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
+            for doc in docs:
+                writer.add_document(**whoosh_document(doc))
+                bar.update()
+            bar.close()
+            writer.commit(optimize=True)
+            _write_stamp(fresh, generation)
+            self._swap_in(fresh)
+
+    def _swap_in(self, fresh: Path) -> None:
+        self.close()
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        fresh.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
+        self.open()
+
+    def write(self, upserts: Iterable[Document], deletes: Iterable[int], generation: int) -> None:
+        """Apply changes in one commit and stamp the new generation; caller holds `write_lock`."""
+        writer = self._index.writer()
+        try:
+            for asset_id in deletes:
+                writer.delete_by_term("uid", str(asset_id))
+            for doc in upserts:
+                writer.update_document(**whoosh_document(doc))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        _write_stamp(self.path, generation)
+        self._version += 1
+
+    def close(self) -> None:
+        """Release the searcher and the index."""
+        with self.write_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+            if self._index is not None:
+                self._index.close()
+            self._index = None
+
+    # -- reading ---------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[tuple[Searcher, int]]:
+        """Hold the searcher (Whoosh readers are not safe across threads) with its version."""
+        with self.write_lock:
+            if self._index is None:
+                raise RuntimeError("the search index is not open")
+            if self._searcher is None or self._searcher_version != self._version:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = self._index.searcher()
+                self._searcher_version = self._version
+            yield self._searcher, self._version
+
+    def search(self, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
+        """Run one query and return one page of asset ids with the total."""
+        with self.reading() as (searcher, version):
+            if self._caches is None or self._caches.version != version or self._caches.searcher is not searcher:
+                self._caches = Caches(searcher, version)
+            return Executor(self._caches).run(node, sort, offset, limit)
+
+    def doc_count(self) -> int:
+        """How many assets the index holds."""
+        with self.reading() as (searcher, _version):
+            return int(searcher.doc_count())
+
+
+def _write_stamp(path: Path, generation: int) -> None:
+    tmp = path / (STAMP_FILE + ".tmp")
+    tmp.write_text(json.dumps({"generation": generation, "schema": SCHEMA_VERSION}))
+    tmp.replace(path / STAMP_FILE)

@@ -1,0 +1,53 @@
+"""Typed settings: one env prefix, defaults that run with zero configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_FIXTURES = PACKAGE_ROOT.parent / "fixtures" / "default"
+
+
+class Settings(BaseSettings):
+    """Everything the emulator can be told; every field is also `AIP_EMULATOR_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="AIP_EMULATOR_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path(".aip-emulator")
+    fixtures: Path = DEFAULT_FIXTURES
+    context_path: str = Field(default="", description="Jira context path, e.g. /jira")
+    time_zone: str = "UTC"
+    customfield_id: str = "customfield_10100"
+    max_page_size: int = 1000
+    base_url: str | None = Field(default=None, description="Jira base URL shown in links; default: the request's")
+
+    @field_validator("context_path")
+    @classmethod
+    def _normalise_context_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith("/"):
+            value = "/" + value
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except Exception as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as UTC or Europe/Berlin") from exc
+        return value
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "emulator.db"
+
+    @property
+    def index_path(self) -> Path:
+        return self.data_dir / "index"

@@ -1,0 +1,1 @@
+"""The system of record: SQLite through SQLAlchemy 2.x."""
