@@ -22,6 +22,26 @@ def tokenize(text: str) -> list[str]:
     return [m.group(0).lower() for m in _WORD_RE.finditer(text)]
 
 
+class Kind(Enum):
+    """How a field is indexed, which decides how a value given for it is matched."""
+
+    TEXT = "text"  # words and whole value
+    LIST = "list"  # whole values (options, names of types and schemes)
+    REF = "ref"  # asset references: "name #id", "name", "#id"
+    NUMBER = "number"
+    DATE = "date"
+    DATE_TIME = "date_time"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A searchable field: its name as the caller wrote it, its index slug and kind."""
+
+    name: str
+    slug: str
+    kind: Kind
+
+
 class Scope(Enum):
     """Where a `Match` looks: in words or the whole value (STRING), or the whole value only (LIST)."""
 

@@ -85,9 +85,14 @@ class FormAttribute(Base):
 
 
 class Status(Base):
+    """Statuses and substatuses: two key spaces (status "1" and substatus "1" are different entries)."""
+
     __tablename__ = "statuses"
-    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    __table_args__ = (UniqueConstraint("substatus", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(255))
+    substatus: Mapped[bool] = mapped_column(Boolean, default=False)
     parent_key: Mapped[str | None] = mapped_column(String(32))  # set for substatuses
 
 

@@ -1,0 +1,42 @@
+"""Searching assets, shared by both dialects: permission filter, the index, then the rows of one page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.domain.catalog import UserInfo
+from emulator.domain.views import AssetView, load_views
+from emulator.runtime import Emulator
+from emulator.search.leaves import Context
+from emulator.search.tree import Match, Node, Pattern, Scope, SortKey, and_, or_
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    total: int
+    assets: list[AssetView]
+
+
+def context(emu: Emulator) -> Context:
+    """The time zone and the emulator's clock, for translating queries."""
+    return Context(zone=emu.zone, now_ms=emu.clock.now_ms())
+
+
+def visible(emu: Emulator, user: UserInfo, query: Node) -> Node:
+    """Restrict `query` to the schemes `user` may browse (dc-api.md §1: the rest is silently left out)."""
+    catalog = emu.catalog
+    allowed = catalog.browsable(user)
+    if len(allowed) == len(catalog.schemes):
+        return query
+    schemes = [Match("scheme_id", Pattern.exact(str(scheme_id)), Scope.VALUE) for scheme_id in allowed]
+    return and_(query, or_(*schemes))
+
+
+def search_assets(
+    emu: Emulator, user: UserInfo, query: Node, sort: list[SortKey], *, offset: int, limit: int
+) -> SearchResult:
+    """One page of the assets matching `query` that `user` may see, with the total."""
+    hits = emu.index.search(visible(emu, user, query), sort, offset, limit)
+    with emu.session() as session:
+        views = load_views(session, emu.catalog, hits.asset_ids)
+    return SearchResult(hits.total, views)

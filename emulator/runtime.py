@@ -1,0 +1,105 @@
+"""The emulator's running state: database, search index, catalog and clock, opened together.
+
+`create_app` builds one `Emulator` and keeps it on `app.state`; the CLI uses it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from emulator.clock import Clock
+from emulator.domain.catalog import Catalog, load_catalog
+from emulator.domain.documents import build_document
+from emulator.domain.views import iter_all_views
+from emulator.fixtures.load import load_fixtures
+from emulator.fixtures.read import read_fixtures
+from emulator.search.index import SearchIndex
+from emulator.settings import Settings
+from emulator.store import models as m
+from emulator.store.db import generation, open_engine, session_factory
+
+log = logging.getLogger("aip_emulator")
+
+
+class Emulator:
+    """Owns the store, the index and the in-memory catalog of one data directory."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.zone = ZoneInfo(settings.time_zone)
+        self.clock = clock or Clock()
+        self.index = SearchIndex(settings.index_path)
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self, progress: bool = False) -> None:
+        """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
+        started = time.perf_counter()
+        self._engine = open_engine(self.settings.database_path)
+        self._sessions = session_factory(self._engine)
+        with self.session() as session:
+            if generation(session) == 0:
+                self._seed(session, progress)
+            current = generation(session)
+        if self.index.is_current(current):
+            self.index.open()
+        else:
+            log.info("search index missing or stale: rebuilding from the database")
+            self.reindex(progress)
+        log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
+
+    def _seed(self, session: Session, progress: bool) -> None:
+        fixtures = read_fixtures(self.settings.fixtures)
+        count = load_fixtures(session, fixtures, self.zone, progress)
+        session.commit()
+        log.info("seeded %d assets from %s", count, self.settings.fixtures)
+
+    def reindex(self, progress: bool = False) -> int:
+        """Rebuild the search index from the database; return the number of assets indexed."""
+        with self.session() as session:
+            catalog = self.catalog
+            total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
+            docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
+            self.index.rebuild(docs, total, generation(session), progress)
+        return total
+
+    def close(self) -> None:
+        """Release the index and the database."""
+        self.index.close()
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = None
+
+    # -- access ----------------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A database session; the caller commits."""
+        if self._sessions is None:
+            raise RuntimeError("the emulator is not started")
+        with self._sessions() as session:
+            yield session
+
+    @property
+    def catalog(self) -> Catalog:
+        """The metadata, loaded on first use and after `invalidate_catalog`."""
+        with self._catalog_lock:
+            if self._catalog is None:
+                with self.session() as session:
+                    self._catalog = load_catalog(session)
+            return self._catalog
+
+    def invalidate_catalog(self) -> None:
+        """Forget the cached metadata (after a metadata write)."""
+        with self._catalog_lock:
+            self._catalog = None

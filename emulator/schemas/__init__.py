@@ -1,0 +1,1 @@
+"""Wire shapes, one module per dialect, separate from the table models."""
