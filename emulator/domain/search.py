@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emulator.domain import dc_query
 from emulator.domain.catalog import UserInfo
+from emulator.domain.dc_query import Page
 from emulator.domain.views import AssetView, load_views
 from emulator.runtime import Emulator
+from emulator.schemas.dc import SearchRequest
 from emulator.search.leaves import Context
 from emulator.search.tree import Match, Node, Pattern, Scope, SortKey, and_, or_
 
@@ -40,3 +43,11 @@ def search_assets(
     with emu.session() as session:
         views = load_views(session, emu.catalog, hits.asset_ids)
     return SearchResult(hits.total, views)
+
+
+def dc_search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:
+    """The DC search endpoint's work: validate paging, translate, search, load the page."""
+    chosen = dc_query.page(request, emu.settings.max_page_size)
+    query = dc_query.translate(request, emu.catalog, context(emu))
+    sort = dc_query.sort_keys(request, emu.catalog)
+    return search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size), chosen

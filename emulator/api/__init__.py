@@ -1,0 +1,1 @@
+"""HTTP routers, one module per dialect; handlers parse, call the domain layer and render."""

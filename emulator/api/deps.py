@@ -1,0 +1,45 @@
+"""FastAPI adapters: the emulator on `app.state` and the authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from emulator.auth import basic_user
+from emulator.domain.catalog import UserInfo
+from emulator.runtime import Emulator
+
+
+def get_emulator(request: Request) -> Emulator:
+    emulator: Emulator = request.app.state.emulator
+    return emulator
+
+
+EmulatorDep = Annotated[Emulator, Depends(get_emulator)]
+
+
+def dc_user(request: Request, emu: EmulatorDep) -> UserInfo:
+    """The Basic-authenticated caller (401 in Jira's shape otherwise)."""
+    return basic_user(request.headers.get("authorization"), emu.catalog)
+
+
+def optional_user(request: Request, emu: EmulatorDep) -> UserInfo | None:
+    """The caller when credentials are sent (wrong ones are still a 401), else None."""
+    header = request.headers.get("authorization")
+    return None if header is None else basic_user(header, emu.catalog)
+
+
+DcUser = Annotated[UserInfo, Depends(dc_user)]
+MaybeUser = Annotated[UserInfo | None, Depends(optional_user)]
+
+
+def base_url(request: Request, emu: EmulatorDep) -> str:
+    """The Jira base URL shown in links: the setting, else the one the caller used."""
+    configured = emu.settings.base_url
+    if configured:
+        return configured.rstrip("/")
+    return str(request.base_url).rstrip("/") + emu.settings.context_path
+
+
+BaseUrl = Annotated[str, Depends(base_url)]

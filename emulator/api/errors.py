@@ -1,0 +1,98 @@
+"""Every error answer is rendered here, in the envelope of the dialect that was called."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from emulator.errors import AuthenticationError, EmulatorError, NotFound, ValidationError
+
+log = logging.getLogger("aip_emulator")
+JIRA_401 = "Client must be authenticated to access this resource."
+_HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError}
+
+
+class Dialects:
+    """Path prefixes that decide which envelope an error is rendered in."""
+
+    def __init__(self, dc: str, jira: str, control: str = "/_emulator") -> None:
+        self.dc, self.jira, self.control = dc, jira, control
+
+    def of(self, path: str) -> str:
+        if path.startswith(self.control):
+            return "control"
+        if path.startswith(self.jira):
+            return "jira"
+        return "dc"
+
+
+def render_error(dialects: Dialects, path: str, exc: EmulatorError) -> JSONResponse:
+    """The vendor-shaped answer for `exc` on `path`."""
+    dialect = dialects.of(path)
+    headers: dict[str, str] = {}
+    body: dict[str, Any]
+    if dialect == "control":
+        body = {"error": exc.code, "message": exc.message}
+    elif isinstance(exc, AuthenticationError):
+        body = {"message": JIRA_401, "status-code": 401}
+        if exc.failed:
+            headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
+    elif dialect == "jira":
+        body = {"errorMessages": [exc.message], "errors": {}}
+    else:
+        body = {"success": False, "errorCode": exc.code, "errorMessage": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+def install(app: FastAPI, dialects: Dialects) -> None:
+    """Register the handlers that turn every failure into a vendor-shaped answer."""
+
+    async def emulator_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, EmulatorError)
+        return render_error(dialects, request.url.path, exc)
+
+    async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return render_error(dialects, request.url.path, ValidationError(describe_validation(exc.errors())))
+
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        error = _HTTP_ERRORS.get(exc.status_code, EmulatorError)(_http_message(request, exc))
+        error.status = exc.status_code
+        return render_error(dialects, request.url.path, error)
+
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return render_error(dialects, request.url.path, EmulatorError(f"internal error: {type(exc).__name__}"))
+
+    app.add_exception_handler(EmulatorError, emulator_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def _http_message(request: Request, exc: StarletteHTTPException) -> str:
+    if exc.status_code == 404:
+        return f"No resource at {request.url.path}"
+    if exc.status_code == 405:
+        return f"Method {request.method} is not allowed on {request.url.path}"
+    return str(exc.detail)
+
+
+def describe_validation(errors: Any) -> str:
+    """One readable sentence naming the first offending field of a request body or parameter."""
+    error = errors[0]
+    loc = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    if error.get("type") == "json_invalid":
+        position = loc[0] if loc else "?"
+        reason = error.get("ctx", {}).get("error", "invalid JSON")
+        return f"Malformed JSON in the request body at position {position}: {reason}"
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    got = error.get("input")
+    detail = f"{error.get('msg', 'invalid value')}" + (f" (got {got!r})" if not isinstance(got, dict | list) else "")
+    return f"{where or 'request body'}: {detail}"
