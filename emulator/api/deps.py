@@ -20,8 +20,9 @@ EmulatorDep = Annotated[Emulator, Depends(get_emulator)]
 
 
 def dc_user(request: Request, emu: EmulatorDep) -> UserInfo:
-    """The Basic-authenticated caller (401 in Jira's shape otherwise)."""
-    return basic_user(request.headers.get("authorization"), emu.catalog)
+    """The Basic-authenticated caller (401 in Jira's shape otherwise); the auth gate may have found it already."""
+    user: UserInfo | None = getattr(request.state, "user", None)
+    return user if user is not None else basic_user(request.headers.get("authorization"), emu.catalog)
 
 
 def optional_user(request: Request, emu: EmulatorDep) -> UserInfo | None:

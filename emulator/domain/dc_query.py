@@ -65,7 +65,7 @@ def param_node(param: SearchParam, where: str, catalog: Catalog, ctx: Context) -
         raise ValidationError(f"{where}.field: a field name is required")
     found = resolve(catalog, param.field)
     spec = found or FieldSpec(param.field, "", Kind.TEXT)  # unknown: a valid field with no terms
-    field_type = _field_type(param.field_type, spec, where)
+    field_type = _field_type(param.field_type, spec, f"{where}.fieldType")
     if field_type is FieldType.STRING:
         return _string(param, FieldSpec(spec.name, spec.slug, Kind.TEXT), ctx, where)
     if field_type in (FieldType.LONG, FieldType.DOUBLE):
@@ -82,7 +82,7 @@ def _field_type(raw: str | None, spec: FieldSpec, where: str) -> FieldType:
     try:
         return FieldType(raw)
     except ValueError:
-        raise ValidationError(f"{where}.fieldType: unknown field type '{raw}'; use one of {FIELD_TYPES}") from None
+        raise ValidationError(f"{where}: unknown field type '{raw}'; use one of {FIELD_TYPES}") from None
 
 
 def _string(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node:
