@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from emulator import __version__
 from emulator.api import control, dc, errors, jira
+from emulator.api.auth_gate import BasicAuthGate
 from emulator.runtime import Emulator
 from emulator.settings import Settings
 
@@ -40,5 +41,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(control.router)
-    errors.install(app, errors.Dialects(dc=base + DC_PREFIX, jira=base + JIRA_PREFIX))
+    dialects = errors.Dialects(dc=base + DC_PREFIX, jira=base + JIRA_PREFIX)
+    errors.install(app, dialects)
+    app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
     return app

@@ -66,7 +66,8 @@ def test_malformed_date_is_400_naming_the_value(shared_client: Client, bad: str)
     assert _post(shared_client, {"queryIndexSearchParams": params}) == (
         400,
         _error(
-            f"queryIndexSearchParams[0].minDate/maxDate: '{bad}' is not a valid date; use yyyy-MM-dd or yyyy-MM-ddTHH:mm"
+            f"queryIndexSearchParams[0].minDate/maxDate: '{bad}' is not a valid date;"
+            " use yyyy-MM-dd or yyyy-MM-ddTHH:mm"
         ),
     )
 
