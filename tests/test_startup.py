@@ -1,0 +1,129 @@
+"""Start-up: a fresh data dir is seeded, a restart reuses database and index, a missing or stale index is rebuilt."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulator.cli import main
+from emulator.runtime import Emulator
+from emulator.search.index import STAMP_FILE, SearchIndex
+from emulator.settings import Settings
+from emulator.testing import copy_data_dir, free_port
+
+
+def _started(data_dir: Path) -> Emulator:
+    emulator = Emulator(Settings(data_dir=data_dir))
+    emulator.start()
+    return emulator
+
+
+def _forbid_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the index was rebuilt")
+
+    monkeypatch.setattr(SearchIndex, "rebuild", refuse)
+
+
+def test_a_fresh_data_dir_is_seeded_and_indexed(tmp_path: Path) -> None:
+    emulator = _started(tmp_path / "data")
+    try:
+        assert (tmp_path / "data" / "emulator.db").is_file()
+        assert emulator.index.doc_count() == 39
+        assert emulator.index.stamp() == {"generation": 1, "schema": 1}
+    finally:
+        emulator.close()
+
+
+def test_a_restart_reuses_database_and_index(
+    seeded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    _forbid_rebuild(monkeypatch)
+
+    emulator = _started(data_dir)
+    try:
+        assert emulator.index.doc_count() == 39
+    finally:
+        emulator.close()
+
+
+def test_a_missing_index_is_rebuilt_from_the_database(seeded_template: Path, tmp_path: Path) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    shutil.rmtree(data_dir / "index")
+
+    emulator = _started(data_dir)
+    try:
+        assert emulator.index.doc_count() == 39
+    finally:
+        emulator.close()
+
+
+def test_a_stale_index_is_rebuilt(seeded_template: Path, tmp_path: Path) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    (data_dir / "index" / STAMP_FILE).write_text(json.dumps({"generation": 0, "schema": 1}))
+
+    emulator = _started(data_dir)
+    try:
+        assert emulator.index.stamp() == {"generation": 1, "schema": 1}
+    finally:
+        emulator.close()
+
+
+def test_the_reindex_command_rebuilds_on_demand(
+    seeded_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+
+    assert main(["reindex", "--data-dir", str(data_dir)]) == 0
+
+    assert f"reindexed 39 assets in {data_dir / 'index'}" in capsys.readouterr().out
+
+
+def test_the_cli_reports_a_broken_start_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", "--data-dir", str(tmp_path / "data"), "--fixtures", str(tmp_path / "none")])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"aip-emulator: {tmp_path / 'none'}: fixture directory not found;"
+        " pass --fixtures DIR with a fixture directory\n"
+    )
+
+
+def test_the_cli_rejects_an_unknown_time_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["serve", "--data-dir", str(tmp_path / "data"), "--time-zone", "Mars/Olympus"])
+
+    assert code == 2
+    assert "unknown time zone 'Mars/Olympus'; use an IANA name such as UTC or Europe/Berlin" in capsys.readouterr().err
+
+
+def test_serve_answers_over_real_http(seeded_template: Path, tmp_path: Path) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    port = free_port()
+    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
+        try:
+            health = _wait_for(f"http://127.0.0.1:{port}/_emulator/health", server)
+            assert health == {"status": "ok", "assets": 39, "indexedAssets": 39}
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes]) -> object:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited: {server.stderr.read() if server.stderr else b''!r}")
+        try:
+            return httpx.get(url, timeout=1).json()
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("the server did not answer within 30 s")
