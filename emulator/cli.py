@@ -67,7 +67,7 @@ def _reindex(settings: Settings) -> int:
     from emulator.runtime import Emulator  # noqa: PLC0415
 
     emulator = Emulator(settings)
-    emulator.start()
+    emulator.open_store(progress=True)
     count = emulator.reindex(progress=True)
     emulator.close()
     print(f"reindexed {count} assets in {settings.index_path}")

@@ -46,18 +46,22 @@ class Emulator:
     def start(self, progress: bool = False) -> None:
         """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
         started = time.perf_counter()
-        self._engine = open_engine(self.settings.database_path)
-        self._sessions = session_factory(self._engine)
-        with self.session() as session:
-            if generation(session) == 0:
-                self._seed(session, progress)
-            current = generation(session)
+        current = self.open_store(progress)
         if self.index.is_current(current):
             self.index.open()
         else:
             log.info("search index missing or stale: rebuilding from the database")
             self.reindex(progress)
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
+
+    def open_store(self, progress: bool = False) -> int:
+        """Open the database, seeding an empty one from the fixtures; return its generation."""
+        self._engine = open_engine(self.settings.database_path)
+        self._sessions = session_factory(self._engine)
+        with self.session() as session:
+            if generation(session) == 0:
+                self._seed(session, progress)
+            return generation(session)
 
     def _seed(self, session: Session, progress: bool) -> None:
         fixtures = read_fixtures(self.settings.fixtures)
