@@ -52,6 +52,8 @@ class Emulator:
         else:
             log.info("search index missing or stale: rebuilding from the database")
             self.reindex(progress)
+        self.index.warm()
+        _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
     def open_store(self, progress: bool = False) -> int:

@@ -20,7 +20,7 @@ from whoosh import analysis, columns, fields, index
 from whoosh.searching import Searcher
 
 from emulator.search.executor import Caches, Executor
-from emulator.search.tree import WORD_PATTERN, Document, FieldValues, Hits, Node, SortKey
+from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
 
 SCHEMA_VERSION = 1
 STAMP_FILE = "emulator-stamp.json"
@@ -167,6 +167,10 @@ class SearchIndex:
                 self._searcher = self._index.searcher()
                 self._searcher_version = self._version
             yield self._searcher, self._version
+
+    def warm(self) -> None:
+        """Open the searcher and load the id column now, so the first search does not pay for it."""
+        self.search(All(), [], 0, 1)
 
     def search(self, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
         """Run one query and return one page of asset ids with the total."""
