@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from emulator import __version__
-from emulator.api import control, dc, errors, jira
+from emulator.api import control, dc, dc_inventory, errors, jira
 from emulator.api.auth_gate import BasicAuthGate
 from emulator.runtime import Emulator
 from emulator.settings import Settings
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.state.emulator = emu
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
+    app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(control.router)
     dialects = errors.Dialects(dc=base + DC_PREFIX, jira=base + JIRA_PREFIX)

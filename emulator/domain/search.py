@@ -8,10 +8,11 @@ from emulator.domain import dc_query
 from emulator.domain.catalog import UserInfo
 from emulator.domain.dc_query import Page
 from emulator.domain.views import AssetView, load_views
+from emulator.errors import NotFound
 from emulator.runtime import Emulator
 from emulator.schemas.dc import SearchRequest
 from emulator.search.leaves import Context
-from emulator.search.tree import Match, Node, Pattern, Scope, SortKey, and_, or_
+from emulator.search.tree import All, Match, Node, Pattern, Scope, SortKey, and_, or_
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,20 @@ def dc_search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[Se
     query = dc_query.translate(request, emu.catalog, context(emu))
     sort = dc_query.sort_keys(request, emu.catalog)
     return search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size), chosen
+
+
+def get_asset(emu: Emulator, user: UserInfo, asset_id: int) -> AssetView:
+    """One asset the caller may browse (else 404, as if it did not exist)."""
+    with emu.session() as session:
+        found = load_views(session, emu.catalog, [asset_id])
+    if not found or found[0].scheme.id not in emu.catalog.browsable(user):
+        raise NotFound(f"Asset {asset_id} does not exist")
+    return found[0]
+
+
+def list_assets(emu: Emulator, user: UserInfo, form_id: int | None, chosen: Page) -> SearchResult:
+    """The caller's assets in id order, optionally of one form, one page at a time."""
+    query: Node = All()
+    if form_id is not None:
+        query = Match("form_id", Pattern.exact(str(form_id)), Scope.VALUE)
+    return search_assets(emu, user, query, [], offset=chosen.offset, limit=chosen.size)

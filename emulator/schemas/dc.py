@@ -150,3 +150,11 @@ class FormEntry(Wire):
     id: int
     form_name: str
     attributes: list[FormAttributeEntry]
+
+
+class InventoryWrite(Wire):
+    """The body of `POST /inventory.json` and `PUT /inventory/{id}.json` (dc-api.md §4)."""
+
+    form_id: int | None = None
+    name: str | None = None
+    attributes: dict[str, Any] | None = None

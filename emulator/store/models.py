@@ -120,6 +120,7 @@ class Location(Base):
 
 class Asset(Base):
     __tablename__ = "assets"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids of deleted assets are never handed out again
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), index=True)
