@@ -45,4 +45,5 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     dialects = errors.Dialects(dc=base + DC_PREFIX, jira=base + JIRA_PREFIX)
     errors.install(app, dialects)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
+    app.add_middleware(errors.CatchAll, dialects=dialects)  # outermost: wraps the auth gate too
     return app

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.errors import AuthenticationError, EmulatorError, NotFound, ValidationError
 
@@ -66,14 +67,40 @@ def install(app: FastAPI, dialects: Dialects) -> None:
         error.status = exc.status_code
         return render_error(dialects, request.url.path, error)
 
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return render_error(dialects, request.url.path, EmulatorError(f"internal error: {type(exc).__name__}"))
-
     app.add_exception_handler(EmulatorError, emulator_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(Exception, unexpected)
+
+
+class CatchAll:
+    """Answers an unexpected failure with a 500 in the dialect's shape and keeps the connection usable.
+
+    Starlette re-raises after its own 500 handler, which makes uvicorn drop the keep-alive connection; a client
+    of an emulator deserves a plain vendor-shaped answer instead.
+    """
+
+    def __init__(self, app: ASGIApp, dialects: Dialects) -> None:
+        self.app, self.dialects = app, dialects
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.exception("unexpected error on %s %s", scope.get("method"), scope["path"])
+            if started:
+                raise
+            error = EmulatorError(f"internal error: {type(exc).__name__}: {exc}")
+            await render_error(self.dialects, scope["path"], error)(scope, receive, send)
 
 
 def _http_message(request: Request, exc: StarletteHTTPException) -> str:
