@@ -24,6 +24,7 @@ from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits,
 
 SCHEMA_VERSION = 1
 STAMP_FILE = "emulator-stamp.json"
+DIRTY = -1  # the stamp's generation while a commit is under way
 INDEX_NAME = "assets"
 _MAX_VALUE_LENGTH = 512  # whole-value terms longer than this are cut (huge TextArea values)
 
@@ -140,6 +141,9 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        # Marked dirty while the commit is under way: a crash in between leaves a stamp that matches no
+        # database generation, so the next start rebuilds instead of trusting a half-known index.
+        _write_stamp(self.path, DIRTY)
         writer.commit()
         _write_stamp(self.path, generation)
         self._version += 1
