@@ -7,6 +7,7 @@ numbers and dates match through ranges (an exact date covers its whole day, an e
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,8 @@ from emulator.search.tree import (
     tokenize,
 )
 
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)  # a backslash escape; numbers and dates have no wildcards to keep
+
 
 @dataclass(frozen=True)
 class Context:
@@ -39,9 +42,10 @@ class Context:
 def term(spec: FieldSpec, raw: str, ctx: Context, what: str) -> Node:
     """One user term (wildcards and escapes allowed) against a field, as that field's kind matches it."""
     if spec.kind is Kind.NUMBER:
-        return exact_number(spec, raw, what)
+        return exact_number(spec, _ESCAPED.sub(r"\1", raw), what)
     if spec.kind in (Kind.DATE, Kind.DATE_TIME):
-        return date_range(spec, raw, raw, ctx, what)
+        text = _ESCAPED.sub(r"\1", raw)  # `2025-01-20T14\:30`: Lucene users escape the colon
+        return date_range(spec, text, text, ctx, what)
     pattern = Pattern.parse(raw)
     if spec.kind is Kind.REF and pattern.literal is not None and pattern.literal.isdigit():
         return Match(spec.slug, Pattern.exact(f"#{pattern.literal}"), Scope.VALUE)

@@ -39,6 +39,7 @@ from emulator.search.tree import (
 Resolver = Callable[[str], FieldSpec | None]
 _PARSE_LOCK = threading.Lock()  # luqum's PLY parser keeps state between tokens: one parse at a time
 _QUOTED_FIELD = re.compile(r'"((?:[^"\\]|\\.)*)"(?=\s*:)')
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)  # a Lucene backslash escape, resolved in phrases and range bounds
 _SPECIAL = re.compile(r'([\s+\-!(){}\[\]^"~*?:\\/&|])')
 WHAT = "genericKeyword"
 
@@ -61,6 +62,8 @@ class _Translator:
 
     def visit(self, node: Any, field: FieldSpec | None) -> Node:
         if isinstance(node, lq.SearchField):
+            if node.name == "*" and isinstance(node.expr, lq.Word) and node.expr.value == "*":
+                return All()  # Lucene's `*:*`, every document
             name = re.sub(r"\\(.)", r"\1", node.name)
             return self.visit(node.expr, self.resolve(name) or FieldSpec(name, "", Kind.TEXT))
         if isinstance(node, lq.Group | lq.FieldGroup):
@@ -100,7 +103,7 @@ class _Translator:
             return leaves.term(spec, node.value, self.ctx, f"{WHAT} {spec.name}")
         if isinstance(node, lq.Phrase | lq.Proximity):
             text = (node.term if isinstance(node, lq.Proximity) else node).value
-            return leaves.phrase(spec, text[1:-1], self.ctx, f"{WHAT} {spec.name}")
+            return leaves.phrase(spec, _ESCAPED.sub(r"\1", text[1:-1]), self.ctx, f"{WHAT} {spec.name}")
         if isinstance(node, lq.Fuzzy):  # fuzzy matching is not emulated: the exact term
             return self._leaf(node.term, field)
         if isinstance(node, lq.Regex):
@@ -110,17 +113,21 @@ class _Translator:
         raise ValidationError(f"{WHAT}: '{node}' is not supported")
 
     def _regex(self, spec: FieldSpec, body: str) -> Node:
+        # Terms are indexed lower-cased: match them case-insensitively rather than lower-casing the expression,
+        # which would turn escapes such as \D or \S into their opposites. Check the expression as it will run.
+        regex = f"(?i:{body})\\Z"
         try:
-            re.compile(body)
+            re.compile(body)  # on its own too, so a stray ")" cannot close our group early
+            re.compile(regex, re.DOTALL)
         except re.error as exc:
             raise ValidationError(f"{WHAT}: invalid regular expression /{body}/: {exc}") from None
-        pattern = Pattern(literal=None, regex=f"(?:{body.lower()})\\Z", prefix="")
+        pattern = Pattern(literal=None, regex=regex, prefix="")
         scope = Scope.WORD_OR_VALUE if spec.kind is Kind.TEXT else Scope.VALUE
         return Match(spec.slug, pattern, scope)
 
     def _range(self, spec: FieldSpec, node: Any) -> Node:
-        low = None if str(node.low) == "*" else _unquote(str(node.low))
-        high = None if str(node.high) == "*" else _unquote(str(node.high))
+        low = None if str(node.low) == "*" else _ESCAPED.sub(r"\1", _unquote(str(node.low)))
+        high = None if str(node.high) == "*" else _ESCAPED.sub(r"\1", _unquote(str(node.high)))
         what = f"{WHAT} {spec.name}"
         if spec.kind is Kind.NUMBER:
             lo = None if low is None else leaves.number(low, what)
