@@ -10,7 +10,8 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from whoosh import query as wq
@@ -35,19 +36,28 @@ from emulator.search.tree import (
     TextRange,
 )
 
-DocSet = set[int]
+DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
+
+
+_CACHED_POSTINGS = 4096  # posting sets kept per searcher generation (a test suite repeats its queries)
 
 
 class Caches:
-    """Per-searcher-version data: live documents, columns and lexicons, built on first use."""
+    """Per-searcher-version data: live documents, columns, lexicons, postings and sort ranks, built on first use.
+
+    Everything here is derived from one index generation and dropped with it, so a write is always seen.
+    """
 
     def __init__(self, searcher: Searcher, version: int) -> None:
         self.version = version
         self.reader = searcher.reader()
         self.searcher = searcher
         self.live: DocSet = set(self.reader.all_doc_ids())
+        self._deletions = self.reader.has_deletions()
         self._columns: dict[str, list[Any]] = {}
         self._lexicons: dict[str, list[str]] = {}
+        self._postings: dict[Hashable, frozenset[int]] = {}  # (field, term) and whole leaf nodes
+        self._ranks: dict[SortKey, list[int]] = {}
 
     def column(self, name: str) -> list[Any]:
         """All values of a column by document number (None when the column does not exist)."""
@@ -65,11 +75,45 @@ class Caches:
             self._lexicons[field] = [term.decode("utf-8") for term in terms]
         return self._lexicons[field]
 
-    def postings(self, field: str, term: str) -> DocSet:
+    def postings(self, field: str, term: str) -> frozenset[int]:
         """Live documents holding `term` in `field`."""
+        return self.cached((field, term), lambda: self._read_postings(field, term))
+
+    def _read_postings(self, field: str, term: str) -> frozenset[int]:
         if (field, term) not in self.reader:
-            return set()
-        return set(self.reader.postings(field, term).all_ids()) & self.live
+            return frozenset()
+        docs = frozenset(self.reader.postings(field, term).all_ids())
+        return docs & self.live if self._deletions else docs
+
+    def cached(self, key: Hashable, compute: Callable[[], AbstractSet[int]]) -> frozenset[int]:
+        """The document set under `key`, computed once per generation (bounded: dropped wholesale when full)."""
+        found = self._postings.get(key)
+        if found is None:
+            found = frozenset(compute())
+            if len(self._postings) >= _CACHED_POSTINGS:
+                self._postings.clear()
+            self._postings[key] = found
+        return found
+
+    def rank(self, key: SortKey) -> list[int]:
+        """Each document's position in the whole index ordered by `key`, ties by asset id (built once)."""
+        found = self._ranks.get(key)
+        if found is None:
+            ids = self.column("aid")
+            docs = sorted(range(len(ids)), key=ids.__getitem__)
+            docs.sort(key=self._sort_value(key), reverse=key.descending)  # stable: ties keep id order
+            found = [0] * len(ids)
+            for position, doc in enumerate(docs):
+                found[doc] = position
+            self._ranks[key] = found
+        return found
+
+    def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
+        if key.kind is SortKind.NUMBER:
+            numbers = self.column(f"n_{key.field}")
+            return (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
+        texts = self.column(f"s_{key.field}")
+        return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
 
 
 class Executor:
@@ -95,7 +139,7 @@ class Executor:
         if isinstance(node, And):
             return self._and(node.items, candidates)
         if isinstance(node, Or):
-            out: DocSet = set()
+            out: set[int] = set()
             for item in node.items:
                 out |= self.evaluate(item, candidates)
             return out
@@ -103,7 +147,7 @@ class Executor:
             base = self.c.live if candidates is None else candidates
             return base - self.evaluate(node.item, candidates)
         if isinstance(node, All):
-            return set(self.c.live) if candidates is None else set(candidates)
+            return self.c.live if candidates is None else candidates
         if isinstance(node, Nothing):
             return set()
         return self._leaf(node, candidates)
@@ -114,32 +158,29 @@ class Executor:
             current = self.evaluate(item, current)
             if not current:
                 return set()
-        return set(self.c.live) if current is None else current
+        return self.c.live if current is None else current
 
     def _leaf(self, node: Node, candidates: DocSet | None) -> DocSet:
-        if isinstance(node, Match):
-            return self._match(node)
-        if isinstance(node, Phrase):
-            return self._phrase(node)
         if isinstance(node, Range):
-            return self._range(node, candidates)
+            return self._range(node, candidates)  # filters the candidates through a column
+        if isinstance(node, Match):
+            return self.c.cached(node, lambda: self._match(node))
+        if isinstance(node, Phrase):
+            return self.c.cached(node, lambda: self._phrase(node))
         if isinstance(node, TextRange):
-            return self._text_range(node)
+            return self.c.cached(node, lambda: self._text_range(node))
         if isinstance(node, Exists):
             return self.c.postings("has", node.field)
         raise TypeError(f"unknown query node {node!r}")
 
     def _match(self, node: Match) -> DocSet:
+        if node.pattern.is_match_all:
+            return self.c.postings("has", node.field)
         fields = [f"v_{node.field}"]
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
-        if node.pattern.is_match_all:
-            return self.c.postings("has", node.field)
-        out: DocSet = set()
-        for field in fields:
-            for term in self._terms(field, node.pattern):
-                out |= self.c.postings(field, term)
-        return out
+        found = [self.c.postings(field, term) for field in fields for term in self._terms(field, node.pattern)]
+        return found[0] if len(found) == 1 else frozenset().union(*found)
 
     def _terms(self, field: str, pattern: Pattern) -> list[str]:
         if pattern.literal is not None:
@@ -174,7 +215,7 @@ class Executor:
     def _text_range(self, node: TextRange) -> DocSet:
         field = f"v_{node.field}"
         inside = _between(node.low, node.high, node.include_low, node.include_high)
-        out: DocSet = set()
+        out: set[int] = set()
         for term in self.c.lexicon(field):
             if inside(term):
                 out |= self.c.postings(field, term)
@@ -182,23 +223,18 @@ class Executor:
 
     # -- ordering --------------------------------------------------------------------------------
     def _order(self, docs: DocSet, sort: list[SortKey], needed: int) -> list[int]:
-        ids = self.c.column("aid")
-        ordered = sorted(docs, key=lambda d: ids[d])  # ties fall back to the asset id, ascending
-        for key in reversed(sort):
-            ordered = self._sorted_by(ordered, key, needed if key is sort[0] else len(ordered))
-        return ordered
-
-    def _sorted_by(self, docs: list[int], key: SortKey, needed: int) -> list[int]:
-        if key.kind is SortKind.NUMBER:
-            numbers = self.c.column(f"n_{key.field}")
-            value: Callable[[int], Any] = (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
+        """The first `needed` documents in order: each sort key's precomputed rank, ties by asset id."""
+        ranks = [self.c.rank(key) for key in sort]
+        if not ranks:
+            ids = self.c.column("aid")
+            order: Callable[[int], Any] = ids.__getitem__
+        elif len(ranks) == 1:
+            order = ranks[0].__getitem__
         else:
-            texts = self.c.column(f"s_{key.field}")
-            value = (lambda d: texts[d] or b"") if texts else (lambda d: b"")
+            order = lambda d: tuple(rank[d] for rank in ranks)  # noqa: E731
         if needed < len(docs) // 4:
-            pick = heapq.nlargest if key.descending else heapq.nsmallest
-            return pick(needed, docs, key=value)
-        return sorted(docs, key=value, reverse=key.descending)
+            return heapq.nsmallest(needed, docs, key=order)
+        return sorted(docs, key=order)
 
 
 def _number_key(value: float) -> float:
