@@ -1,0 +1,306 @@
+"""`python -m bench.search_bench [--sizes 1000 10000] [--with-100k] [--requests N]`: the search benchmark.
+
+Per size: generate (and cache) a dataset, time seeding and the index build, serve it with uvicorn in a subprocess and
+measure p50/p95 of each query kind over HTTP, then the seed query's throughput next to a bare FastAPI app answering
+a body of the same size. Finally the cold start of `aip-emulator serve` on the default fixtures. Prints tables and a
+PASS/MISS summary against the targets (at 10k assets) and writes bench/results/latest.json. Only 127.0.0.1 is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.queries import SEED_KINDS, Body, body, param, query_kinds, seed_request
+from emulator.fixtures import generate as generator
+from emulator.fixtures.generate import generate
+from emulator.runtime import Emulator
+from emulator.settings import DEFAULT_FIXTURES, Settings
+
+ROOT = Path(__file__).resolve().parent
+CACHE = ROOT / ".cache"
+RESULTS = ROOT / "results" / "latest.json"
+SEARCH = "/rest/jip-api/1.0/index/query.json"
+HEALTH = "/_emulator/health"
+AUTH = ("admin", "admin")
+WARMUP, KIND_BUDGET_S, THROUGHPUT_S, COLD_RUNS = 5, 45.0, 5.0, 3
+TARGETS_AT = 10_000
+TARGET_MS = {"leading wildcard": 250.0, **dict.fromkeys(SEED_KINDS, 10.0)}
+OTHER_MS, RATIO_MIN, COLD_MAX_S = 50.0, 0.25, 1.5
+Ready = Callable[[httpx.Client], bool]  # is the server up yet? (may raise httpx.TransportError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its report."""
+    parser = argparse.ArgumentParser(prog="python -m bench.search_bench", description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="dataset sizes (assets)")
+    parser.add_argument("--with-100k", action="store_true", help="also run 100,000 assets (slow: many minutes)")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per query kind")
+    parser.add_argument("--seed", type=int, default=0, help="dataset seed")
+    parser.add_argument("--reuse-data", action="store_true", help="reuse a built data dir (no build timing)")
+    args = parser.parse_args(argv)
+    sizes = sorted(set(args.sizes) | ({100_000} if args.with_100k else set()))
+    logging.basicConfig(level=logging.WARNING)
+    report: dict[str, Any] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "python": sys.version}
+    report["machine"] = {"cpus": os.cpu_count(), "platform": platform.platform()}
+    report["sizes"] = {str(size): bench_size(size, args.seed, args.requests, args.reuse_data) for size in sizes}
+    report["coldStart"] = cold_start()
+    report["summary"] = summarise(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS}")
+    return 0
+
+
+# -- one dataset size --------------------------------------------------------------------------------
+def bench_size(size: int, seed: int, requests: int, reuse: bool) -> dict[str, Any]:
+    """Build, serve and measure one dataset size; print its table."""
+    version = hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:8]  # a changed generator: regenerate
+    fixtures = CACHE / f"fixtures-{size}-s{seed}-{version}"
+    if not (fixtures / ".complete").exists():
+        generate(fixtures, size, seed=seed, progress=True)
+        (fixtures / ".complete").touch()
+    data_dir = CACHE / f"data-{size}-s{seed}-{version}"
+    out: dict[str, Any] = {"assets": size}
+    if not (reuse and (data_dir / "index").is_dir()):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        out.update(build(Settings(data_dir=data_dir, fixtures=fixtures)))
+    out["indexBytes"] = _bytes(data_dir / "index")
+    out["databaseBytes"] = _bytes(data_dir / "emulator.db")
+    command = ["-m", "emulator.cli", "serve", "--data-dir", str(data_dir)]
+    with serve(command, f"emulator-{size}", _get_ok(HEALTH)) as url, _client(url) as client:
+        for _ in range(WARMUP):
+            _post(client, body(param("asset.name", "STRING", keyword="warm-up")))
+        kinds = query_kinds(lambda request: _post(client, request), size)
+        out["queries"] = {kind: measure(client, variants, requests) for kind, variants in kinds}
+        out["throughput"] = throughput(client, seed_request(generated=True))
+    out["loadAverage"] = os.getloadavg()  # other work on the machine skews every number: check this first
+    print_size(out)
+    return out
+
+
+def build(settings: Settings) -> dict[str, float]:
+    """Seed an empty data dir and build its index; the emulator's log lines split the phases."""
+    marks: dict[str, float] = {}
+
+    class Marks(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            marks.setdefault(str(record.msg).split()[0], time.perf_counter())
+
+    logger, handler = logging.getLogger("aip_emulator"), Marks()
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    started = time.perf_counter()
+    try:
+        emulator = Emulator(settings)
+        emulator.start(progress=True)
+        emulator.close()
+    finally:
+        logger.removeHandler(handler)
+    total = time.perf_counter() - started
+    seeded = marks.get("seeded", started) - started
+    return {"seedS": round(seeded, 2), "indexBuildS": round(total - seeded, 2), "startTotalS": round(total, 2)}
+
+
+def _bytes(path: Path) -> int:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files)
+
+
+def _client(url: str) -> httpx.Client:
+    return httpx.Client(base_url=url, auth=AUTH, timeout=60.0, trust_env=False)
+
+
+def _post(client: httpx.Client, request: Body) -> dict[str, Any]:
+    data: dict[str, Any] = client.post(SEARCH, json=request).raise_for_status().json()
+    return data
+
+
+def _sender(client: httpx.Client, request: Body) -> Callable[[], httpx.Response]:
+    """A call posting `request` (encoded once) and failing on any error status."""
+    payload, headers = json.dumps(request).encode(), {"Content-Type": "application/json"}
+    return lambda: client.post(SEARCH, content=payload, headers=headers).raise_for_status()
+
+
+def _timed(send: Callable[[], httpx.Response]) -> tuple[float, httpx.Response]:
+    started = time.perf_counter()
+    response = send()
+    return (time.perf_counter() - started) * 1000, response
+
+
+def measure(client: httpx.Client, variants: list[Body], requests: int) -> dict[str, Any]:
+    """Each variant once (leaf caches cold), then up to `requests` calls cycling through them (at most
+    `KIND_BUDGET_S`): p50 of the first pass, p50/p95 of the repeats, and the hits of every variant."""
+    senders = [_sender(client, variant) for variant in variants]
+    first, hits = [], []
+    for send in senders:
+        elapsed, response = _timed(send)
+        first.append(elapsed)
+        hits.append(response.json()["queryPagingInfo"]["totalRecords"])
+    times: list[float] = []
+    deadline = time.monotonic() + KIND_BUDGET_S
+    while len(times) < requests and time.monotonic() < deadline:
+        times.append(_timed(senders[len(times) % len(senders)])[0])
+    ordered = sorted(times)
+    p50, p95 = (round(ordered[round(q * (len(ordered) - 1))], 2) for q in (0.5, 0.95))
+    first_p50 = round(statistics.median(first), 2)
+    return {
+        "hits": hits,
+        "variants": len(variants),
+        "firstP50Ms": first_p50,
+        "n": len(times),
+        "p50Ms": p50,
+        "p95Ms": p95,
+    }
+
+
+def throughput(client: httpx.Client, request: Body) -> dict[str, Any]:
+    """Requests/s of `request` on the emulator, then on a bare FastAPI app answering a body of the same size."""
+    body_file = CACHE / "bare-body.json"
+    body_file.write_bytes(client.post(SEARCH, json=request).raise_for_status().content)
+    out = {"bodyBytes": body_file.stat().st_size, "emulatorRps": round(_rate(client, request), 1)}
+    command = ["-m", "bench.bare_app", "--body", str(body_file)]
+    with serve(command, "bare", _get_ok("/health")) as url, _client(url) as bare:
+        out["bareBodyBytes"] = len(bare.post(SEARCH, json=request).raise_for_status().content)
+        out["bareRps"] = round(_rate(bare, request), 1)
+    return out | {"ratio": round(out["emulatorRps"] / out["bareRps"], 3)}
+
+
+def _rate(client: httpx.Client, request: Body) -> float:
+    """Sequential keep-alive requests per second over `THROUGHPUT_S`."""
+    send = _sender(client, request)
+    for _ in range(WARMUP):
+        send()
+    count, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < THROUGHPUT_S and count < 1_000_000:
+        send()
+        count += 1
+    return count / elapsed
+
+
+# -- subprocesses --------------------------------------------------------------------------------
+@contextmanager
+def serve(args: list[str], log_name: str, ready: Ready, timeout: float = 120.0) -> Iterator[str]:
+    """Run `python ARGS --port P` on a free loopback port until `ready` says yes; yield its URL; stop it after."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    url, log = f"http://127.0.0.1:{port}", CACHE / "logs" / f"{log_name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIP_EMULATOR_")}
+    with log.open("wb") as sink:
+        command = [sys.executable, *args, "--port", str(port)]
+        process = subprocess.Popen(command, cwd=ROOT.parent, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=url, timeout=5.0, trust_env=False) as probe:
+            deadline = time.monotonic() + timeout
+            while not _answers(probe, ready):
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited with {process.returncode}; see {log}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"server not ready after {timeout:.0f} s; see {log}")
+                time.sleep(0.01)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _answers(probe: httpx.Client, ready: Ready) -> bool:
+    try:
+        return ready(probe)
+    except httpx.TransportError:  # connection refused until uvicorn listens
+        return False
+
+
+def _get_ok(path: str) -> Ready:
+    return lambda probe: probe.get(path).status_code == 200
+
+
+def cold_start() -> dict[str, Any]:
+    """Seconds from spawning `aip-emulator serve` on seeded default data to the first search answer (median)."""
+    template = CACHE / "default-data"
+    shutil.rmtree(template, ignore_errors=True)
+    emulator = Emulator(Settings(data_dir=template, fixtures=DEFAULT_FIXTURES))
+    emulator.start()
+    emulator.close()
+    body = seed_request(generated=False)
+    runs: list[float] = []
+    for run in range(COLD_RUNS):
+        data_dir = CACHE / f"cold-{run}"
+        shutil.rmtree(data_dir, ignore_errors=True)
+        shutil.copytree(template, data_dir)
+        started = time.perf_counter()
+        command = ["-m", "emulator.cli", "serve", "--data-dir", str(data_dir)]
+        with serve(command, f"cold-{run}", lambda probe: probe.post(SEARCH, json=body, auth=AUTH).status_code == 200):
+            runs.append(round(time.perf_counter() - started, 3))
+    print(f"\ncold start to the first search answer (default fixtures), {COLD_RUNS} runs: {runs} s")
+    return {"runsS": runs, "medianS": statistics.median(runs)}
+
+
+# -- reporting -----------------------------------------------------------------------------------
+def print_size(out: dict[str, Any]) -> None:
+    """The table of one size."""
+    print(f"\n== {out['assets']:,} assets (load average after: {', '.join(f'{v:.2f}' for v in out['loadAverage'])}) ==")
+    if "startTotalS" in out:
+        print(f"seeding (load fixtures)   {out['seedS']:8.2f} s\nindex build               {out['indexBuildS']:8.2f} s")
+    print(f"index size on disk        {out['indexBytes'] / 1e6:8.2f} MB (database {out['databaseBytes'] / 1e6:.2f} MB)")
+    print(f"{'':28} {'hits, min':>13} {'distinct':>9} {'repeated':>19}")
+    print(f"{'query kind':28} {'..max':>13} {'p50 ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'n':>5}")
+    for kind, q in out["queries"].items():
+        hits = f"{min(q['hits'])}..{max(q['hits'])}"
+        warning = "  <- a variant finds nothing" if min(q["hits"]) == 0 else ""
+        print(
+            f"{kind:28} {hits:>13} {q['firstP50Ms']:>9.2f} {q['p50Ms']:>9.2f} {q['p95Ms']:>9.2f} {q['n']:>5}{warning}"
+        )
+    t = out["throughput"]
+    print(
+        f"throughput, seed query 2: emulator {t['emulatorRps']:.1f} req/s ({t['bodyBytes']:,} B), "
+        f"bare FastAPI {t['bareRps']:.1f} req/s ({t['bareBodyBytes']:,} B), ratio {t['ratio']:.1%}"
+    )
+
+
+def summarise(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Print and return one line per target: value, limit, PASS or MISS (latency and throughput at 10k assets)."""
+    lines: list[dict[str, Any]] = []
+    print("\n== summary against the targets ==")
+
+    def line(target: str, value: float, limit: float, unit: str) -> None:
+        result = "PASS" if (value >= limit if unit == "x" else value <= limit) else "MISS"
+        lines.append({"target": target, "value": value, "limit": limit, "unit": unit, "result": result})
+        print(f"{target:52} {value!s:>9} {unit:2} ({'>=' if unit == 'x' else '<='} {limit})  {result}")
+
+    at = report["sizes"].get(str(TARGETS_AT))
+    if at is not None:
+        for kind, q in at["queries"].items():
+            limit = TARGET_MS.get(kind, OTHER_MS)
+            line(f"10k p50 {kind}, distinct", q["firstP50Ms"], limit, "ms")
+            line(f"10k p50 {kind}, repeated", q["p50Ms"], limit, "ms")
+        line("10k throughput / bare FastAPI", at["throughput"]["ratio"], RATIO_MIN, "x")
+    line("cold start, default fixtures (median)", report["coldStart"]["medianS"], COLD_MAX_S, "s")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
