@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from emulator.clock import Clock
 from emulator.domain.catalog import Catalog, load_catalog
 from emulator.domain.documents import build_document
-from emulator.domain.views import iter_all_views
+from emulator.domain.views import ViewCache, iter_all_views
 from emulator.fixtures.load import load_fixtures
 from emulator.fixtures.read import read_fixtures
 from emulator.search.index import SearchIndex
@@ -41,6 +41,7 @@ class Emulator:
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self.views = ViewCache()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: bool = False) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from emulator.api import dc_render, jira_render
 from emulator.api.deps import BaseUrl, DcUser, EmulatorDep
+from emulator.api.routing import json_response
 from emulator.api.routing import with_and_without_json as route
 from emulator.domain import metadata
 from emulator.domain.search import dc_search
@@ -17,11 +19,11 @@ router = APIRouter(tags=["Data Center"])
 
 
 @route(router, "POST", "/index/query", response_model=dc.SearchResponse)
-def search_assets(body: dc.SearchRequest, user: DcUser, emu: EmulatorDep) -> dc.SearchResponse:
+def search_assets(body: dc.SearchRequest, user: DcUser, emu: EmulatorDep) -> Response:
     """Search assets with params or a Lucene `genericKeyword`."""
     result, page = dc_search(emu, user, body)
     renderer = dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)
-    return dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer)
+    return json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
 
 
 @route(router, "GET", "/attribute/list")

@@ -11,7 +11,7 @@ from emulator.domain.catalog import UserInfo
 from emulator.runtime import Emulator
 
 
-def get_emulator(request: Request) -> Emulator:
+async def get_emulator(request: Request) -> Emulator:  # async: no threadpool hop for a lookup
     emulator: Emulator = request.app.state.emulator
     return emulator
 
@@ -19,13 +19,13 @@ def get_emulator(request: Request) -> Emulator:
 EmulatorDep = Annotated[Emulator, Depends(get_emulator)]
 
 
-def dc_user(request: Request, emu: EmulatorDep) -> UserInfo:
+async def dc_user(request: Request, emu: EmulatorDep) -> UserInfo:
     """The Basic-authenticated caller (401 in Jira's shape otherwise); the auth gate may have found it already."""
     user: UserInfo | None = getattr(request.state, "user", None)
     return user if user is not None else basic_user(request.headers.get("authorization"), emu.catalog)
 
 
-def optional_user(request: Request, emu: EmulatorDep) -> UserInfo | None:
+async def optional_user(request: Request, emu: EmulatorDep) -> UserInfo | None:
     """The caller when credentials are sent (wrong ones are still a 401), else None."""
     header = request.headers.get("authorization")
     return None if header is None else basic_user(header, emu.catalog)
@@ -35,7 +35,7 @@ DcUser = Annotated[UserInfo, Depends(dc_user)]
 MaybeUser = Annotated[UserInfo | None, Depends(optional_user)]
 
 
-def base_url(request: Request, emu: EmulatorDep) -> str:
+async def base_url(request: Request, emu: EmulatorDep) -> str:
     """The Jira base URL shown in links: the setting, else the one the caller used."""
     configured = emu.settings.base_url
     if configured:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 Handler = Callable[..., Any]
 
@@ -19,3 +21,8 @@ def with_and_without_json(router: APIRouter, method: str, path: str, **options: 
         return handler
 
     return register
+
+
+def json_response(model: BaseModel) -> Response:
+    """Serialize a wire model once, here, instead of FastAPI validating it again on the way out."""
+    return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")

@@ -41,9 +41,12 @@ def search_assets(
 ) -> SearchResult:
     """One page of the assets matching `query` that `user` may see, with the total."""
     hits = emu.index.search(visible(emu, user, query), sort, offset, limit)
+    return SearchResult(hits.total, emu.views.get(hits.version, hits.asset_ids, lambda ids: _load(emu, ids)))
+
+
+def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:
     with emu.session() as session:
-        views = load_views(session, emu.catalog, hits.asset_ids)
-    return SearchResult(hits.total, views)
+        return load_views(session, emu.catalog, ids)
 
 
 def dc_search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:

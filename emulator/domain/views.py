@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,3 +136,33 @@ def _item(catalog: Catalog, placement: Placement, value: Any, refs: dict[int, Re
     linked = tuple(refs[r] for r in json.loads(value.ref_ids or "[]") if r in refs)
     attribute = catalog.attributes[placement.attribute_id]
     return ItemView(value.id, placement, attribute, value.text, options, linked)
+
+
+class ViewCache:
+    """Asset views keyed by the index generation they were read for; a write moves the generation on.
+
+    Entries read for an old generation are never served for a newer one, so a write is always seen.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._version = -1
+        self._views: dict[int, AssetView] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
+        """The views of `ids` in order, loading the missing ones with `load`."""
+        with self._lock:
+            if version != self._version:
+                self._version, self._views = version, {}
+            known = {i: self._views[i] for i in ids if i in self._views}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            loaded = {view.id: view for view in load(missing)}
+            known.update(loaded)
+            with self._lock:
+                if version == self._version:
+                    if len(self._views) + len(loaded) > self.limit:
+                        self._views = {}
+                    self._views.update(loaded)
+        return [known[i] for i in ids if i in known]

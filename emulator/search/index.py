@@ -181,7 +181,8 @@ class SearchIndex:
         with self.reading() as (searcher, version):
             if self._caches is None or self._caches.version != version or self._caches.searcher is not searcher:
                 self._caches = Caches(searcher, version)
-            return Executor(self._caches).run(node, sort, offset, limit)
+            hits = Executor(self._caches).run(node, sort, offset, limit)
+            return Hits(hits.total, hits.asset_ids, version)
 
     def doc_count(self) -> int:
         """How many assets the index holds."""

@@ -229,3 +229,4 @@ class Hits:
 
     total: int
     asset_ids: list[int]
+    version: int = 0  # the index generation answered from: what was read with it is valid for it alone
