@@ -60,13 +60,23 @@ class Caches:
         self._ranks: dict[SortKey, list[int]] = {}
 
     def column(self, name: str) -> list[Any]:
-        """All values of a column by document number (None when the column does not exist)."""
+        """All values of a column by document number ([] when no segment has the column)."""
         if name not in self._columns:
-            if self.reader.has_column(name):
-                self._columns[name] = list(self.reader.column_reader(name))
-            else:
-                self._columns[name] = []
+            self._columns[name] = self._read_column(name) if self.reader.has_column(name) else []
         return self._columns[name]
+
+    def _read_column(self, name: str) -> list[Any]:
+        # Assembled segment by segment: Whoosh's multi-segment column reader leaves out segments that lack the
+        # column (one written after an update of documents without that field), shifting every later value.
+        default = float("nan") if name.startswith("n_") else b""
+        values: list[Any] = []
+        for segment, offset in self.reader.leaf_readers():
+            values.extend([default] * (offset - len(values)))
+            if segment.has_column(name):
+                values.extend(segment.column_reader(name))
+            else:
+                values.extend([default] * segment.doc_count_all())
+        return values
 
     def lexicon(self, field: str) -> list[str]:
         """Every term of `field`, decoded, for wildcard expansion without a prefix."""
