@@ -68,7 +68,7 @@ class Caches:
     def _read_column(self, name: str) -> list[Any]:
         # Assembled segment by segment: Whoosh's multi-segment column reader leaves out segments that lack the
         # column (one written after an update of documents without that field), shifting every later value.
-        default = float("nan") if name.startswith("n_") else b""
+        default = float("nan") if name.startswith("n_") else ""
         values: list[Any] = []
         for segment, offset in self.reader.leaf_readers():
             values.extend([default] * (offset - len(values)))
@@ -123,7 +123,7 @@ class Caches:
             numbers = self.column(f"n_{key.field}")
             return (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
         texts = self.column(f"s_{key.field}")
-        return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
+        return (lambda d: texts[d] or "") if texts else (lambda d: "")
 
 
 class Executor:

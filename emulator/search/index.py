@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from emulator.search.executor import Caches, Executor
 from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STAMP_FILE = "emulator-stamp.json"
 DIRTY = -1  # the stamp's generation while a commit is under way
 INDEX_NAME = "assets"
@@ -38,8 +38,10 @@ def _schema() -> fields.Schema:
     )
     schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
     schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
-    schema.add("s_*", fields.COLUMN(columns.VarBytesColumn()), glob=True)
-    schema.add("n_*", fields.COLUMN(columns.NumericColumn("d", default=float("nan"))), glob=True)
+    # Sort and number fields are indexed as well as columns: Whoosh's segment merge copies the columns of
+    # indexed or explicitly named fields only, and would silently drop column-only glob fields.
+    schema.add("s_*", fields.ID(sortable=True), glob=True)
+    schema.add("n_*", fields.NUMERIC(float, bits=64, sortable=True), glob=True)
     return schema
 
 
@@ -61,7 +63,7 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
         out[f"v_{slug}"] = sorted({text.lower()[:_MAX_VALUE_LENGTH] for text in texts})
     sort_text = values.sort_text if values.sort_text is not None else ", ".join(texts)
     if sort_text:
-        out[f"s_{slug}"] = sort_text.lower().encode("utf-8")
+        out[f"s_{slug}"] = sort_text.lower()
     if values.number is not None:
         out[f"n_{slug}"] = float(values.number)
     return bool(texts) or values.number is not None

@@ -55,12 +55,21 @@ def test_each_commit_is_stamped_with_the_database_generation(index: SearchIndex)
     with index.write_lock:
         index.write([_doc(5)], [], generation=7)
 
-    assert index.stamp() == {"generation": 7, "schema": 1}
+    assert index.stamp() == {"generation": 7, "schema": 2}
     assert index.is_current(7)
     assert not index.is_current(6)
 
 
 def test_a_commit_interrupted_after_the_dirty_mark_is_never_current(index: SearchIndex) -> None:
-    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 1}}')
+    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 2}}')
 
     assert not index.is_current(1)
+
+
+def test_columns_survive_the_segment_merges_of_many_small_commits(index: SearchIndex) -> None:
+    with index.write_lock:
+        for generation, asset_id in enumerate(range(10, 20), start=2):  # enough commits for Whoosh to merge
+            index.write([_doc(asset_id, name="x")], [], generation)
+
+    assert sorted(index.search(Range("n", 15, None), [], 0, 50).asset_ids) == [2]
+    assert index.search(All(), [SortKey("name", SortKind.TEXT)], 0, 3).asset_ids == [2, 1, 10]  # "a", "b", "x"
