@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck bench bench-writes clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ test: lint typecheck
 
 bench: install
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
+
+bench-writes: install
+	$(BIN)/python -m bench.write_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache

@@ -70,18 +70,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # -- one dataset size --------------------------------------------------------------------------------
-def bench_size(size: int, seed: int, requests: int, reuse: bool) -> dict[str, Any]:
-    """Build, serve and measure one dataset size; print its table."""
+def dataset(size: int, seed: int, reuse: bool) -> tuple[Path, dict[str, Any]]:
+    """The cached data dir of a generated dataset (generated, seeded and indexed unless reused); build timings."""
     version = hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:8]  # a changed generator: regenerate
     fixtures = CACHE / f"fixtures-{size}-s{seed}-{version}"
     if not (fixtures / ".complete").exists():
         generate(fixtures, size, seed=seed, progress=True)
         (fixtures / ".complete").touch()
     data_dir = CACHE / f"data-{size}-s{seed}-{version}"
-    out: dict[str, Any] = {"assets": size}
+    timings: dict[str, Any] = {}
     if not (reuse and (data_dir / "index").is_dir()):
         shutil.rmtree(data_dir, ignore_errors=True)
-        out.update(build(Settings(data_dir=data_dir, fixtures=fixtures)))
+        timings = build(Settings(data_dir=data_dir, fixtures=fixtures))
+    return data_dir, timings
+
+
+def bench_size(size: int, seed: int, requests: int, reuse: bool) -> dict[str, Any]:
+    """Build, serve and measure one dataset size; print its table."""
+    data_dir, timings = dataset(size, seed, reuse)
+    out: dict[str, Any] = {"assets": size, **timings}
     out["indexBytes"] = _bytes(data_dir / "index")
     out["databaseBytes"] = _bytes(data_dir / "emulator.db")
     command = ["-m", "emulator.cli", "serve", "--data-dir", str(data_dir)]

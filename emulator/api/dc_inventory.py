@@ -35,7 +35,7 @@ def list_assets(
     page_size: Annotated[int | None, Query(alias="pageSize")] = None,
 ) -> dict[str, Any]:
     """The caller's assets in id order, optionally of one form, paged."""
-    chosen = dc_query.page(dc.SearchRequest(page_number=page_number, page_size=page_size), emu.settings.max_page_size)
+    chosen = dc_query.make_page(page_number, page_size, emu.settings.max_page_size)
     result = search.list_assets(emu, user, form_id, chosen)
     renderer = _renderer(emu)
     envelope = dc.Envelope(data=[renderer.asset(view).model_dump(by_alias=True) for view in result.assets])

@@ -152,9 +152,14 @@ def sort_keys(request: SearchRequest, catalog: Catalog) -> list[SortKey]:
 
 
 def page(request: SearchRequest, max_size: int) -> Page:
-    """The page asked for: 1-based number, size up to the configured maximum."""
-    number = 1 if request.page_number is None else request.page_number
-    size = 15 if request.page_size is None else request.page_size
+    """The page a search asks for."""
+    return make_page(request.page_number, request.page_size, max_size)
+
+
+def make_page(number: int | None, size: int | None, max_size: int) -> Page:
+    """A 1-based page number (default 1) and a size (default 15) up to the configured maximum, or 400."""
+    number = 1 if number is None else number
+    size = 15 if size is None else size
     if number < 1:
         raise ValidationError(f"pageNumber: {number} is not allowed; pages count from 1")
     if size < 1 or size > max_size:

@@ -37,6 +37,7 @@ class WriteContext:
     catalog: Catalog
     touched: set[int] = field(default_factory=set)
     deleted: set[int] = field(default_factory=set)
+    created: set[int] = field(default_factory=set)
 
 
 class DbLookups:
@@ -80,7 +81,7 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
         session.flush()
         changed = sorted(ctx.touched - ctx.deleted)
         docs = [build_document(v, ctx.catalog, emu.zone) for v in load_views(session, ctx.catalog, changed)]
-        emu.index.write(docs, sorted(ctx.deleted), new_generation)  # raises: the session rolls back on exit
+        emu.index.write(docs, sorted(ctx.deleted), new_generation, ctx.created)  # raises: the session rolls back
         try:
             session.commit()
         except BaseException:
@@ -118,6 +119,7 @@ def create_asset(emu: Emulator, user: UserInfo, form_id: int | None, name: Any, 
         apply_values(ctx, asset, form, values)
         _check_required(ctx, asset, form)
         ctx.touched.add(asset.id)
+        ctx.created.add(asset.id)
     return _reload(emu, asset.id)
 
 

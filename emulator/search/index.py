@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,10 @@ from whoosh.searching import Searcher
 from emulator.search.executor import Caches, Executor
 from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: segments stored as plain files (compound=False)
 STAMP_FILE = "emulator-stamp.json"
 DIRTY = -1  # the stamp's generation while a commit is under way
+MERGE_EVERY = 16  # incremental commits between merges of the small segments they leave
 INDEX_NAME = "assets"
 _MAX_VALUE_LENGTH = 512  # whole-value terms longer than this are cut (huge TextArea values)
 
@@ -79,6 +80,7 @@ class SearchIndex:
         self._searcher: Searcher | None = None
         self._version = 0  # bumped by every commit of ours; searchers refresh when it moves
         self._searcher_version = -1
+        self._commits = 0
         self._caches: Caches | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -112,7 +114,7 @@ class SearchIndex:
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
             built = index.create_in(str(fresh), _schema(), indexname=INDEX_NAME)
-            writer = built.writer(limitmb=256)
+            writer = built.writer(limitmb=256, compound=False)
             bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
             for doc in docs:
                 writer.add_document(**whoosh_document(doc))
@@ -132,21 +134,29 @@ class SearchIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.open()
 
-    def write(self, upserts: Iterable[Document], deletes: Iterable[int], generation: int) -> None:
-        """Apply changes in one commit and stamp the new generation; caller holds `write_lock`."""
-        writer = self._index.writer()
+    def write(
+        self, upserts: Iterable[Document], deletes: Iterable[int], generation: int, new: Container[int] = ()
+    ) -> None:
+        """Apply changes in one commit and stamp the new generation; caller holds `write_lock`.
+
+        Documents of `new` assets are added without looking for an old copy: that look-up opens a reader over
+        every segment and costs most of a small write.
+        """
+        writer = self._index.writer(compound=False)
         try:
             for asset_id in deletes:
                 writer.delete_by_term("uid", str(asset_id))
             for doc in upserts:
-                writer.update_document(**whoosh_document(doc))
+                add = writer.add_document if doc.asset_id in new else writer.update_document
+                add(**whoosh_document(doc))
         except BaseException:
             writer.cancel()
             raise
         # Marked dirty while the commit is under way: a crash in between leaves a stamp that matches no
         # database generation, so the next start rebuilds instead of trusting a half-known index.
         _write_stamp(self.path, DIRTY)
-        writer.commit()
+        self._commits += 1
+        writer.commit(merge=self._commits % MERGE_EVERY == 0)  # merging small segments on every write is slow
         _write_stamp(self.path, generation)
         self._version += 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SearchIndex:
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
     built = SearchIndex(tmp_path / "index")
     built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, generation=1)
-    return built
+    yield built
+    built.close()
 
 
 def test_a_range_sees_values_in_segments_written_after_one_without_the_column(index: SearchIndex) -> None:
@@ -55,13 +57,13 @@ def test_each_commit_is_stamped_with_the_database_generation(index: SearchIndex)
     with index.write_lock:
         index.write([_doc(5)], [], generation=7)
 
-    assert index.stamp() == {"generation": 7, "schema": 2}
+    assert index.stamp() == {"generation": 7, "schema": 3}
     assert index.is_current(7)
     assert not index.is_current(6)
 
 
 def test_a_commit_interrupted_after_the_dirty_mark_is_never_current(index: SearchIndex) -> None:
-    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 2}}')
+    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 3}}')
 
     assert not index.is_current(1)
 
