@@ -1,0 +1,246 @@
+"""A `kill -9` in the middle of a burst of writes: after a restart on the same data directory the database and the
+index agree again, and every write acknowledged before the kill is there and searchable."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from emulator.search.index import DIRTY, STAMP_FILE
+from emulator.testing import copy_data_dir, free_port
+
+INVENTORY = "/rest/jip-api/1.0/inventory"
+SEARCH = "/rest/jip-api/1.0/index/query.json"
+ADMIN = ("admin", "admin")
+LAPTOP = 9
+BURST_OPERATIONS = 60
+BURST_TIME_S = 10.0
+START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class Write:
+    """One create (`asset_id` None until answered) or rename of an asset to a unique one-word name."""
+
+    kind: str
+    name: str
+    asset_id: int | None
+
+
+@dataclass(frozen=True)
+class KillMoment:
+    """When to kill: after this many acknowledged writes, then a pause, or then as soon as the next write has
+    committed the index (a new Whoosh TOC while the stamp is still DIRTY) but not yet the database."""
+
+    after: int
+    pause_s: float = 0.0
+    index_ahead: bool = False
+
+
+MOMENTS = [
+    pytest.param(KillMoment(1), id="right-after-the-first-acknowledged-write"),
+    pytest.param(KillMoment(5, pause_s=0.04), id="a-moment-after-the-fifth"),
+    pytest.param(KillMoment(3, index_ahead=True), id="with-the-index-committed-but-not-the-database"),
+]
+
+
+@dataclass
+class Burst:
+    """Creates and renames fired one after another from a thread until the server goes away."""
+
+    url: str
+    kill_after: int
+    acknowledged: list[Write] = field(default_factory=list)
+    in_flight: Write | None = None
+    statuses: list[int] = field(default_factory=list)
+    enough: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        try:
+            with httpx.Client(base_url=self.url, auth=ADMIN, timeout=10.0) as client:
+                self._fire(client)
+        finally:
+            self.done.set()
+            self.enough.set()
+
+    def _fire(self, client: httpx.Client) -> None:
+        deadline = time.monotonic() + BURST_TIME_S
+        created: list[int] = []
+        for step in range(BURST_OPERATIONS):
+            if time.monotonic() > deadline:
+                return
+            name = f"kb{step:03d}"
+            if step % 3 == 2:
+                self.in_flight = Write("rename", name, created[-1])
+                request = client.build_request("PUT", f"{INVENTORY}/{created[-1]}.json", json={"name": name})
+            else:
+                self.in_flight = Write("create", name, None)
+                body = {"formId": LAPTOP, "name": name, "attributes": {"RAM (GB)": step}}
+                request = client.build_request("POST", f"{INVENTORY}.json", json=body)
+            try:
+                response = client.send(request)
+            except httpx.TransportError:
+                return  # killed: this write may or may not have landed
+            self.statuses.append(response.status_code)
+            if response.status_code == 200:
+                asset_id = response.json()["data"]["id"]
+                if self.in_flight.kind == "create":
+                    created.append(asset_id)
+                self.acknowledged.append(Write(self.in_flight.kind, name, asset_id))
+                self.in_flight = None
+            if len(self.acknowledged) >= self.kill_after:
+                self.enough.set()
+
+
+@contextmanager
+def _server(data_dir: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`python -m emulator.cli serve` on a free loopback port, answering health; always ended on the way out."""
+    port = free_port()
+    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    with log.open("ab") as out, subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT) as process:
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_healthy(url, process, log)
+            yield url, process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/_emulator/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the server did not answer health within {START_TIMEOUT_S} s: {log.read_text()}")
+
+
+def _database(data_dir: Path) -> dict[int, str]:
+    with closing(sqlite3.connect(data_dir / "emulator.db")) as db:
+        return dict(db.execute("SELECT id, name FROM assets"))
+
+
+def _search(client: httpx.Client, body: dict[str, Any]) -> dict[int, str]:
+    response = client.post(SEARCH, json={"pageSize": 1000, **body})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["queryPagingInfo"]["hasNext"] is False
+    assert answer["queryPagingInfo"]["totalRecords"] == len(answer["assets"])  # no index hit without a row
+    return {asset["id"]: asset["name"] for asset in answer["assets"]}
+
+
+def _named(names: list[str]) -> dict[str, Any]:
+    params = [{"field": "asset.name", "fieldType": "STRING", "keyword": name} for name in names]
+    return {"queryIndexSearchParams": params, "orForQueryIndexSearchParams": True}
+
+
+def _stamped_dirty(data_dir: Path) -> bool:
+    try:
+        return bool(json.loads((data_dir / "index" / STAMP_FILE).read_text())["generation"] == DIRTY)
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def _tocs(data_dir: Path) -> set[str]:
+    """Whoosh's tables of contents: a new one is renamed into place when an index commit is done."""
+    return {path.name for path in (data_dir / "index").glob("*.toc")}
+
+
+def _wait_for_index_ahead(data_dir: Path) -> None:
+    """Return once a write has committed the index while its stamp still says DIRTY (the database commits next)."""
+    deadline = time.monotonic() + BURST_TIME_S
+    while time.monotonic() < deadline:
+        if not _stamped_dirty(data_dir):
+            time.sleep(0.0002)
+            continue
+        before = _tocs(data_dir)
+        while _stamped_dirty(data_dir) and time.monotonic() < deadline:
+            if _tocs(data_dir) - before:
+                return
+    raise AssertionError("never saw an index commit land while the stamp was DIRTY")
+
+
+def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMoment, data_dir: Path) -> Burst:
+    """Run a burst and SIGKILL the server after `moment.after` acknowledged writes and its pause or index wait."""
+    burst = Burst(url, moment.after)
+    thread = threading.Thread(target=burst.run, daemon=True)
+    thread.start()
+    try:
+        assert burst.enough.wait(BURST_TIME_S + 5)
+        time.sleep(moment.pause_s)
+        if moment.index_ahead:
+            _wait_for_index_ahead(data_dir)
+        assert not burst.done.is_set(), "the burst ended before the kill"
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        thread.join(timeout=15)
+    assert not thread.is_alive()
+    return burst
+
+
+def _expected_names(burst: Burst) -> dict[int, set[str]]:
+    """Each acknowledged asset's possible names now: its last acknowledged one, or the unanswered rename's."""
+    names: dict[int, set[str]] = {}
+    for write in burst.acknowledged:
+        assert write.asset_id is not None
+        names[write.asset_id] = {write.name}
+    if burst.in_flight is not None and burst.in_flight.kind == "rename":
+        assert burst.in_flight.asset_id is not None
+        names[burst.in_flight.asset_id].add(burst.in_flight.name)
+    return names
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_after_a_kill_mid_burst_a_restart_has_database_and_index_agreeing_with_every_acknowledged_write(
+    seeded_template: Path, tmp_path: Path, moment: KillMoment
+) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    with _server(data_dir, tmp_path / "first.log") as (url, process):
+        burst = _kill_mid_burst(url, process, moment, data_dir)
+    assert burst.statuses == [200] * len(burst.statuses)
+    assert len(burst.acknowledged) >= moment.after
+
+    with (
+        _server(data_dir, tmp_path / "second.log") as (url, _process),
+        httpx.Client(base_url=url, auth=ADMIN) as client,
+    ):
+        health = client.get("/_emulator/health").json()
+        database = _database(data_dir)
+        indexed = _search(client, {})
+        ours = {asset_id: name for asset_id, name in database.items() if name.startswith("kb")}
+        by_name = _search(client, _named(sorted(ours.values())))
+        superseded = sorted({write.name for write in burst.acknowledged} - set(ours.values()))
+        by_old_name = _search(client, _named(superseded)) if superseded else {}
+        after = client.post(f"{INVENTORY}.json", json={"formId": LAPTOP, "name": "kbafter", "attributes": {}})
+        by_new_name = _search(client, _named(["kbafter"]))
+
+    assert health == {"status": "ok", "assets": len(database), "indexedAssets": len(database)}
+    assert indexed == database
+    assert [i for i, names in _expected_names(burst).items() if database.get(i) not in names] == []
+    assert by_name == ours
+    assert by_old_name == {}
+    assert after.status_code == 200, after.text
+    assert by_new_name == {after.json()["data"]["id"]: "kbafter"}
