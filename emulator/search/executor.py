@@ -62,13 +62,14 @@ class Caches:
     def column(self, name: str) -> list[Any]:
         """All values of a column by document number ([] when no segment has the column)."""
         if name not in self._columns:
-            self._columns[name] = self._read_column(name) if self.reader.has_column(name) else []
+            known = name in self.reader.schema and self.reader.has_column(name)
+            self._columns[name] = self._read_column(name) if known else []
         return self._columns[name]
 
     def _read_column(self, name: str) -> list[Any]:
         # Assembled segment by segment: Whoosh's multi-segment column reader leaves out segments that lack the
         # column (one written after an update of documents without that field), shifting every later value.
-        default = float("nan") if name.startswith("n_") else ""
+        default = float("nan") if name.startswith("n_") else b""
         values: list[Any] = []
         for segment, offset in self.reader.leaf_readers():
             values.extend([default] * (offset - len(values)))
@@ -123,7 +124,7 @@ class Caches:
             numbers = self.column(f"n_{key.field}")
             return (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
         texts = self.column(f"s_{key.field}")
-        return (lambda d: texts[d] or "") if texts else (lambda d: "")
+        return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
 
 
 class Executor:

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from emulator.search.executor import Caches, Executor
 from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
 
-SCHEMA_VERSION = 3  # 3: segments stored as plain files (compound=False)
+SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
 STAMP_FILE = "emulator-stamp.json"
 DIRTY = -1  # the stamp's generation while a commit is under way
 MERGE_EVERY = 16  # incremental commits between merges of the small segments they leave
@@ -39,11 +39,28 @@ def _schema() -> fields.Schema:
     )
     schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
     schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
-    # Sort and number fields are indexed as well as columns: Whoosh's segment merge copies the columns of
-    # indexed or explicitly named fields only, and would silently drop column-only glob fields.
-    schema.add("s_*", fields.ID(sortable=True), glob=True)
-    schema.add("n_*", fields.NUMERIC(float, bits=64, sortable=True), glob=True)
     return schema
+
+
+def _column_field(name: str) -> fields.FieldType:
+    if name.startswith("n_"):
+        return fields.COLUMN(columns.NumericColumn("d", default=float("nan")))
+    return fields.COLUMN(columns.VarBytesColumn())
+
+
+def _new_columns(schema: fields.Schema, kwargs: dict[str, Any]) -> list[str]:
+    """Sort and number columns of a document that the schema does not name yet.
+
+    Column-only fields are declared one by one instead of through a glob: Whoosh's segment merge copies the
+    columns of named or indexed fields only and would silently drop column-only glob fields. A writer cannot
+    change the schema once it holds documents, so callers declare new columns before adding.
+    """
+    return [name for name in kwargs if name[:2] in ("s_", "n_") and name not in schema]
+
+
+def _declare(writer: Any, names: Iterable[str]) -> None:
+    for name in sorted(set(names)):
+        writer.add_field(name, _column_field(name))
 
 
 def whoosh_document(doc: Document) -> dict[str, Any]:
@@ -64,7 +81,7 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
         out[f"v_{slug}"] = sorted({text.lower()[:_MAX_VALUE_LENGTH] for text in texts})
     sort_text = values.sort_text if values.sort_text is not None else ", ".join(texts)
     if sort_text:
-        out[f"s_{slug}"] = sort_text.lower()
+        out[f"s_{slug}"] = sort_text.lower().encode("utf-8")
     if values.number is not None:
         out[f"n_{slug}"] = float(values.number)
     return bool(texts) or values.number is not None
@@ -117,7 +134,12 @@ class SearchIndex:
             writer = built.writer(limitmb=256, compound=False)
             bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
             for doc in docs:
-                writer.add_document(**whoosh_document(doc))
+                kwargs = whoosh_document(doc)
+                if new := _new_columns(writer.schema, kwargs):  # rare after the first documents
+                    writer.commit(merge=False)
+                    writer = built.writer(limitmb=256, compound=False)
+                    _declare(writer, new)
+                writer.add_document(**kwargs)
                 bar.update()
             bar.close()
             writer.commit(optimize=True)
@@ -142,13 +164,14 @@ class SearchIndex:
         Documents of `new` assets are added without looking for an old copy: that look-up opens a reader over
         every segment and costs most of a small write.
         """
+        documents = [(doc.asset_id, whoosh_document(doc)) for doc in upserts]
         writer = self._index.writer(compound=False)
         try:
+            _declare(writer, [name for _, kwargs in documents for name in _new_columns(writer.schema, kwargs)])
             for asset_id in deletes:
                 writer.delete_by_term("uid", str(asset_id))
-            for doc in upserts:
-                add = writer.add_document if doc.asset_id in new else writer.update_document
-                add(**whoosh_document(doc))
+            for asset_id, kwargs in documents:
+                (writer.add_document if asset_id in new else writer.update_document)(**kwargs)
         except BaseException:
             writer.cancel()
             raise

@@ -57,13 +57,13 @@ def test_each_commit_is_stamped_with_the_database_generation(index: SearchIndex)
     with index.write_lock:
         index.write([_doc(5)], [], generation=7)
 
-    assert index.stamp() == {"generation": 7, "schema": 3}
+    assert index.stamp() == {"generation": 7, "schema": 4}
     assert index.is_current(7)
     assert not index.is_current(6)
 
 
 def test_a_commit_interrupted_after_the_dirty_mark_is_never_current(index: SearchIndex) -> None:
-    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 3}}')
+    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 4}}')
 
     assert not index.is_current(1)
 
