@@ -88,7 +88,7 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 def _print(report: dict[str, Any]) -> None:
     print(f"\n== DC writes at {report['assets']:,} assets ==")
-    print(f"{'kind':<8} {'n':>5} {'p50 ms':>9} {'p95 ms':>9}  target p50 <= {TARGET_P50_MS:.0f} ms")
+    print(f"{'kind':<8} {'n':>5} {'p50 ms':>9} {'p95 ms':>9}  our target (chosen): p50 <= {TARGET_P50_MS:.0f} ms")
     for kind, row in report["kinds"].items():
         verdict = "PASS" if row["p50Ms"] <= TARGET_P50_MS else "MISS"
         print(f"{kind:<8} {row['n']:>5} {row['p50Ms']:>9} {row['p95Ms']:>9}  {verdict}")
