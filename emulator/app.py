@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from emulator import __version__
-from emulator.api import control, dc, dc_inventory, errors, jira
+from emulator.api import cloud, control, control_tokens, dc, dc_inventory, errors, jira
 from emulator.api.auth_gate import BasicAuthGate
 from emulator.runtime import Emulator
 from emulator.settings import Settings
@@ -41,8 +41,12 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
+    app.include_router(cloud.router, prefix=settings.cloud_base_path)
     app.include_router(control.router)
-    dialects = errors.Dialects(dc=base + DC_PREFIX, jira=base + JIRA_PREFIX)
+    app.include_router(control_tokens.router)
+    dialects = errors.Dialects(
+        dc=base + DC_PREFIX, jira=base + JIRA_PREFIX, cloud=settings.cloud_base_path, now_ms=emu.clock.now_ms
+    )
     errors.install(app, dialects)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # outermost: wraps the auth gate too

@@ -19,9 +19,10 @@ class EmulatorError(Exception):
     status = 500
     code = "InternalError"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the offending request field, when one is to blame (the Cloud error lists it)
 
 
 class ValidationError(EmulatorError):

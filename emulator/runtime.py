@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from emulator.clock import Clock
+from emulator.cloud_auth import Access, TokenInfo, TokenRegistry
 from emulator.domain.catalog import Catalog, load_catalog
 from emulator.domain.documents import build_document
 from emulator.domain.views import ViewCache, iter_all_views
@@ -24,9 +26,10 @@ from emulator.fixtures.read import read_fixtures
 from emulator.search.index import SearchIndex
 from emulator.settings import Settings
 from emulator.store import models as m
-from emulator.store.db import generation, open_engine, session_factory
+from emulator.store.db import generation, get_meta, open_engine, session_factory, set_meta
 
 log = logging.getLogger("aip_emulator")
+JWT_SECRET = "jwt_secret"
 
 
 class Emulator:
@@ -42,6 +45,8 @@ class Emulator:
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.views = ViewCache()
+        self.tokens = TokenRegistry()
+        self.jwt_secret = settings.jwt_secret or ""
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: bool = False) -> None:
@@ -64,6 +69,8 @@ class Emulator:
         with self.session() as session:
             if generation(session) == 0:
                 self._seed(session, progress)
+            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
+            self.tokens.replace_all([token_info(row) for row in session.scalars(select(m.Token))])
             return generation(session)
 
     def _seed(self, session: Session, progress: bool) -> None:
@@ -110,3 +117,20 @@ class Emulator:
         """Forget the cached metadata (after a metadata write)."""
         with self._catalog_lock:
             self._catalog = None
+
+
+def _instance_secret(session: Session) -> str:
+    """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
+    secret = get_meta(session, JWT_SECRET)
+    if secret is None:
+        secret = secrets.token_urlsafe(32)
+        set_meta(session, JWT_SECRET, secret)
+        session.commit()
+    return secret
+
+
+def token_info(row: m.Token) -> TokenInfo:
+    """A stored token as the registry holds it."""
+    return TokenInfo(
+        row.id, row.name, Access(row.access), row.created_at, row.expires_at, row.owner_account_id, row.revoked
+    )

@@ -26,8 +26,11 @@ class Settings(BaseSettings):
     customfield_id: str = "customfield_10100"
     max_page_size: int = 1000
     base_url: str | None = Field(default=None, description="Jira base URL shown in links; default: the request's")
+    cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served (cloud-api.md §2)")
+    tenant: str = Field(default="emulator", description="the `tenant` claim Cloud tokens must carry")
+    jwt_secret: str | None = Field(default=None, description="HS256 secret; generated and kept in the data dir")
 
-    @field_validator("context_path")
+    @field_validator("context_path", "cloud_base_path")
     @classmethod
     def _normalise_context_path(cls, value: str) -> str:
         value = value.strip().rstrip("/")

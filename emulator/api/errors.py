@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,14 +23,17 @@ _HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationEr
 class Dialects:
     """Path prefixes that decide which envelope an error is rendered in."""
 
-    def __init__(self, dc: str, jira: str, control: str = "/_emulator") -> None:
-        self.dc, self.jira, self.control = dc, jira, control
+    def __init__(self, dc: str, jira: str, cloud: str, now_ms: Callable[[], int], control: str = "/_emulator") -> None:
+        self.dc, self.jira, self.cloud, self.control = dc, jira, cloud, control
+        self.now_ms = now_ms
 
     def of(self, path: str) -> str:
         if path.startswith(self.control):
             return "control"
         if path.startswith(self.jira):
             return "jira"
+        if path == self.cloud or path.startswith(self.cloud + "/"):
+            return "cloud"
         return "dc"
 
 
@@ -39,6 +44,10 @@ def render_error(dialects: Dialects, path: str, exc: EmulatorError) -> JSONRespo
     body: dict[str, Any]
     if dialect == "control":
         body = {"error": exc.code, "message": exc.message}
+    elif dialect == "cloud":
+        body = cloud_error(exc, path, dialects.now_ms())
+        if isinstance(exc, AuthenticationError):
+            headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(exc, AuthenticationError):
         body = {"message": JIRA_401, "status-code": 401}
         if exc.failed:
@@ -123,3 +132,17 @@ def describe_validation(errors: Any) -> str:
     got = error.get("input")
     detail = f"{error.get('msg', 'invalid value')}" + (f" (got {got!r})" if not isinstance(got, dict | list) else "")
     return f"{where or 'request body'}: {detail}"
+
+
+def cloud_error(exc: EmulatorError, path: str, now_ms: int) -> dict[str, Any]:
+    """The Cloud error body (cloud-api.md §2): `errors` only on 400."""
+    body: dict[str, Any] = {
+        "timestamp": now_ms,
+        "status": exc.status,
+        "error": HTTPStatus(exc.status).phrase,
+        "message": exc.message,
+        "path": path,
+    }
+    if exc.status == 400:
+        body["errors"] = [{"field": exc.field or "request", "message": exc.message}]
+    return body

@@ -182,3 +182,16 @@ class Attachment(Base):
     creator: Mapped[str] = mapped_column(String(255))
 
     asset: Mapped[Asset] = relationship(back_populates="attachments")
+
+
+class Token(Base):
+    """A Cloud API token (cloud-api.md §2): the JWT itself is never stored, only what it stands for."""
+
+    __tablename__ = "tokens"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the `jti` claim
+    name: Mapped[str] = mapped_column(String(255))
+    access: Mapped[str] = mapped_column(String(16))  # READ | WRITE | ADMIN
+    created_at: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[int | None] = mapped_column(Integer)  # None: never expires
+    owner_account_id: Mapped[str] = mapped_column(String(128))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,126 @@
+"""Cloud API tokens: HS256 JWTs minted and verified here (cloud-api.md §2). No FastAPI here.
+
+A token is valid when its signature checks with the instance secret, its algorithm is HS256, its `iss` and `tenant`
+are ours, it has not expired by the emulator's clock, and its `jti` names a known token that was not revoked.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+import jwt
+
+from emulator.domain.catalog import Catalog, UserInfo
+from emulator.errors import AuthenticationError, PermissionDenied
+
+ISSUER = "aip-cloud"
+ALGORITHM = "HS256"
+
+
+class Access(StrEnum):
+    """What a token may do: READ (GET and search), WRITE (+ assets), ADMIN (+ collections and attributes)."""
+
+    READ = "READ"
+    WRITE = "WRITE"
+    ADMIN = "ADMIN"
+
+
+_RANK = {Access.READ: 1, Access.WRITE: 2, Access.ADMIN: 3}
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """A token as stored: everything but the JWT string."""
+
+    id: str
+    name: str
+    access: Access
+    created_at: int
+    expires_at: int | None
+    owner_account_id: str
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling the Cloud API, with which token."""
+
+    user: UserInfo
+    access: Access
+    token_id: str
+
+    def require(self, needed: Access) -> None:
+        """403 unless the token's access level reaches `needed`."""
+        if _RANK[self.access] < _RANK[needed]:
+            raise PermissionDenied(f"This token has {self.access} access; {needed} access is required")
+
+
+class TokenRegistry:
+    """The known tokens, in memory (loaded from the database, changed through the token domain functions)."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, TokenInfo] = {}
+        self._lock = threading.Lock()
+
+    def replace_all(self, tokens: list[TokenInfo]) -> None:
+        with self._lock:
+            self._tokens = {t.id: t for t in tokens}
+
+    def put(self, token: TokenInfo) -> None:
+        with self._lock:
+            self._tokens[token.id] = token
+
+    def get(self, token_id: str) -> TokenInfo | None:
+        with self._lock:
+            return self._tokens.get(token_id)
+
+    def all(self) -> list[TokenInfo]:
+        with self._lock:
+            return sorted(self._tokens.values(), key=lambda t: (t.created_at, t.id))
+
+
+def mint(token: TokenInfo, secret: str, tenant: str) -> str:
+    """The JWT for `token` (its claims: jti, iss, sub, tenant, name, access, iat, and exp unless never-expiring)."""
+    claims: dict[str, object] = {
+        "jti": token.id,
+        "iss": ISSUER,
+        "sub": token.owner_account_id,
+        "tenant": tenant,
+        "name": token.name,
+        "access": token.access.value,
+        "iat": token.created_at // 1000,
+    }
+    if token.expires_at is not None:
+        claims["exp"] = token.expires_at // 1000
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def bearer_caller(
+    header: str | None, *, secret: str, tenant: str, registry: TokenRegistry, catalog: Catalog, now_ms: int
+) -> Caller:
+    """The caller behind an `Authorization: Bearer <jwt>` header, or 401 saying why."""
+    if not header or header[:7].lower() != "bearer ":
+        raise AuthenticationError("A Bearer token is required (Authorization: Bearer <token>)")
+    try:
+        claims = jwt.decode(
+            header[7:].strip(),
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["jti", "iss", "sub", "tenant", "access", "iat"], "verify_exp": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError(f"Invalid token: {exc}") from None
+    if claims["tenant"] != tenant:
+        raise AuthenticationError("Invalid token: it was issued for another tenant")
+    if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
+        raise AuthenticationError("Invalid token: it has expired")
+    token = registry.get(str(claims["jti"]))
+    if token is None or token.revoked:
+        raise AuthenticationError("Invalid token: it has been revoked or does not exist")
+    owner = next((u for u in catalog.users.values() if u.account_id == token.owner_account_id), None)
+    if owner is None or not owner.active:
+        raise AuthenticationError("Invalid token: its owner is not an active user")
+    return Caller(owner, token.access, token.id)
