@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from emulator import __version__
 from emulator.api import cloud, control, control_tokens, dc, dc_inventory, errors, jira
 from emulator.api.auth_gate import BasicAuthGate
+from emulator.domain import state
 from emulator.runtime import Emulator
 from emulator.settings import Settings
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     emu = emulator or Emulator(settings)
     if emulator is None:
         emu.start()
+    state.ensure_baseline(emu)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

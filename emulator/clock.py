@@ -34,6 +34,14 @@ class Clock:
             self._frozen_at = None
             self._offset_ms = now - int(time.time() * 1000)
 
+    def set(self, at_ms: int) -> None:
+        """Jump to `at_ms`, staying frozen if frozen and running on from there if not."""
+        with self._lock:
+            if self._frozen_at is not None:
+                self._frozen_at = at_ms
+            else:
+                self._offset_ms = at_ms - int(time.time() * 1000)
+
     def advance(self, delta_ms: int) -> None:
         """Move the clock forward (or back, with a negative delta)."""
         with self._lock:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -117,6 +118,26 @@ class Emulator:
         """Forget the cached metadata (after a metadata write)."""
         with self._catalog_lock:
             self._catalog = None
+
+    @contextmanager
+    def raw_connection(self) -> Iterator[sqlite3.Connection]:
+        """The driver's own connection to the database file (for SQLite's online backup)."""
+        if self._engine is None:
+            raise RuntimeError("the emulator is not started")
+        raw = self._engine.raw_connection()
+        try:
+            connection = raw.driver_connection
+            assert isinstance(connection, sqlite3.Connection)
+            yield connection
+        finally:
+            raw.close()
+
+    def reload(self) -> None:
+        """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
+        self.invalidate_catalog()
+        with self.session() as session:
+            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
+            self.tokens.replace_all([token_info(row) for row in session.scalars(select(m.Token))])
 
 
 def _instance_secret(session: Session) -> str:

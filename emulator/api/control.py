@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from typing import Any
+
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from emulator.api.deps import EmulatorDep
+from emulator.domain import state
+from emulator.errors import ValidationError
+from emulator.fixtures.generate import generate
+from emulator.fixtures.read import FixtureError
+from emulator.runtime import Emulator
 from emulator.store import models as m
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
@@ -22,3 +32,102 @@ def health(emu: EmulatorDep) -> JSONResponse:
     except RuntimeError as exc:
         return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed})
+
+
+class SnapshotBody(BaseModel):
+    name: str
+
+
+class GenerateSpec(BaseModel):
+    assets: int = Field(ge=0, le=200_000)
+    seed: int = 0
+
+
+class SeedBody(BaseModel):
+    fixtures: str | None = None
+    generate: GenerateSpec | None = None
+
+
+class ClockBody(BaseModel):
+    freeze: bool | None = None
+    set: int | None = None
+    advance_ms: int | None = Field(default=None, alias="advanceMs")
+
+
+def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
+    return {"name": snapshot.name, "createdAt": snapshot.created_at}
+
+
+@router.post("/reset")
+def reset(emu: EmulatorDep) -> dict[str, Any]:
+    """Return to the loaded fixtures: rows and index."""
+    state.reset(emu)
+    return {"status": "reset", "assets": emu.index.doc_count()}
+
+
+@router.post("/snapshots", status_code=201)
+def save_snapshot(body: SnapshotBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Save the current state under a name."""
+    return _snapshot(state.save(emu, body.name))
+
+
+@router.get("/snapshots")
+def list_snapshots(emu: EmulatorDep) -> list[dict[str, Any]]:
+    """The saved snapshots, oldest first."""
+    return [_snapshot(s) for s in state.listing(emu)]
+
+
+@router.post("/snapshots/{name}/restore")
+def restore_snapshot(name: str, emu: EmulatorDep) -> dict[str, Any]:
+    """Bring a saved state back: rows and index."""
+    state.restore(emu, name)
+    return {"status": "restored", "name": name, "assets": emu.index.doc_count()}
+
+
+@router.delete("/snapshots/{name}", status_code=204)
+def delete_snapshot(name: str, emu: EmulatorDep) -> Response:
+    """Forget a saved state."""
+    state.delete(emu, name)
+    return Response(status_code=204)
+
+
+@router.post("/seed")
+def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Replace the data with a fixture directory or a generated data set; `reset` returns to it from now on."""
+    if (body.fixtures is None) == (body.generate is None):
+        raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
+    if body.fixtures is not None:
+        assets = _seed_from(emu, Path(body.fixtures))
+    else:
+        assert body.generate is not None
+        with tempfile.TemporaryDirectory() as scratch:
+            generate(Path(scratch), body.generate.assets, seed=body.generate.seed)
+            assets = _seed_from(emu, Path(scratch))
+    return {"status": "seeded", "assets": assets}
+
+
+def _seed_from(emu: Emulator, fixtures: Path) -> int:
+    try:
+        return state.seed(emu, fixtures)
+    except FixtureError as exc:
+        raise ValidationError(str(exc), field="fixtures") from None
+
+
+@router.get("/clock")
+def get_clock(emu: EmulatorDep) -> dict[str, Any]:
+    """The emulator's time and whether it is frozen."""
+    return {"now": emu.clock.now_ms(), "frozen": emu.clock.frozen}
+
+
+@router.post("/clock")
+def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Freeze or release the clock, set it, or move it forward (token expiry, relative dates, timestamps)."""
+    if body.set is not None:
+        emu.clock.set(body.set)
+    if body.advance_ms is not None:
+        emu.clock.advance(body.advance_ms)
+    if body.freeze is True:
+        emu.clock.freeze()
+    elif body.freeze is False:
+        emu.clock.unfreeze()
+    return get_clock(emu)

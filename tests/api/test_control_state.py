@@ -1,0 +1,143 @@
+"""Reset, snapshots, seeding and the clock (control-api.md): what the real product never gives a tester."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from emulator.settings import DEFAULT_FIXTURES
+from emulator.testing import Client
+from tests.helpers import ADMIN, ids
+
+INVENTORY = "/rest/jip-api/1.0/inventory"
+LAPTOP = {"formId": 9, "name": "Snapshot Laptop", "attributes": {"Vendor": "HP"}}
+
+
+def _create(client: Client, name: str = "Snapshot Laptop") -> int:
+    response = client.post(f"{INVENTORY}.json", json={**LAPTOP, "name": name}, auth=ADMIN)
+    assert response.status_code == 200, response.text
+    asset_id: int = response.json()["data"]["id"]
+    return asset_id
+
+
+def _named(client: Client, word: str) -> list[int]:
+    return ids(client, {"queryIndexSearchParams": [{"field": "asset.name", "keyword": word, "fieldType": "STRING"}]})
+
+
+def _health(client: Client) -> Any:
+    return client.get("/_emulator/health").json()
+
+
+def test_reset_discards_writes_in_rows_and_index(emulator_client: Client) -> None:
+    created = _create(emulator_client)
+    emulator_client.delete(f"{INVENTORY}/21.json", auth=ADMIN)
+
+    response = emulator_client.post("/_emulator/reset")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "reset", "assets": 39}
+    assert _health(emulator_client) == {"status": "ok", "assets": 39, "indexedAssets": 39}
+    assert emulator_client.get(f"{INVENTORY}/{created}.json", auth=ADMIN).status_code == 404
+    assert _named(emulator_client, "snapshot") == []
+    assert _named(emulator_client, "printer002") == [21]
+
+
+def test_a_restored_snapshot_brings_back_rows_and_search_results(emulator_client: Client) -> None:
+    kept = _create(emulator_client, "Kept Laptop")
+    saved = emulator_client.post("/_emulator/snapshots", json={"name": "with-kept"})
+    emulator_client.delete(f"{INVENTORY}/{kept}.json", auth=ADMIN)
+    _create(emulator_client, "Later Laptop")
+
+    restored = emulator_client.post("/_emulator/snapshots/with-kept/restore")
+
+    assert saved.status_code == 201
+    assert set(saved.json()) == {"name", "createdAt"}
+    assert restored.json() == {"status": "restored", "name": "with-kept", "assets": 40}
+    assert _named(emulator_client, "kept") == [kept]
+    assert _named(emulator_client, "later") == []
+    assert emulator_client.get(f"{INVENTORY}/{kept}.json", auth=ADMIN).json()["data"]["name"] == "Kept Laptop"
+
+
+def test_writes_after_a_restore_continue_from_the_restored_state(emulator_client: Client) -> None:
+    emulator_client.post("/_emulator/snapshots", json={"name": "start"})
+    first = _create(emulator_client, "First")
+    emulator_client.post("/_emulator/snapshots/start/restore")
+
+    second = _create(emulator_client, "Second")
+
+    assert second == first  # the id allocator is part of the restored database
+    assert _named(emulator_client, "second") == [second]
+    assert _named(emulator_client, "first") == []
+
+
+def test_snapshots_are_listed_and_deleted(emulator_client: Client) -> None:
+    emulator_client.post("/_emulator/snapshots", json={"name": "a"})
+    emulator_client.post("/_emulator/snapshots", json={"name": "b"})
+
+    listed = emulator_client.get("/_emulator/snapshots").json()
+    deleted = emulator_client.delete("/_emulator/snapshots/a")
+
+    assert [s["name"] for s in listed] == ["a", "b"]
+    assert deleted.status_code == 204
+    assert [s["name"] for s in emulator_client.get("/_emulator/snapshots").json()] == ["b"]
+
+
+def test_unknown_snapshots_and_bad_names_answer_in_the_control_shape(emulator_client: Client) -> None:
+    missing = emulator_client.post("/_emulator/snapshots/nope/restore")
+    bad = emulator_client.post("/_emulator/snapshots", json={"name": "../escape"})
+
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "EntityNotFoundException", "message": "Snapshot 'nope' does not exist"}
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "error": "ValidationException",
+        "message": "name: '../escape' is not a snapshot name; use 1-64 letters, digits, '.', '_' or '-'",
+    }
+
+
+def test_seeding_a_fixture_directory_replaces_the_data_and_becomes_the_reset_state(
+    emulator_client: Client, tmp_path: Path
+) -> None:
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    assets = json.loads((fixtures / "assets.json").read_text())
+    (fixtures / "assets.json").write_text(json.dumps([a for a in assets if a["formId"] in (2, 6)]))
+
+    seeded = emulator_client.post("/_emulator/seed", json={"fixtures": str(fixtures)})
+    _create(emulator_client)
+    emulator_client.post("/_emulator/reset")
+
+    assert seeded.json() == {"status": "seeded", "assets": 6}
+    assert _health(emulator_client) == {"status": "ok", "assets": 6, "indexedAssets": 6}
+    assert ids(emulator_client, {}) == [1, 2, 3, 20, 21, 22]
+
+
+def test_seeding_a_generated_data_set(emulator_client: Client) -> None:
+    seeded = emulator_client.post("/_emulator/seed", json={"generate": {"assets": 25, "seed": 7}})
+
+    assert seeded.json() == {"status": "seeded", "assets": 25}
+    assert _health(emulator_client) == {"status": "ok", "assets": 25, "indexedAssets": 25}
+
+
+def test_a_broken_seed_is_a_400_and_changes_nothing(emulator_client: Client, tmp_path: Path) -> None:
+    response = emulator_client.post("/_emulator/seed", json={"fixtures": str(tmp_path / "none")})
+
+    assert response.status_code == 400
+    assert response.json()["message"].endswith(
+        "fixture directory not found; pass --fixtures DIR with a fixture directory"
+    )
+    assert _health(emulator_client)["assets"] == 39
+
+
+def test_the_clock_freezes_sets_and_advances(emulator_client: Client) -> None:
+    frozen = emulator_client.post("/_emulator/clock", json={"freeze": True, "set": 1_700_000_000_000})
+    advanced = emulator_client.post("/_emulator/clock", json={"advanceMs": 60_000})
+    created = emulator_client.post(f"{INVENTORY}.json", json=LAPTOP, auth=ADMIN).json()["data"]
+
+    assert frozen.json() == {"now": 1_700_000_000_000, "frozen": True}
+    assert advanced.json() == {"now": 1_700_000_060_000, "frozen": True}
+    assert created["created"] == 1_700_000_060_000
+    assert created["createdFormatted"] == "14/Nov/23 10:14 PM"
+    assert emulator_client.post("/_emulator/clock", json={"freeze": False}).json()["frozen"] is False
