@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from emulator.api.deps import EmulatorDep
 from emulator.domain import state
 from emulator.errors import ValidationError
+from emulator.fixtures.export import zip_bytes as export_zip
 from emulator.fixtures.generate import generate
 from emulator.fixtures.read import FixtureError
 from emulator.runtime import Emulator
@@ -131,3 +132,12 @@ def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
     elif body.freeze is False:
         emu.clock.unfreeze()
     return get_clock(emu)
+
+
+@router.get("/export")
+def export(emu: EmulatorDep) -> Response:
+    """The current state as a fixture directory, zipped; it loads back into the same state."""
+    with emu.session() as session:
+        data = export_zip(session)
+    headers = {"Content-Disposition": 'attachment; filename="aip-emulator-fixtures.zip"'}
+    return Response(content=data, media_type="application/zip", headers=headers)

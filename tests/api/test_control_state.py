@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from emulator.settings import DEFAULT_FIXTURES
 from emulator.testing import Client
-from tests.helpers import ADMIN, ids
+from tests.helpers import ADMIN, SEARCH, ids
 
 INVENTORY = "/rest/jip-api/1.0/inventory"
 LAPTOP = {"formId": 9, "name": "Snapshot Laptop", "attributes": {"Vendor": "HP"}}
@@ -141,3 +143,23 @@ def test_the_clock_freezes_sets_and_advances(emulator_client: Client) -> None:
     assert created["created"] == 1_700_000_060_000
     assert created["createdFormatted"] == "14/Nov/23 10:14 PM"
     assert emulator_client.post("/_emulator/clock", json={"freeze": False}).json()["frozen"] is False
+
+
+def test_an_export_loads_back_into_the_same_state(emulator_client: Client, tmp_path: Path) -> None:
+    _create(emulator_client, "Exported Laptop")
+    emulator_client.delete(f"{INVENTORY}/3.json", auth=ADMIN)
+    everything = {"pageSize": 1000, "sortField": "asset.id", "sortType": "LONG"}
+    before = emulator_client.post(SEARCH, json=everything, auth=ADMIN).json()
+
+    response = emulator_client.get("/_emulator/export")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        archive.extractall(tmp_path / "exported")
+    emulator_client.post("/_emulator/reset")
+    seeded = emulator_client.post("/_emulator/seed", json={"fixtures": str(tmp_path / "exported")})
+    after = emulator_client.post(SEARCH, json=everything, auth=ADMIN).json()
+
+    assert response.headers["content-type"] == "application/zip"
+    assert seeded.json() == {"status": "seeded", "assets": 39}
+    before["queryIndexParam"].pop("respTime")
+    after["queryIndexParam"].pop("respTime")
+    assert after == before
