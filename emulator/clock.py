@@ -34,6 +34,12 @@ class Clock:
             self._frozen_at = None
             self._offset_ms = now - int(time.time() * 1000)
 
+    def release(self) -> None:
+        """Back to real time: not frozen, no offset."""
+        with self._lock:
+            self._frozen_at = None
+            self._offset_ms = 0
+
     def set(self, at_ms: int) -> None:
         """Jump to `at_ms`, staying frozen if frozen and running on from there if not."""
         with self._lock:

@@ -1,6 +1,14 @@
 """A pytest plugin for testing against the emulator: `pytest_plugins = ["emulator.testing"]`.
 
-Fixtures:
+For your own test suite (one emulator per session, returned to its fixtures after every test):
+- `aip_emulator_settings`: override it to load your own fixtures (`Settings(data_dir=..., fixtures=...)`).
+- `aip_app`: the emulator's app, session-wide.
+- `aip_client`: an in-process client (`TestClient`); the state is reset after each test.
+- `aip_live_url`: the base URL of a real uvicorn server on a free loopback port; reset after each test.
+- `aip_cloud_token`: a WRITE Cloud API token for `Authorization: Bearer ...`.
+Under pytest-xdist every worker is its own session, so each gets its own data directory, emulator and port.
+
+The project's own fixtures (fresh state per test):
 - `emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
 - `emulator_app`: an app over those settings (in-process).
 - `emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
@@ -25,6 +33,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
+from emulator.domain import state
 from emulator.runtime import Emulator
 from emulator.settings import Settings
 
@@ -127,3 +136,49 @@ def shared_client(
         with TestClient(app) as client:
             yield client
     app.state.emulator.close()
+
+
+@pytest.fixture(scope="session")
+def aip_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The settings of the session's emulator: the default fixtures in a private data directory."""
+    return Settings(data_dir=tmp_path_factory.mktemp("aip-emulator"))
+
+
+@pytest.fixture(scope="session")
+def aip_app(aip_emulator_settings: Settings) -> Iterator[FastAPI]:
+    """The session's emulator app (seeded from the fixtures on first use)."""
+    app = create_app(aip_emulator_settings)
+    yield app
+    app.state.emulator.close()
+
+
+def _back_to_fixtures(app: FastAPI) -> None:
+    emulator: Emulator = app.state.emulator
+    state.reset(emulator)
+    emulator.clock.release()
+
+
+@pytest.fixture
+def aip_client(aip_app: FastAPI) -> Iterator[TestClient]:
+    """An in-process client of the session's emulator; the next test starts from the fixtures again."""
+    client = TestClient(aip_app)  # no lifespan: the session owns the emulator
+    try:
+        yield client
+    finally:
+        client.close()
+        _back_to_fixtures(aip_app)
+
+
+@pytest.fixture(scope="session")
+def _aip_server(aip_app: FastAPI) -> Iterator[LiveServer]:
+    with LiveServer(aip_app) as server:
+        yield server
+
+
+@pytest.fixture
+def aip_live_url(_aip_server: LiveServer, aip_app: FastAPI) -> Iterator[str]:
+    """The base URL of a real server over the session's emulator; the next test starts from the fixtures again."""
+    try:
+        yield _aip_server.url
+    finally:
+        _back_to_fixtures(aip_app)
