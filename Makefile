@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench bench-writes clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state clean
 
 install: $(STAMP)
 
@@ -32,6 +32,9 @@ bench: install
 
 bench-writes: install
 	$(BIN)/python -m bench.write_bench $(BENCH_ARGS)
+
+bench-state: install
+	$(BIN)/python -m bench.state_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache
