@@ -1,0 +1,72 @@
+"""The Docker image's entrypoint, environment and health check, exercised outside Docker (no engine here)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from emulator.settings import DEFAULT_FIXTURES
+from emulator.testing import copy_data_dir, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def _instruction(name: str) -> str:
+    """One instruction's arguments, continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    found = re.search(rf"^{name} (.+)$", joined, re.MULTILINE)
+    assert found, f"no {name} in the Dockerfile"
+    return found.group(1).strip()
+
+
+def _image_env() -> dict[str, str]:
+    return dict(re.findall(r"(\w+)=(\S+)", _instruction("ENV")))
+
+
+def _exec_form(name: str) -> list[str]:
+    value: list[str] = json.loads(_instruction(name))
+    return value
+
+
+def test_the_image_serves_on_all_interfaces_from_a_data_volume() -> None:
+    env = _image_env()
+
+    assert env["AIP_EMULATOR_HOST"] == "0.0.0.0"
+    assert env["AIP_EMULATOR_DATA_DIR"] == "/data"
+    assert '"/data"' in _instruction("VOLUME")
+    assert _instruction("USER") != "root"
+
+
+def test_the_entrypoint_and_health_check_work_with_the_images_environment(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = {**os.environ, **_image_env(), "AIP_EMULATOR_PORT": str(port), "AIP_EMULATOR_HOST": "127.0.0.1"}
+    env["AIP_EMULATOR_DATA_DIR"] = str(copy_data_dir(seeded_template, tmp_path / "data"))  # the volume
+    env["AIP_EMULATOR_FIXTURES"] = str(DEFAULT_FIXTURES)  # /app/fixtures/default in the image
+    entrypoint = [str(Path(sys.executable).with_name("aip-emulator")), *_exec_form("ENTRYPOINT")[1:]]
+    health: list[str] = json.loads(_instruction("HEALTHCHECK").split(" CMD ", 1)[1])
+    health[0] = sys.executable  # the image's "python"
+    with subprocess.Popen([*entrypoint, *_exec_form("CMD")], env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL) as server:  # fmt: skip
+        try:
+            assert _healthy(health, env), f"health check never passed: {shlex.join(health)}"
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    assert not _healthy(health, env, attempts=1)  # and it fails once the server is gone
+
+
+def _healthy(command: list[str], env: dict[str, str], attempts: int = 100) -> bool:
+    for _ in range(attempts):
+        if subprocess.run(command, env=env, capture_output=True, timeout=10, check=False).returncode == 0:
+            return True
+        time.sleep(0.2)
+    return False
