@@ -5,17 +5,34 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from emulator import __version__
-from emulator.api import cloud, control, control_tokens, dc, dc_inventory, errors, jira
+from emulator.api import (
+    cloud,
+    control,
+    control_faults,
+    control_journal,
+    control_tokens,
+    dc,
+    dc_inventory,
+    docs,
+    errors,
+    jira,
+)
 from emulator.api.auth_gate import BasicAuthGate
+from emulator.api.deps import control_guard
 from emulator.domain import state
+from emulator.faults import Faults
+from emulator.journal import Journal
 from emulator.runtime import Emulator
 from emulator.settings import Settings
 
 DC_PREFIX = "/rest/jip-api/1.0"
 JIRA_PREFIX = "/rest/api/2"
+# Headers a browser app may read: the vendor answers carry these on purpose.
+EXPOSED_HEADERS = ["Retry-After", "WWW-Authenticate", "X-Seraph-LoginReason"]
 
 
 def create_app(settings: Settings | None = None, emulator: Emulator | None = None) -> FastAPI:
@@ -37,19 +54,37 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
         version=__version__,
         description="A local emulator of the Jira Assets & Inventory Plugin REST API (Data Center and Cloud).",
         lifespan=lifespan,
+        docs_url=None,  # served by emulator.api.docs from local assets
+        redoc_url=None,  # ReDoc only loads from a CDN
     )
     app.state.emulator = emu
+    app.state.journal = Journal(settings.journal_size, settings.journal_body_limit, emu.clock.now_ms)
+    app.state.faults = Faults()
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(cloud.router, prefix=settings.cloud_base_path)
-    app.include_router(control.router)
-    app.include_router(control_tokens.router)
+    guarded = [Depends(control_guard)]
+    for router in (control.router, control_tokens.router, control_journal.router, control_faults.router):
+        app.include_router(router, dependencies=guarded)
+    docs.install(app)
     dialects = errors.Dialects(
         dc=base + DC_PREFIX, jira=base + JIRA_PREFIX, cloud=settings.cloud_base_path, now_ms=emu.clock.now_ms
     )
     errors.install(app, dialects)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
-    app.add_middleware(errors.CatchAll, dialects=dialects)  # outermost: wraps the auth gate too
+    # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.
+    app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
+    app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
+    app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
+    if settings.cors_origins:  # outermost: preflights are answered before anything else looks
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            allow_credentials=True,
+            expose_headers=EXPOSED_HEADERS,
+        )
     return app

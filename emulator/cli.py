@@ -1,4 +1,4 @@
-"""`aip-emulator serve | reindex`: every flag is also an `AIP_EMULATOR_*` environment variable."""
+"""`aip-emulator serve | reindex | token`: every flag is also an `AIP_EMULATOR_*` environment variable."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError as SettingsError
 
+from emulator.cli_tokens import add_token_commands, run_token_command
+from emulator.errors import EmulatorError
 from emulator.fixtures.read import FixtureError
 from emulator.settings import Settings
 
@@ -26,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--fixtures", type=Path, help="fixtures to seed a new data dir (AIP_EMULATOR_FIXTURES)")
         command.add_argument("--context-path", help="Jira context path, e.g. /jira (AIP_EMULATOR_CONTEXT_PATH)")
         command.add_argument("--time-zone", help="IANA zone for dates (AIP_EMULATOR_TIME_ZONE, default UTC)")
+    add_token_commands(commands)
     return parser
 
 
@@ -47,10 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
         if args.command == "serve":
             return _serve(settings)
+        if args.command == "token":
+            return run_token_command(args, settings)
         return _reindex(settings)
     except (FixtureError, SettingsError) as exc:
         print(f"aip-emulator: {exc}", file=sys.stderr)
         return 2
+    except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...
+        print(f"aip-emulator: {exc.message}", file=sys.stderr)
+        return 1
 
 
 def _serve(settings: Settings) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import jwt
 
@@ -17,6 +18,7 @@ from emulator.errors import AuthenticationError, PermissionDenied
 
 ISSUER = "aip-cloud"
 ALGORITHM = "HS256"
+SECRET_META_KEY = "jwt_secret"  # where the instance secret is kept in the meta table (as runtime.JWT_SECRET)
 
 
 class Access(StrEnum):
@@ -103,24 +105,40 @@ def bearer_caller(
     """The caller behind an `Authorization: Bearer <jwt>` header, or 401 saying why."""
     if not header or header[:7].lower() != "bearer ":
         raise AuthenticationError("A Bearer token is required (Authorization: Bearer <token>)")
-    try:
-        claims = jwt.decode(
-            header[7:].strip(),
-            secret,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["jti", "iss", "sub", "tenant", "access", "iat"], "verify_exp": False},
-        )
-    except jwt.PyJWTError as exc:
-        raise AuthenticationError(f"Invalid token: {exc}") from None
+    claims = _verified_claims(header[7:].strip(), secret)
     if claims["tenant"] != tenant:
         raise AuthenticationError("Invalid token: it was issued for another tenant")
     if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
         raise AuthenticationError("Invalid token: it has expired")
     token = registry.get(str(claims["jti"]))
-    if token is None or token.revoked:
-        raise AuthenticationError("Invalid token: it has been revoked or does not exist")
+    if token is None:
+        raise AuthenticationError("Invalid token: no such token exists")
+    if token.revoked:
+        raise AuthenticationError("Invalid token: it has been revoked")
     owner = next((u for u in catalog.users.values() if u.account_id == token.owner_account_id), None)
     if owner is None or not owner.active:
         raise AuthenticationError("Invalid token: its owner is not an active user")
     return Caller(owner, token.access, token.id)
+
+
+def _verified_claims(token: str, secret: str) -> dict[str, Any]:
+    """Return the claims of an HS256 token signed with `secret`; time claims are left to the emulator's clock."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            # PyJWT would judge exp, iat and nbf by the wall clock; a frozen or shifted emulator clock must decide.
+            options={
+                "require": ["jti", "iss", "sub", "tenant", "access", "iat"],
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+            },
+        )
+    except jwt.InvalidAlgorithmError:
+        raise AuthenticationError(f"Invalid token: its algorithm is not accepted; tokens are {ALGORITHM}") from None
+    except jwt.PyJWTError as exc:
+        raise AuthenticationError(f"Invalid token: {exc}") from None
+    return claims

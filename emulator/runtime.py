@@ -18,9 +18,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from emulator.clock import Clock
-from emulator.cloud_auth import Access, TokenInfo, TokenRegistry
+from emulator.cloud_auth import SECRET_META_KEY, TokenRegistry
 from emulator.domain.catalog import Catalog, load_catalog
 from emulator.domain.documents import build_document
+from emulator.domain.tokens import reload_tokens
 from emulator.domain.views import ViewCache, iter_all_views
 from emulator.fixtures.load import load_fixtures
 from emulator.fixtures.read import read_fixtures
@@ -30,7 +31,6 @@ from emulator.store import models as m
 from emulator.store.db import generation, get_meta, open_engine, session_factory, set_meta
 
 log = logging.getLogger("aip_emulator")
-JWT_SECRET = "jwt_secret"
 
 
 class Emulator:
@@ -71,7 +71,7 @@ class Emulator:
             if generation(session) == 0:
                 self._seed(session, progress)
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
-            self.tokens.replace_all([token_info(row) for row in session.scalars(select(m.Token))])
+            reload_tokens(self, session)
             return generation(session)
 
     def _seed(self, session: Session, progress: bool) -> None:
@@ -137,21 +137,14 @@ class Emulator:
         self.invalidate_catalog()
         with self.session() as session:
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
-            self.tokens.replace_all([token_info(row) for row in session.scalars(select(m.Token))])
+            reload_tokens(self, session)
 
 
 def _instance_secret(session: Session) -> str:
     """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
-    secret = get_meta(session, JWT_SECRET)
+    secret = get_meta(session, SECRET_META_KEY)
     if secret is None:
         secret = secrets.token_urlsafe(32)
-        set_meta(session, JWT_SECRET, secret)
+        set_meta(session, SECRET_META_KEY, secret)
         session.commit()
     return secret
-
-
-def token_info(row: m.Token) -> TokenInfo:
-    """A stored token as the registry holds it."""
-    return TokenInfo(
-        row.id, row.name, Access(row.access), row.created_at, row.expires_at, row.owner_account_id, row.revoked
-    )

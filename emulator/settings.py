@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 DEFAULT_FIXTURES = PACKAGE_ROOT.parent / "fixtures" / "default"
@@ -29,6 +30,14 @@ class Settings(BaseSettings):
     cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served (cloud-api.md §2)")
     tenant: str = Field(default="emulator", description="the `tenant` claim Cloud tokens must carry")
     jwt_secret: str | None = Field(default=None, description="HS256 secret; generated and kept in the data dir")
+    control_auth: bool = Field(
+        default=False, description="require an administrator's Basic credentials on /_emulator/ (health excepted)"
+    )
+    journal_size: int = Field(default=1000, ge=0, description="requests the journal keeps (0 turns it off)")
+    journal_body_limit: int = Field(default=4096, ge=0, description="bytes of each body the journal keeps")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
+    )
 
     @field_validator("context_path", "cloud_base_path")
     @classmethod
@@ -36,6 +45,13 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if value and not value.startswith("/"):
             value = "/" + value
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
 
     @field_validator("time_zone")

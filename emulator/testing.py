@@ -34,6 +34,7 @@ from fastapi.testclient import TestClient
 
 from emulator.app import create_app
 from emulator.domain import state
+from emulator.domain.tokens import create_token
 from emulator.runtime import Emulator
 from emulator.settings import Settings
 
@@ -182,3 +183,10 @@ def aip_live_url(_aip_server: LiveServer, aip_app: FastAPI) -> Iterator[str]:
         yield _aip_server.url
     finally:
         _back_to_fixtures(aip_app)
+
+
+@pytest.fixture
+def aip_cloud_token(aip_app: FastAPI) -> str:
+    """A never-expiring WRITE Cloud token of the session's emulator, for `Authorization: Bearer <token>`."""
+    _info, token = create_token(aip_app.state.emulator, "pytest", "WRITE", never_expire=True)
+    return token

@@ -35,3 +35,10 @@ def test_the_live_server_starts_every_test_from_the_fixtures(aip_live_url: str, 
         client.post(f"{INVENTORY}.json", json=NEW, auth=ADMIN)
 
         assert len(ids(client, PLUGIN_LAPTOP)) == 1
+
+
+def test_a_ready_cloud_token_reads_the_cloud_api(aip_client: TestClient, aip_cloud_token: str) -> None:
+    response = aip_client.get("/api/v1/collections", headers={"Authorization": f"Bearer {aip_cloud_token}"})
+
+    assert response.status_code == 200
+    assert response.json()["total"] == 7

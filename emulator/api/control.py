@@ -138,6 +138,6 @@ def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
 def export(emu: EmulatorDep) -> Response:
     """The current state as a fixture directory, zipped; it loads back into the same state."""
     with emu.session() as session:
-        data = export_zip(session)
+        data = export_zip(session, emu.jwt_secret)
     headers = {"Content-Disposition": 'attachment; filename="aip-emulator-fixtures.zip"'}
     return Response(content=data, media_type="application/zip", headers=headers)

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from emulator.auth import basic_user
 from emulator.cloud_auth import Caller, bearer_caller
 from emulator.domain.catalog import UserInfo
+from emulator.errors import PermissionDenied
 from emulator.runtime import Emulator
 
 
@@ -60,3 +61,15 @@ async def cloud_caller(request: Request, emu: EmulatorDep) -> Caller:
 
 
 CloudCaller = Annotated[Caller, Depends(cloud_caller)]
+
+
+ADMIN_GROUP = "jira-administrators"
+
+
+async def control_guard(request: Request, emu: EmulatorDep) -> None:
+    """With `control_auth` on, `/_emulator/` routes (health excepted) need an administrator's Basic credentials."""
+    if not emu.settings.control_auth or request.url.path == "/_emulator/health":
+        return
+    user = basic_user(request.headers.get("authorization"), emu.catalog)
+    if ADMIN_GROUP not in user.groups:
+        raise PermissionDenied(f"The emulator's control routes need a member of {ADMIN_GROUP}")

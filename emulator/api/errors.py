@@ -68,7 +68,9 @@ def install(app: FastAPI, dialects: Dialects) -> None:
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return render_error(dialects, request.url.path, ValidationError(describe_validation(exc.errors())))
+        found = exc.errors()
+        error = ValidationError(describe_validation(found), field=validation_field(found))
+        return render_error(dialects, request.url.path, error)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -120,15 +122,31 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
     return str(exc.detail)
 
 
+def _location(error: Any) -> list[Any]:
+    return [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+
+
+def _dotted(loc: list[Any]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
+def validation_field(errors: Any) -> str:
+    """The first offending field as a dotted path (`filters[0].operator`), for the Cloud `errors` list."""
+    error = errors[0]
+    if error.get("type") == "json_invalid":
+        return "body"
+    return _dotted(_location(error)) or "body"
+
+
 def describe_validation(errors: Any) -> str:
     """One readable sentence naming the first offending field of a request body or parameter."""
     error = errors[0]
-    loc = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    loc = _location(error)
     if error.get("type") == "json_invalid":
         position = loc[0] if loc else "?"
         reason = error.get("ctx", {}).get("error", "invalid JSON")
         return f"Malformed JSON in the request body at position {position}: {reason}"
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    where = _dotted(loc)
     got = error.get("input")
     detail = f"{error.get('msg', 'invalid value')}" + (f" (got {got!r})" if not isinstance(got, dict | list) else "")
     return f"{where or 'request body'}: {detail}"

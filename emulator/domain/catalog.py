@@ -64,6 +64,8 @@ class FormInfo:
     description: str | None
     clone_from_id: int | None
     placements: tuple[Placement, ...]  # in sort order
+    created: int | None = None
+    created_by: str | None = None  # a username
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Catalog:
 
     users: dict[str, UserInfo] = field(default_factory=dict)  # by username
     users_by_key: dict[str, UserInfo] = field(default_factory=dict)
+    users_by_account: dict[str, UserInfo] = field(default_factory=dict)  # Cloud accountId
     schemes: dict[int, SchemeInfo] = field(default_factory=dict)
     forms: dict[int, FormInfo] = field(default_factory=dict)
     attributes: dict[int, AttributeInfo] = field(default_factory=dict)
@@ -90,8 +93,9 @@ class Catalog:
     locations: dict[int, m.Location] = field(default_factory=dict)
 
     def user(self, username_or_key: str) -> UserInfo | None:
-        """A user by username or user key."""
-        return self.users.get(username_or_key) or self.users_by_key.get(username_or_key)
+        """A user by username, user key or Cloud accountId (cloud-api.md §3: one user set, two dialects)."""
+        found = self.users.get(username_or_key) or self.users_by_key.get(username_or_key)
+        return found or self.users_by_account.get(username_or_key)
 
     def may(self, user: UserInfo, scheme_id: int, permission: str) -> bool:
         """Whether `user` holds `permission` on the scheme through one of its groups."""
@@ -118,6 +122,7 @@ def load_catalog(session: Session) -> Catalog:
         )  # fmt: skip
         catalog.users[u.username] = user
         catalog.users_by_key[u.key] = user
+        catalog.users_by_account[u.account_id] = user
     for s in session.scalars(select(m.Scheme)):
         grants = {name: frozenset(groups) for name, groups in json.loads(s.permissions).items()}
         catalog.schemes[s.id] = SchemeInfo(
@@ -144,5 +149,5 @@ def _load_forms(session: Session, catalog: Catalog) -> None:
     for f in session.scalars(select(m.Form)):
         catalog.forms[f.id] = FormInfo(
             f.id, f.name, f.scheme_id, f.sort_order, f.key_prefix, f.description, f.clone_from_id,
-            tuple(placements.get(f.id, [])),
+            tuple(placements.get(f.id, [])), f.created, f.created_by,
         )  # fmt: skip

@@ -2,7 +2,8 @@
 
 dc-api.md §4: option types take the option text (multi: a list or comma-separated text); dates `yyyy-MM-dd`;
 date-times `yyyy-MM-ddTHH:mm`; users a username or user key; asset references an asset id or name, several
-comma-separated or as a list, ids winning over ambiguous names.
+comma-separated or as a list, ids winning over ambiguous names. cloud-api.md §3 adds users by accountId and asset
+references by asset key (`LAP-12`), keys winning over names.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from emulator.domain.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
 from emulator.errors import ValidationError
@@ -47,6 +48,13 @@ class Lookups(Protocol):
     def asset_form(self, asset_id: int) -> int | None: ...
 
     def asset_ids_named(self, name: str) -> list[int]: ...
+
+
+@runtime_checkable
+class KeyLookups(Protocol):
+    """Lookups that also resolve asset keys (the write path does; fixtures refer to assets by id)."""
+
+    def asset_id_keyed(self, key: str) -> int | None: ...
 
 
 def coerce(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> StoredValue | None:
@@ -125,6 +133,10 @@ def _references(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> list[in
 def _reference(attribute: AttributeInfo, item: str, lookups: Lookups) -> int:
     if item.isdigit() and lookups.asset_form(int(item)) is not None:
         return int(item)  # ids win over names
+    if isinstance(lookups, KeyLookups):
+        keyed = lookups.asset_id_keyed(item)
+        if keyed is not None:
+            return keyed  # keys win over names too
     named = lookups.asset_ids_named(item)
     if len(named) == 1:
         return named[0]

@@ -26,6 +26,7 @@ class RefView:
     id: int
     name: str
     form_id: int
+    key: str | None = None  # the Cloud dialect shows references as asset keys
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
     wanted = {ref for v in values if v.ref_ids for ref in json.loads(v.ref_ids)}
     if not wanted:
         return {}
-    query = select(_ASSETS.c.id, _ASSETS.c.name, _ASSETS.c.form_id).where(_ASSETS.c.id.in_(wanted))
-    return {row.id: RefView(row.id, row.name, row.form_id) for row in session.execute(query)}
+    query = select(_ASSETS.c.id, _ASSETS.c.name, _ASSETS.c.form_id, _ASSETS.c.key).where(_ASSETS.c.id.in_(wanted))
+    return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in session.execute(query)}
 
 
 def _view(

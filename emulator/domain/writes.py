@@ -56,6 +56,9 @@ class DbLookups:
     def asset_ids_named(self, name: str) -> list[int]:
         return list(self.ctx.session.scalars(select(m.Asset.id).where(m.Asset.name == name).order_by(m.Asset.id)))
 
+    def asset_id_keyed(self, key: str) -> int | None:
+        return asset_id_by_key(self.ctx.session, key)
+
     def status_key(self, key_or_name: str, substatus: bool) -> str | None:
         table = self.ctx.catalog.substatuses if substatus else self.ctx.catalog.statuses
         if key_or_name in table:
@@ -67,6 +70,19 @@ class DbLookups:
         if str(id_or_name).isdigit() and int(id_or_name) in locations:
             return int(id_or_name)
         return next((i for i, loc in locations.items() if loc.name.lower() == str(id_or_name).lower()), None)
+
+
+def asset_id_by_key(session: Session, key: str) -> int | None:
+    """The id of the asset with this key (`LAP-12`; the prefix is matched case-insensitively)."""
+    return session.scalar(select(m.Asset.id).where(m.Asset.key == key.strip().upper()))
+
+
+def find_asset_id(emu: Emulator, id_or_key: str) -> int | None:
+    """An asset id from a numeric id or an asset key, if such an asset exists."""
+    with emu.session() as session:
+        if id_or_key.isdigit():
+            return session.scalar(select(m.Asset.id).where(m.Asset.id == int(id_or_key)))
+        return asset_id_by_key(session, id_or_key)
 
 
 @contextmanager
@@ -173,17 +189,25 @@ def _drop_reference(ctx: WriteContext, holder: int, target: int) -> None:
 
 def apply_values(ctx: WriteContext, asset: m.Asset, form: FormInfo, values: dict[str, Any]) -> None:
     """Write attribute values and system fields; every key and value is checked before the transaction ends."""
-    lookups = DbLookups(ctx)
     for key, raw in values.items():
-        system = BY_NAME.get(key)
-        if system is not None:
-            setattr(asset, system.column, coerce_system(system, raw, lookups))
-            continue
-        attribute = _attribute(ctx.catalog, key)
-        placement = next((p for p in form.placements if p.attribute_id == attribute.id), None)
-        if placement is None:
-            raise ValidationError(f"attribute '{attribute.name}' is not on form {form.id} '{form.name}'")
-        _store_value(ctx.session, asset, placement.id, attribute, coerce(attribute, raw, lookups))
+        try:
+            _apply_value(ctx, asset, form, key, raw)
+        except ValidationError as exc:
+            exc.field = exc.field or key  # the Cloud error names the offending key
+            raise
+
+
+def _apply_value(ctx: WriteContext, asset: m.Asset, form: FormInfo, key: str, raw: Any) -> None:
+    lookups = DbLookups(ctx)
+    system = BY_NAME.get(key)
+    if system is not None:
+        setattr(asset, system.column, coerce_system(system, raw, lookups))
+        return
+    attribute = _attribute(ctx.catalog, key)
+    placement = next((p for p in form.placements if p.attribute_id == attribute.id), None)
+    if placement is None:
+        raise ValidationError(f"attribute '{attribute.name}' is not on form {form.id} '{form.name}'")
+    _store_value(ctx.session, asset, placement.id, attribute, coerce(attribute, raw, lookups))
 
 
 def _store_value(session: Session, asset: m.Asset, placement_id: int, attribute: AttributeInfo, stored: Any) -> None:
@@ -212,16 +236,16 @@ def _attribute(catalog: Catalog, key: str) -> AttributeInfo:
 
 def _form(ctx: WriteContext, user: UserInfo, form_id: int | None) -> FormInfo:
     if form_id is None:
-        raise ValidationError("formId: the form (asset type) of the new asset is required")
+        raise ValidationError("formId: the form (asset type) of the new asset is required", field="formId")
     form = ctx.catalog.forms.get(form_id)
     if form is None or form.scheme_id not in ctx.catalog.browsable(user):
-        raise ValidationError(f"formId: unknown form {form_id}")
+        raise ValidationError(f"formId: unknown form {form_id}", field="formId")
     return form
 
 
 def _name(raw: Any) -> str:
     if not isinstance(raw, str) or not raw.strip():
-        raise ValidationError("name: an asset needs a non-empty name")
+        raise ValidationError("name: an asset needs a non-empty name", field="name")
     return raw.strip()
 
 
@@ -231,7 +255,7 @@ def _check_required(ctx: WriteContext, asset: m.Asset, form: FormInfo) -> None:
     for placement in form.placements:
         if placement.required and placement.id not in filled:
             name = ctx.catalog.attributes[placement.attribute_id].name
-            raise ValidationError(f"attribute '{name}' is required on form {form.id} '{form.name}'")
+            raise ValidationError(f"attribute '{name}' is required on form {form.id} '{form.name}'", field=name)
 
 
 def _next_key(session: Session, form: FormInfo) -> str:

@@ -57,7 +57,7 @@ class Caches:
         self._columns: dict[str, list[Any]] = {}
         self._lexicons: dict[str, list[str]] = {}
         self._postings: dict[Hashable, frozenset[int]] = {}  # (field, term) and whole leaf nodes
-        self._ranks: dict[SortKey, list[int]] = {}
+        self._ranks: dict[tuple[SortKey, bool], list[int]] = {}
 
     def column(self, name: str) -> list[Any]:
         """All values of a column by document number ([] when no segment has the column)."""
@@ -106,17 +106,25 @@ class Caches:
             self._postings[key] = found
         return found
 
-    def rank(self, key: SortKey) -> list[int]:
-        """Each document's position in the whole index ordered by `key`, ties by asset id (built once)."""
-        found = self._ranks.get(key)
+    def rank(self, key: SortKey, tied: bool = False) -> list[int]:
+        """Each document's position in the whole index ordered by `key`, ties by asset id (built once).
+
+        With `tied`, equal values share one position, so that a later sort key decides between them.
+        """
+        found = self._ranks.get((key, tied))
         if found is None:
             ids = self.column("aid")
+            value = self._sort_value(key)
             docs = sorted(range(len(ids)), key=ids.__getitem__)
-            docs.sort(key=self._sort_value(key), reverse=key.descending)  # stable: ties keep id order
+            docs.sort(key=value, reverse=key.descending)  # stable: ties keep id order
             found = [0] * len(ids)
-            for position, doc in enumerate(docs):
+            position, previous = 0, None
+            for index, doc in enumerate(docs):
+                current = value(doc)
+                if not tied or index == 0 or current != previous:
+                    position, previous = index, current
                 found[doc] = position
-            self._ranks[key] = found
+            self._ranks[(key, tied)] = found
         return found
 
     def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
@@ -235,7 +243,7 @@ class Executor:
     # -- ordering --------------------------------------------------------------------------------
     def _order(self, docs: DocSet, sort: list[SortKey], needed: int) -> list[int]:
         """The first `needed` documents in order: each sort key's precomputed rank, ties by asset id."""
-        ranks = [self.c.rank(key) for key in sort]
+        ranks = [self.c.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]  # the last breaks ties
         if not ranks:
             ids = self.c.column("aid")
             order: Callable[[int], Any] = ids.__getitem__
