@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from emulator.domain import cloud_attributes as ca
+from emulator.domain import metadata
 from emulator.domain.catalog import Catalog, FormInfo, UserInfo, load_catalog
 from emulator.domain.types import OPTION_TYPES, AttributeType
 from emulator.domain.values import AttributeInfo
@@ -36,15 +37,12 @@ DEFAULT_SCHEME = 1  # Cloud has no schemes: new collections join the Default Ass
 
 def visible(catalog: Catalog, user: UserInfo) -> list[FormInfo]:
     """The collections of the schemes `user` may browse, by id."""
-    allowed = set(catalog.browsable(user))
-    return [f for _, f in sorted(catalog.forms.items()) if f.scheme_id in allowed]
+    return metadata.forms(catalog, user)
 
 
 def collection(catalog: Catalog, user: UserInfo, collection_id: int) -> FormInfo:
-    found = catalog.forms.get(collection_id)
-    if found is None or found.scheme_id not in catalog.browsable(user):
-        raise NotFound(f"Collection {collection_id} does not exist")
-    return found
+    """One collection `user` may browse; 404 otherwise."""
+    return metadata.form(catalog, user, collection_id, noun="Collection")
 
 
 def attributes(catalog: Catalog) -> list[AttributeInfo]:

@@ -26,10 +26,11 @@ def forms(catalog: Catalog, user: UserInfo) -> list[FormInfo]:
     return [f for _, f in sorted(catalog.forms.items()) if f.scheme_id in allowed]
 
 
-def form(catalog: Catalog, user: UserInfo, form_id: int) -> FormInfo:
+def form(catalog: Catalog, user: UserInfo, form_id: int, noun: str = "Form") -> FormInfo:
+    """A form of a scheme `user` may browse (a Cloud collection is a form); 404 otherwise."""
     found = catalog.forms.get(form_id)
     if found is None or found.scheme_id not in catalog.browsable(user):
-        raise NotFound(f"Form {form_id} does not exist")
+        raise NotFound(f"{noun} {form_id} does not exist")
     return found
 
 
