@@ -1,4 +1,4 @@
-"""`aip-emulator serve | reindex | token`: every flag is also an `AIP_EMULATOR_*` environment variable."""
+"""`aip-emulator serve | reindex | generate | export | token`: every flag is also an `AIP_EMULATOR_*` variable."""
 
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (AIP_EMULATOR_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (AIP_EMULATOR_PORT, default 8080)")
     reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
-    for command in (serve, reindex):
+    generate = commands.add_parser("generate", help="write a fixture directory of generated assets")
+    generate.add_argument("--assets", type=int, required=True, help="how many assets")
+    generate.add_argument("--out", type=Path, required=True, help="the fixture directory to write")
+    generate.add_argument("--seed", type=int, default=0, help="the same seed writes the same files")
+    export = commands.add_parser("export", help="write a data dir's current state as a fixture directory")
+    export.add_argument("directory", type=Path, help="the fixture directory to write")
+    for command in (serve, reindex, export):
         command.add_argument("--data-dir", type=Path, help="database and index (AIP_EMULATOR_DATA_DIR)")
         command.add_argument("--fixtures", type=Path, help="fixtures to seed a new data dir (AIP_EMULATOR_FIXTURES)")
         command.add_argument("--context-path", help="Jira context path, e.g. /jira (AIP_EMULATOR_CONTEXT_PATH)")
@@ -52,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(settings)
         if args.command == "token":
             return run_token_command(args, settings)
+        if args.command == "generate":
+            return _generate(args.out, args.assets, args.seed)
+        if args.command == "export":
+            return _export(settings, args.directory)
         return _reindex(settings)
     except (FixtureError, SettingsError) as exc:
         print(f"aip-emulator: {exc}", file=sys.stderr)
@@ -79,6 +89,33 @@ def _reindex(settings: Settings) -> int:
     count = emulator.reindex(progress=True)
     emulator.close()
     print(f"reindexed {count} assets in {settings.index_path}")
+    return 0
+
+
+
+def _generate(out: Path, assets: int, seed: int) -> int:
+    from emulator.fixtures.generate import generate  # noqa: PLC0415
+
+    if assets < 0:
+        print("aip-emulator: --assets must be 0 or more", file=sys.stderr)
+        return 2
+    generate(out, assets, seed=seed, progress=True)
+    print(f"wrote {assets} generated assets to {out}; serve them with: aip-emulator serve --fixtures {out}")
+    return 0
+
+
+def _export(settings: Settings, directory: Path) -> int:
+    from emulator.fixtures.export import write_directory  # noqa: PLC0415
+    from emulator.runtime import Emulator  # noqa: PLC0415
+
+    emulator = Emulator(settings)
+    emulator.open_store()
+    try:
+        with emulator.session() as session:
+            files = write_directory(session, directory, emulator.jwt_secret)
+    finally:
+        emulator.close()
+    print(f"exported {settings.data_dir} as {files} fixture files in {directory}")
     return 0
 
 
