@@ -92,7 +92,6 @@ def _reindex(settings: Settings) -> int:
     return 0
 
 
-
 def _generate(out: Path, assets: int, seed: int) -> int:
     from emulator.fixtures.generate import generate  # noqa: PLC0415
 
