@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud clean
 
 install: $(STAMP)
 
@@ -35,6 +35,9 @@ bench-writes: install
 
 bench-state: install
 	$(BIN)/python -m bench.state_bench $(BENCH_ARGS)
+
+bench-cloud: install
+	$(BIN)/python -m bench.cloud_bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache
