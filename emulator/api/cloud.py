@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from emulator.api import examples
 from emulator.api.cloud_render import Renderer, asset_page, values_page
 from emulator.api.deps import CloudCaller, EmulatorDep
 from emulator.cloud_auth import Access
@@ -152,7 +153,9 @@ def list_assets(
 
 
 @router.post("/assets/search", response_model=cloud.AssetPage)
-def search_assets(body: cloud.SearchBody, caller: CloudCaller, emu: EmulatorDep) -> Response:
+def search_assets(
+    body: Annotated[cloud.SearchBody, examples.body(examples.CLOUD_SEARCH)], caller: CloudCaller, emu: EmulatorDep
+) -> Response:
     """Filtered, sorted, paged search over the index the DC search uses."""
     result, page, echo = cloud_assets.search(emu, caller.user, body)
     return _send(asset_page(page, result.total, echo, result.assets, _render(emu)))
@@ -166,7 +169,9 @@ def get_asset(key: str, caller: CloudCaller, emu: EmulatorDep) -> Response:
 
 
 @router.post("/assets", status_code=201, response_model=cloud.Asset)
-def create_asset(body: cloud.AssetCreate, caller: CloudCaller, emu: EmulatorDep) -> Response:
+def create_asset(
+    body: Annotated[cloud.AssetCreate, examples.body(examples.CLOUD_CREATE)], caller: CloudCaller, emu: EmulatorDep
+) -> Response:
     """Create an asset (WRITE)."""
     caller.require(Access.WRITE)
     return _send(_render(emu).asset(cloud_assets.create(emu, caller.user, body)), 201)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from emulator.api import dc_render, jira_render
+from emulator.api import dc_render, examples, jira_render
 from emulator.api.deps import BaseUrl, DcUser, EmulatorDep
 from emulator.api.routing import json_response
 from emulator.api.routing import with_and_without_json as route
@@ -19,7 +19,9 @@ router = APIRouter(tags=["Data Center"])
 
 
 @route(router, "POST", "/index/query", response_model=dc.SearchResponse)
-def search_assets(body: dc.SearchRequest, user: DcUser, emu: EmulatorDep) -> Response:
+def search_assets(
+    body: Annotated[dc.SearchRequest, examples.body(examples.DC_SEARCH)], user: DcUser, emu: EmulatorDep
+) -> Response:
     """Search assets with params or a Lucene `genericKeyword`."""
     result, page = dc_search(emu, user, body)
     renderer = dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)

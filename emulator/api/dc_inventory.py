@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from emulator.api import dc_render
+from emulator.api import dc_render, examples
 from emulator.api.deps import DcUser, EmulatorDep
 from emulator.api.routing import with_and_without_json as route
 from emulator.domain import dc_query, search, writes
@@ -44,7 +44,9 @@ def list_assets(
 
 
 @route(router, "POST", "/inventory")
-def create_asset(body: dc.InventoryWrite, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
+def create_asset(
+    body: Annotated[dc.InventoryWrite, examples.body(examples.DC_CREATE)], user: DcUser, emu: EmulatorDep
+) -> dc.Envelope:
     """Create an asset of `formId`."""
     view = writes.create_asset(emu, user, body.form_id, body.name, body.attributes or {})
     return dc.Envelope(data=_renderer(emu).asset(view))
