@@ -10,6 +10,7 @@ from emulator.api import examples
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH, ids
 
+
 def _operation(client: Client, path: str, method: str) -> Any:
     return client.get("/openapi.json").json()["paths"][path][method]
 
