@@ -1,7 +1,10 @@
-"""The emulator's one source of time: real time unless frozen or shifted (control routes build on it)."""
+"""The emulator's one source of time and of random ids: real time unless frozen or shifted, random ids unless
+seeded (`AIP_EMULATOR_SEED`), so fixtures, tokens and snapshots can be reproduced."""
 
 from __future__ import annotations
 
+import base64
+import random
 import threading
 import time
 
@@ -59,3 +62,22 @@ class Clock:
     @property
     def frozen(self) -> bool:
         return self._frozen_at is not None
+
+
+class Ids:
+    """Random ids and secrets: the same sequence for the same seed, unpredictable without one."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._random: random.Random = random.SystemRandom() if seed is None else random.Random(seed)
+        self._lock = threading.Lock()
+
+    def hex(self, nbytes: int = 16) -> str:
+        """A random id of `nbytes` bytes as lower-case hex."""
+        with self._lock:
+            return f"{self._random.getrandbits(nbytes * 8):0{nbytes * 2}x}"
+
+    def secret(self, nbytes: int = 32) -> str:
+        """A random URL-safe secret of `nbytes` bytes."""
+        with self._lock:
+            raw = self._random.getrandbits(nbytes * 8).to_bytes(nbytes, "big")
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

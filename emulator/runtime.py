@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import sqlite3
 import threading
 import time
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from emulator.clock import Clock
+from emulator.clock import Clock, Ids
 from emulator.cloud_auth import SECRET_META_KEY, TokenRegistry
 from emulator.domain.catalog import Catalog, load_catalog
 from emulator.domain.documents import build_document
@@ -47,6 +46,7 @@ class Emulator:
         self._catalog_lock = threading.Lock()
         self.views = ViewCache()
         self.tokens = TokenRegistry()
+        self.ids = Ids(settings.seed)
         self.jwt_secret = settings.jwt_secret or ""
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ class Emulator:
         with self.session() as session:
             if generation(session) == 0:
                 self._seed(session, progress)
-            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
+            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             reload_tokens(self, session)
             return generation(session)
 
@@ -136,15 +136,15 @@ class Emulator:
         """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
         self.invalidate_catalog()
         with self.session() as session:
-            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session)
+            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             reload_tokens(self, session)
 
 
-def _instance_secret(session: Session) -> str:
+def _instance_secret(session: Session, ids: Ids) -> str:
     """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
     secret = get_meta(session, SECRET_META_KEY)
     if secret is None:
-        secret = secrets.token_urlsafe(32)
+        secret = ids.secret()
         set_meta(session, SECRET_META_KEY, secret)
         session.commit()
     return secret

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served (cloud-api.md §2)")
     tenant: str = Field(default="emulator", description="the `tenant` claim Cloud tokens must carry")
     jwt_secret: str | None = Field(default=None, description="HS256 secret; generated and kept in the data dir")
+    seed: int | None = Field(default=None, description="makes generated ids and secrets reproducible")
     control_auth: bool = Field(
         default=False, description="require an administrator's Basic credentials on /_emulator/ (health excepted)"
     )

@@ -7,7 +7,6 @@ change here is committed first and then put into the registry.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from emulator.clock import Ids
 from emulator.cloud_auth import Access, TokenInfo, mint
 from emulator.domain.catalog import Catalog, UserInfo
 from emulator.errors import Conflict, NotFound, ValidationError
@@ -64,7 +64,7 @@ def create_token(
     """Store a new token and return it with its JWT."""
     now = emu.clock.now_ms()
     info = TokenInfo(
-        id=_token_id(token_id),
+        id=_token_id(token_id, emu.ids),
         name=_name(name),
         access=_access(access),
         created_at=now,
@@ -125,9 +125,9 @@ def token_row(info: TokenInfo) -> m.Token:
     )
 
 
-def _token_id(given: str | None) -> str:
+def _token_id(given: str | None, ids: Ids) -> str:
     if given is None:
-        return uuid.uuid4().hex
+        return ids.hex()
     if not _TOKEN_ID.match(given):
         raise ValidationError(f"id: {given!r} is not a token id; use 1 to 64 of A-Z a-z 0-9 . _ -", field="id")
     return given

@@ -9,7 +9,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from emulator.settings import DEFAULT_FIXTURES
+from fastapi.testclient import TestClient
+
+from emulator.app import create_app
+from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH, ids
 
@@ -163,3 +166,36 @@ def test_an_export_loads_back_into_the_same_state(emulator_client: Client, tmp_p
     before["queryIndexParam"].pop("respTime")
     after["queryIndexParam"].pop("respTime")
     assert after == before
+
+
+def test_advancing_the_clock_past_a_tokens_expiry_refuses_it(emulator_client: Client) -> None:
+    emulator_client.post("/_emulator/clock", json={"freeze": True, "set": 1_800_000_000_000})
+    minted = emulator_client.post(
+        "/_emulator/tokens", json={"name": "short", "access": "READ", "expiresAt": 1_800_000_060_000}
+    ).json()
+    headers = {"Authorization": f"Bearer {minted['token']}"}
+    before = emulator_client.get("/api/v1/collections", headers=headers)
+
+    emulator_client.post("/_emulator/clock", json={"advanceMs": 59_999})
+    last_moment = emulator_client.get("/api/v1/collections", headers=headers)
+    emulator_client.post("/_emulator/clock", json={"advanceMs": 1})
+    expired = emulator_client.get("/api/v1/collections", headers=headers)
+
+    assert before.status_code == last_moment.status_code == 200
+    assert expired.status_code == 401
+    assert expired.json()["message"] == "Invalid token: it has expired"
+    assert expired.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_seed_makes_token_ids_and_the_secret_reproducible(seeded_template: Path, tmp_path: Path) -> None:
+    minted = []
+    for run in range(2):
+        data_dir = tmp_path / f"run{run}"
+        shutil.copytree(seeded_template, data_dir)
+        app = create_app(Settings(data_dir=data_dir, seed=42))
+        with TestClient(app) as client:
+            client.post("/_emulator/clock", json={"freeze": True, "set": 1_800_000_000_000})
+            minted.append(client.post("/_emulator/tokens", json={"name": "ci", "access": "READ"}).json())
+
+    assert minted[0]["id"] == minted[1]["id"]
+    assert minted[0]["token"] == minted[1]["token"]
