@@ -9,16 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from emulator.api.deps import EmulatorDep
 from emulator.domain import state
 from emulator.errors import ValidationError
-from emulator.fixtures.export import zip_bytes as export_zip
 from emulator.fixtures.generate import generate
 from emulator.fixtures.read import FixtureError
 from emulator.runtime import Emulator
-from emulator.store import models as m
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
@@ -27,9 +24,7 @@ router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 def health(emu: EmulatorDep) -> JSONResponse:
     """Ready when the database and the index are open: 200 with counts, else 503."""
     try:
-        with emu.session() as session:
-            assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
-        indexed = emu.index.doc_count()
+        assets, indexed = state.counts(emu)
     except RuntimeError as exc:
         return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed})
@@ -137,7 +132,6 @@ def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
 @router.get("/export")
 def export(emu: EmulatorDep) -> Response:
     """The current state as a fixture directory, zipped; it loads back into the same state."""
-    with emu.session() as session:
-        data = export_zip(session, emu.jwt_secret)
+    data = state.export_zip(emu)
     headers = {"Content-Disposition": 'attachment; filename="aip-emulator-fixtures.zip"'}
     return Response(content=data, media_type="application/zip", headers=headers)

@@ -14,8 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from emulator.errors import NotFound, ValidationError
+from emulator.fixtures.export import zip_bytes
 from emulator.runtime import Emulator
+from emulator.store import models as m
 
 BASELINE = "_baseline"  # the state `reset` returns to: the loaded fixtures
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -125,3 +129,16 @@ def seed(emu: Emulator, fixtures: Path) -> int:
         _load(emu, Path(scratch))
     _save(emu, BASELINE)
     return assets
+
+
+def counts(emu: Emulator) -> tuple[int, int]:
+    """Assets in the database and documents in the index (they agree unless something is wrong)."""
+    with emu.session() as session:
+        assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
+    return assets, emu.index.doc_count()
+
+
+def export_zip(emu: Emulator) -> bytes:
+    """The current state as a zipped fixture directory."""
+    with emu.session() as session:
+        return zip_bytes(session, emu.jwt_secret)
