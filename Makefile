@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud reliability clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ typecheck: install
 test: lint typecheck
 	$(BIN)/pytest
 
+# The long schemathesis profile (the short one runs in `make test`).
+fuzz: install
+	AIP_EMULATOR_FUZZ=long $(BIN)/pytest -s tests/reliability/test_schemathesis.py
+
 bench: install
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
 
@@ -38,6 +42,9 @@ bench-state: install
 
 bench-cloud: install
 	$(BIN)/python -m bench.cloud_bench $(BENCH_ARGS)
+
+reliability: install
+	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache

@@ -23,6 +23,7 @@ from emulator.api import (
 )
 from emulator.api.auth_gate import BasicAuthGate
 from emulator.api.deps import control_guard
+from emulator.api.limits import BodySizeLimit
 from emulator.domain import state
 from emulator.faults import Faults
 from emulator.journal import Journal
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     )
     errors.install(app, dialects)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, dialects=dialects)  # before auth reads
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too

@@ -14,6 +14,7 @@ from emulator.cli_tokens import add_token_commands, run_token_command
 from emulator.errors import EmulatorError
 from emulator.fixtures.read import FixtureError
 from emulator.settings import Settings
+from emulator.store.db import DataDirError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args.directory)
         return _reindex(settings)
-    except (FixtureError, SettingsError) as exc:
+    except (FixtureError, SettingsError, DataDirError) as exc:
         print(f"aip-emulator: {exc}", file=sys.stderr)
         return 2
     except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...

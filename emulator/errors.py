@@ -7,7 +7,8 @@ renders it in the envelope of the dialect that was called.
     ├── PermissionDenied       403  PermissionException
     ├── NotFound               404  EntityNotFoundException
     ├── Conflict               409  ConflictException
-    └── PayloadTooLarge        413  ValidationException
+    ├── PayloadTooLarge        413  ValidationException
+    └── InsufficientStorage    507  InsufficientStorageException
 """
 
 from __future__ import annotations
@@ -69,3 +70,10 @@ class PayloadTooLarge(EmulatorError):
 
     status = 413
     code = "ValidationException"
+
+
+class InsufficientStorage(EmulatorError):
+    """A write could not be stored: the disk holding the data directory is full (nothing was changed)."""
+
+    status = 507
+    code = "InsufficientStorageException"

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from emulator.clock import Clock, Ids
@@ -27,7 +28,15 @@ from emulator.fixtures.read import read_fixtures
 from emulator.search.index import SearchIndex
 from emulator.settings import Settings
 from emulator.store import models as m
-from emulator.store.db import generation, get_meta, open_engine, session_factory, set_meta
+from emulator.store.db import (
+    DataDirError,
+    generation,
+    get_meta,
+    open_engine,
+    session_factory,
+    set_meta,
+    storage_problem,
+)
 
 log = logging.getLogger("aip_emulator")
 
@@ -54,25 +63,38 @@ class Emulator:
         """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
         started = time.perf_counter()
         current = self.open_store(progress)
-        if self.index.is_current(current):
-            self.index.open()
-        else:
-            log.info("search index missing or stale: rebuilding from the database")
-            self.reindex(progress)
-        self.index.warm()
+        with self.storage_errors():
+            if self.index.is_current(current):
+                self.index.open()
+            else:
+                log.info("search index missing or stale: rebuilding from the database")
+                self.reindex(progress)
+            self.index.warm()
         _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
     def open_store(self, progress: bool = False) -> int:
         """Open the database, seeding an empty one from the fixtures; return its generation."""
-        self._engine = open_engine(self.settings.database_path)
-        self._sessions = session_factory(self._engine)
-        with self.session() as session:
-            if generation(session) == 0:
-                self._seed(session, progress)
-            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
-            reload_tokens(self, session)
-            return generation(session)
+        with self.storage_errors():
+            self._engine = open_engine(self.settings.database_path)
+            self._sessions = session_factory(self._engine)
+            with self.session() as session:
+                if generation(session) == 0:
+                    self._seed(session, progress)
+                self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+                reload_tokens(self, session)
+                return generation(session)
+
+    @contextmanager
+    def storage_errors(self) -> Iterator[None]:
+        """Turn a data directory that is a file, not writable or on a full disk into one `DataDirError`."""
+        try:
+            yield
+        except (OSError, sqlite3.Error, OperationalError) as exc:
+            problem = storage_problem(exc, self.settings.data_dir)
+            if problem is None:
+                raise
+            raise DataDirError(self.settings.data_dir, problem) from exc
 
     def _seed(self, session: Session, progress: bool) -> None:
         fixtures = read_fixtures(self.settings.fixtures)
@@ -82,7 +104,7 @@ class Emulator:
 
     def reindex(self, progress: bool = False) -> int:
         """Rebuild the search index from the database; return the number of assets indexed."""
-        with self.session() as session:
+        with self.storage_errors(), self.session() as session:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     control_auth: bool = Field(
         default=False, description="require an administrator's Basic credentials on /_emulator/ (health excepted)"
     )
+    max_body_bytes: int = Field(default=1_048_576, ge=1, description="largest request body accepted (else 413)")
     journal_size: int = Field(default=1000, ge=0, description="requests the journal keeps (0 turns it off)")
     journal_body_limit: int = Field(default=4096, ge=0, description="bytes of each body the journal keeps")
     cors_origins: Annotated[list[str], NoDecode] = Field(

@@ -9,6 +9,12 @@ from emulator.testing import Client
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")
 JDOE = ("jdoe", "jdoe")
+# The fixtures' `default-admin` Cloud token (fixtures/README.md): fixed secret, never expires.
+CLOUD_ADMIN_TOKEN = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJqdGkiOiJkZWZhdWx0LWFkbWluIiwiaXNzIjoiYWlwLWNsb3VkIiwic3ViIjoiNTU3MDU4Oj"
+    "AwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAxMDAwMCIsInRlbmFudCI6ImVtdWxhdG9yIiwibmFtZSI6IkRlZmF1bHQgYWRtaW4gdG9r"
+    "ZW4iLCJhY2Nlc3MiOiJBRE1JTiIsImlhdCI6MTcwNDA2NzIwMH0.hPbrM0c5MKnPDQZT0qBp0xZV-5flJxECVZZhosazhpg"
+)
 
 
 def search(client: Client, body: dict[str, Any], auth: tuple[str, str] = ADMIN) -> dict[str, Any]:

@@ -44,10 +44,13 @@ class SeedBody(BaseModel):
     generate: GenerateSpec | None = None
 
 
+LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: every date the emulator renders stays a real date
+
+
 class ClockBody(BaseModel):
     freeze: bool | None = None
-    set: int | None = None
-    advance_ms: int | None = Field(default=None, alias="advanceMs")
+    set: int | None = Field(default=None, ge=0, le=LATEST_MS, description="epoch ms, 1970 to 9999")
+    advance_ms: int | None = Field(default=None, alias="advanceMs", ge=-LATEST_MS, le=LATEST_MS)
 
 
 def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
@@ -118,13 +121,18 @@ def get_clock(emu: EmulatorDep) -> dict[str, Any]:
 @router.post("/clock")
 def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
     """Freeze or release the clock, set it, or move it forward (token expiry, relative dates, timestamps)."""
+    if body.advance_ms is not None:  # checked before anything changes
+        start = emu.clock.now_ms() if body.set is None else body.set
+        if not 0 <= start + body.advance_ms <= LATEST_MS:
+            message = f"advanceMs: {body.advance_ms} moves the clock outside 1970 to 9999"
+            raise ValidationError(message, field="advanceMs")
+    if body.freeze is True:  # first: `{"set": t, "freeze": true}` stops at exactly t
+        emu.clock.freeze()
     if body.set is not None:
         emu.clock.set(body.set)
     if body.advance_ms is not None:
         emu.clock.advance(body.advance_ms)
-    if body.freeze is True:
-        emu.clock.freeze()
-    elif body.freeze is False:
+    if body.freeze is False:
         emu.clock.unfreeze()
     return get_clock(emu)
 

@@ -34,7 +34,7 @@ def list_attributes(_user: DcUser, emu: EmulatorDep) -> list[dict[str, Any]]:
     return [dc_render.attribute(a, emu.catalog) for a in metadata.attributes(emu.catalog)]
 
 
-@route(router, "GET", "/attribute/{attribute_id:int}")
+@route(router, "GET", "/attribute/{attribute_id:rowid}")
 def get_attribute(attribute_id: int, _user: DcUser, emu: EmulatorDep) -> dict[str, Any]:
     """One attribute."""
     return dc_render.attribute(metadata.attribute(emu.catalog, attribute_id), emu.catalog)
@@ -46,7 +46,7 @@ def list_forms(user: DcUser, emu: EmulatorDep) -> list[dict[str, Any]]:
     return [dc_render.form(f, emu.catalog) for f in metadata.forms(emu.catalog, user)]
 
 
-@route(router, "GET", "/form/{form_id:int}")
+@route(router, "GET", "/form/{form_id:rowid}")
 def get_form(form_id: int, user: DcUser, emu: EmulatorDep) -> dict[str, Any]:
     """One form."""
     return dc_render.form(metadata.form(emu.catalog, user, form_id), emu.catalog)
@@ -66,7 +66,7 @@ def list_locations(_user: DcUser, emu: EmulatorDep, base_url: BaseUrl) -> dict[s
     return dc.Envelope(data=data).model_dump(by_alias=True) | {"pagingInfo": None}
 
 
-@route(router, "GET", "/location/{location_id:int}")
+@route(router, "GET", "/location/{location_id:rowid}")
 def get_location(location_id: int, _user: DcUser, emu: EmulatorDep, base_url: BaseUrl) -> dc.Envelope:
     """One location."""
     users = jira_render.UserRenderer(emu.catalog, base_url)

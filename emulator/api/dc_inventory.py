@@ -20,7 +20,7 @@ def _renderer(emu: Emulator) -> dc_render.AssetRenderer:
     return dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)
 
 
-@route(router, "GET", "/inventory/{asset_id:int}")
+@route(router, "GET", "/inventory/{asset_id:rowid}")
 def get_asset(asset_id: int, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
     """One asset."""
     return dc.Envelope(data=_renderer(emu).asset(search.get_asset(emu, user, asset_id)))
@@ -52,7 +52,7 @@ def create_asset(
     return dc.Envelope(data=_renderer(emu).asset(view))
 
 
-@route(router, "PUT", "/inventory/{asset_id:int}")
+@route(router, "PUT", "/inventory/{asset_id:rowid}")
 def update_asset(asset_id: int, body: dc.InventoryWrite, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
     """Change the keys sent; `null` clears an attribute."""
     changes: dict[str, Any] = {"values": body.attributes or {}}
@@ -61,7 +61,7 @@ def update_asset(asset_id: int, body: dc.InventoryWrite, user: DcUser, emu: Emul
     return dc.Envelope(data=_renderer(emu).asset(writes.update_asset(emu, user, asset_id, changes)))
 
 
-@route(router, "DELETE", "/inventory/{asset_id:int}")
+@route(router, "DELETE", "/inventory/{asset_id:rowid}")
 def delete_asset(asset_id: int, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
     """Delete an asset."""
     writes.delete_asset(emu, user, asset_id)

@@ -17,6 +17,10 @@ from emulator.errors import AuthenticationError, EmulatorError, NotFound, Valida
 
 log = logging.getLogger("aip_emulator")
 JIRA_401 = "Client must be authenticated to access this resource."
+# FastAPI's words when a body is not JSON at all (invalid UTF-8, nested deeper than the parser goes).
+FASTAPI_UNREADABLE = "There was an error parsing the body"
+UNREADABLE = "Malformed JSON in the request body: it is not valid UTF-8 or it is nested too deeply"
+NOT_JSON = "request body: not read as JSON; send it with Content-Type: application/json"
 _HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError}
 
 
@@ -74,7 +78,9 @@ def install(app: FastAPI, dialects: Dialects) -> None:
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        error = _HTTP_ERRORS.get(exc.status_code, EmulatorError)(_http_message(request, exc))
+        message = _http_message(request, exc)
+        kind = _HTTP_ERRORS.get(exc.status_code, EmulatorError)
+        error = kind(message, field="body" if message == UNREADABLE else None)
         error.status = exc.status_code
         return render_error(dialects, request.url.path, error)
 
@@ -119,6 +125,8 @@ def _http_message(request: Request, exc: StarletteHTTPException) -> str:
         return f"No resource at {request.url.path}"
     if exc.status_code == 405:
         return f"Method {request.method} is not allowed on {request.url.path}"
+    if exc.status_code == 400 and exc.detail == FASTAPI_UNREADABLE:
+        return UNREADABLE
     return str(exc.detail)
 
 
@@ -148,6 +156,8 @@ def describe_validation(errors: Any) -> str:
         return f"Malformed JSON in the request body at position {position}: {reason}"
     where = _dotted(loc)
     got = error.get("input")
+    if not where and isinstance(got, bytes):  # a body FastAPI did not parse: its content type is not JSON
+        return NOT_JSON
     detail = f"{error.get('msg', 'invalid value')}" + (f" (got {got!r})" if not isinstance(got, dict | list) else "")
     return f"{where or 'request body'}: {detail}"
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
+from starlette.convertors import Convertor, register_url_convertor
 
 Handler = Callable[..., Any]
 
@@ -26,3 +27,19 @@ def with_and_without_json(router: APIRouter, method: str, path: str, **options: 
 def json_response(model: BaseModel) -> Response:
     """Serialize a wire model once, here, instead of FastAPI validating it again on the way out."""
     return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+
+
+class RowIdConvertor(Convertor[int]):
+    """`{name:rowid}`: an id of at most 18 digits. A longer one matches no route (404) instead of failing in
+    `int()` (4300 digits at most) or in SQLite (64-bit integers)."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("rowid", RowIdConvertor())

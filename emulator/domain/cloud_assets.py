@@ -14,7 +14,7 @@ from emulator.domain.catalog import Catalog, UserInfo
 from emulator.domain.cloud_attributes import find_global
 from emulator.domain.cloud_query import CloudPage
 from emulator.domain.search import SearchResult, context, search_assets
-from emulator.domain.types import AttributeType
+from emulator.domain.types import AttributeType, as_id
 from emulator.domain.views import AssetView
 from emulator.errors import NotFound, ValidationError
 from emulator.runtime import Emulator
@@ -60,7 +60,9 @@ def to_values(
     values: dict[str, Any] = {}
     paths: dict[str, str] = {}
     for key, raw in _pairs(attributes, "attributes"):
-        attribute = catalog.attributes_by_name.get(key) or (catalog.attributes.get(int(key)) if key.isdigit() else None)
+        attribute = catalog.attributes_by_name.get(key) or (
+            catalog.attributes.get(number) if (number := as_id(key)) is not None else None
+        )
         is_moment = attribute is not None and attribute.type is AttributeType.DATETIME_PICKER
         values[key], paths[key] = (_local_minute(raw, zone) if is_moment else raw), f"attributes.{key}"
     for key, raw in _pairs(global_attributes, "globalAttributes"):

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from emulator.domain.catalog import Catalog
 from emulator.domain.system_fields import SYSTEM_FIELDS, Kind, SystemField
-from emulator.domain.types import OPTION_TYPES, AttributeType
+from emulator.domain.types import OPTION_TYPES, AttributeType, as_id
 from emulator.domain.values import AttributeInfo
 
 GLOBAL_ID_BASE = 9_000_000
@@ -82,8 +82,8 @@ GLOBAL_BY_NAME = {g.name.lower(): g for g in GLOBALS}
 
 def find_global(name_or_id: str) -> GlobalAttribute | None:
     """A global attribute by its display name (case-insensitive) or its id."""
-    if name_or_id.strip().isdigit():
-        return GLOBAL_BY_ID.get(int(name_or_id))
+    if (number := as_id(name_or_id.strip())) is not None:
+        return GLOBAL_BY_ID.get(number)
     return GLOBAL_BY_NAME.get(name_or_id.strip().lower())
 
 

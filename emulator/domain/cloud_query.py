@@ -17,7 +17,7 @@ from emulator.domain.catalog import Catalog
 from emulator.domain.fields import SYSTEM_FIELDS, attribute_slug, resolve
 from emulator.domain.system_fields import Kind as SystemKind
 from emulator.domain.timefmt import parse_point
-from emulator.domain.types import AttributeType
+from emulator.domain.types import AttributeType, as_id
 from emulator.errors import ValidationError
 from emulator.schemas.cloud import Filter, SearchBody, SortParam
 from emulator.search import keyword, leaves
@@ -85,8 +85,8 @@ def _target(catalog: Catalog, name: str) -> Target | None:
 
 def _attribute(catalog: Catalog, name: str) -> Target | None:
     found = catalog.attributes_by_name.get(name)
-    if found is None and name.isdigit():
-        found = catalog.attributes.get(int(name))
+    if found is None and (number := as_id(name)) is not None:
+        found = catalog.attributes.get(number)
     if found is None:
         return None
     spec = resolve(catalog, found.name)

@@ -20,6 +20,7 @@ from emulator.domain import metadata
 from emulator.domain.catalog import Catalog, FormInfo, UserInfo, load_catalog
 from emulator.domain.types import OPTION_TYPES, AttributeType
 from emulator.domain.values import AttributeInfo
+from emulator.domain.views import storable_id
 from emulator.domain.writes import WriteContext, transaction
 from emulator.errors import Conflict, NotFound, ValidationError
 from emulator.runtime import Emulator
@@ -209,7 +210,7 @@ def update_attribute(emu: Emulator, attribute_id: int, body: AttributeWrite) -> 
         if fixed in sent:
             raise ValidationError(f"{wire}: cannot change (a collection's attributes place it)", field=wire)
     with _metadata(emu) as ctx:
-        row = ctx.session.get(m.Attribute, attribute_id)
+        row = ctx.session.get(m.Attribute, attribute_id) if storable_id(attribute_id) else None
         if row is None:
             raise NotFound(f"Attribute {attribute_id} does not exist")
         if "type" in sent and _dc_type(body.type) != _same_kind(AttributeType(row.type)):
@@ -225,7 +226,7 @@ def delete_attribute(emu: Emulator, attribute_id: int) -> None:
     """Delete an attribute definition with its placements and values; the affected assets are re-indexed."""
     _not_global(attribute_id)
     with _metadata(emu) as ctx:
-        if ctx.session.get(m.Attribute, attribute_id) is None:
+        if not storable_id(attribute_id) or ctx.session.get(m.Attribute, attribute_id) is None:
             raise NotFound(f"Attribute {attribute_id} does not exist")
         _drop_values(ctx, m.AssetValue.attribute_id == attribute_id)
         ctx.session.execute(delete(m.FormAttribute).where(m.FormAttribute.attribute_id == attribute_id))

@@ -68,6 +68,8 @@ def _save(emu: Emulator, name: str) -> Snapshot:
 
 def restore(emu: Emulator, name: str) -> None:
     """Bring back the database and index saved under `name`."""
+    if not _NAME.match(name):  # not a name a snapshot can have (and maybe not a file name at all)
+        raise NotFound(f"Snapshot '{name}' does not exist")
     source = _root(emu) / name
     if not (source / _META).is_file():
         raise NotFound(f"Snapshot '{name}' does not exist")
@@ -99,7 +101,7 @@ def listing(emu: Emulator) -> list[Snapshot]:
 def delete(emu: Emulator, name: str) -> None:
     """Forget a snapshot."""
     target = _root(emu) / name
-    if name == BASELINE or not (target / _META).is_file():
+    if name == BASELINE or not _NAME.match(name) or not (target / _META).is_file():
         raise NotFound(f"Snapshot '{name}' does not exist")
     shutil.rmtree(target)
 

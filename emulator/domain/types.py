@@ -67,3 +67,9 @@ def search_type(attribute_type: AttributeType) -> FieldType:
     if attribute_type in OPTION_TYPES:
         return FieldType.LIST
     return _SEARCH_TYPE.get(attribute_type, FieldType.STRING)
+
+
+def as_id(text: str) -> int | None:
+    """`text` as a row id, if it is one: ASCII digits only (`"²"` is a digit to `str.isdigit`, not to `int`) and at
+    most 18 of them, so that it fits SQLite's integers (and `int` never meets its 4300-digit limit)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from emulator.domain.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
+from emulator.domain.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType, as_id
 from emulator.errors import ValidationError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -131,8 +131,9 @@ def _references(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> list[in
 
 
 def _reference(attribute: AttributeInfo, item: str, lookups: Lookups) -> int:
-    if item.isdigit() and lookups.asset_form(int(item)) is not None:
-        return int(item)  # ids win over names
+    number = as_id(item)
+    if number is not None and lookups.asset_form(number) is not None:
+        return number  # ids win over names
     if isinstance(lookups, KeyLookups):
         keyed = lookups.asset_id_keyed(item)
         if keyed is not None:

@@ -19,6 +19,12 @@ from emulator.store import models as m
 _ASSETS = m.Asset.__table__
 _VALUES = m.AssetValue.__table__
 _ATTACHMENTS = m.Attachment.__table__
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no row (and would not even bind)
+
+
+def storable_id(value: int) -> bool:
+    """Whether `value` can be a row id at all; ids from paths and bodies are unbounded Python ints."""
+    return -MAX_ROW_ID - 1 <= value <= MAX_ROW_ID
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class AssetView:
 
 def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[AssetView]:
     """The assets with these ids, in this order; unknown ids are left out."""
+    ids = [asset_id for asset_id in ids if storable_id(asset_id)]
     if not ids:
         return []
     rows = {row.id: row for row in session.execute(select(_ASSETS).where(_ASSETS.c.id.in_(ids)))}

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 from emulator.domain.catalog import CREATE, DELETE, UPDATE, Catalog, FormInfo, UserInfo
 from emulator.domain.documents import build_document
 from emulator.domain.system_fields import BY_NAME, coerce_system
+from emulator.domain.types import as_id
 from emulator.domain.values import AttributeInfo, coerce
-from emulator.domain.views import AssetView, load_views
-from emulator.errors import NotFound, PermissionDenied, ValidationError
+from emulator.domain.views import AssetView, load_views, storable_id
+from emulator.errors import InsufficientStorage, NotFound, PermissionDenied, ValidationError
 from emulator.runtime import Emulator
 from emulator.store import models as m
-from emulator.store.db import GENERATION, generation, get_meta, set_meta
+from emulator.store.db import GENERATION, generation, get_meta, set_meta, storage_problem
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
 
@@ -67,8 +68,9 @@ class DbLookups:
 
     def location_id(self, id_or_name: str | int) -> int | None:
         locations = self.ctx.catalog.locations
-        if str(id_or_name).isdigit() and int(id_or_name) in locations:
-            return int(id_or_name)
+        number = as_id(str(id_or_name))
+        if number is not None and number in locations:
+            return number
         return next((i for i, loc in locations.items() if loc.name.lower() == str(id_or_name).lower()), None)
 
 
@@ -80,15 +82,16 @@ def asset_id_by_key(session: Session, key: str) -> int | None:
 def find_asset_id(emu: Emulator, id_or_key: str) -> int | None:
     """An asset id from a numeric id or an asset key, if such an asset exists."""
     with emu.session() as session:
-        if id_or_key.isdigit():
-            return session.scalar(select(m.Asset.id).where(m.Asset.id == int(id_or_key)))
+        if id_or_key.isascii() and id_or_key.isdigit():
+            number = as_id(id_or_key)  # None: more digits than any stored id has
+            return None if number is None else session.scalar(select(m.Asset.id).where(m.Asset.id == number))
         return asset_id_by_key(session, id_or_key)
 
 
 @contextmanager
 def transaction(emu: Emulator) -> Iterator[WriteContext]:
     """Run one write: the caller changes rows in `ctx.session` and names the assets it touched."""
-    with emu.index.write_lock, emu.session() as session:
+    with emu.index.write_lock, emu.session() as session, _full_disk_answers(emu):
         ctx = WriteContext(session, emu.catalog)
         yield ctx
         session.flush()
@@ -106,9 +109,22 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
             raise
 
 
+@contextmanager
+def _full_disk_answers(emu: Emulator) -> Iterator[None]:
+    """A write that hits a full disk answers 507 naming the disk (the transaction has been undone by then)."""
+    try:
+        yield
+    except Exception as exc:
+        problem = storage_problem(exc, emu.settings.data_dir)
+        if problem is None or not problem.full:
+            raise
+        message = f"the write was not stored: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
+        raise InsufficientStorage(message) from exc
+
+
 def visible_asset(ctx: WriteContext, user: UserInfo, asset_id: int) -> m.Asset:
     """The asset, if it exists in a scheme `user` may browse (else 404, as if it did not exist)."""
-    asset = ctx.session.get(m.Asset, asset_id)
+    asset = ctx.session.get(m.Asset, asset_id) if storable_id(asset_id) else None
     if asset is None or ctx.catalog.forms[asset.form_id].scheme_id not in ctx.catalog.browsable(user):
         raise NotFound(f"Asset {asset_id} does not exist")
     return asset
@@ -226,8 +242,8 @@ def _store_value(session: Session, asset: m.Asset, placement_id: int, attribute:
 
 def _attribute(catalog: Catalog, key: str) -> AttributeInfo:
     found = catalog.attributes_by_name.get(key)
-    if found is None and key.isdigit():
-        found = catalog.attributes.get(int(key))
+    if found is None and (number := as_id(key)) is not None:
+        found = catalog.attributes.get(number)
     if found is None:
         what = "system field" if key.startswith("asset.") else "attribute"
         raise ValidationError(f"unknown {what} '{key}'")

@@ -8,6 +8,7 @@ document has values for. Ranges and sorts read columns, never Whoosh range queri
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import threading
 from collections.abc import Container, Iterable, Iterator
@@ -17,10 +18,23 @@ from typing import Any
 
 from tqdm import tqdm
 from whoosh import analysis, columns, fields, index
+from whoosh.codec.base import Segment
 from whoosh.searching import Searcher
+from whoosh.util import IDCHARS
 
 from emulator.search.executor import Caches, Executor
 from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
+
+_SEGMENT_NAMES = random.SystemRandom()
+
+
+def _segment_id(_cls: type, size: int = 16) -> str:
+    """Whoosh names segments with the global `random`, which Hypothesis (and any seeded caller) re-seeds: two
+    segments with one name then overwrite each other's files. Segment names come from the OS instead."""
+    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
+
+
+Segment._random_id = classmethod(_segment_id)
 
 SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
 STAMP_FILE = "emulator-stamp.json"

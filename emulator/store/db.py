@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from emulator.store.models import Base, Meta
@@ -48,3 +52,66 @@ def set_meta(session: Session, key: str, value: str) -> None:
 def generation(session: Session) -> int:
     """The database's write generation: the index is current when it carries the same number."""
     return int(get_meta(session, GENERATION) or 0)
+
+
+FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+_SQLITE_FULL = ("database or disk is full", "disk I/O error")  # a write past a file-size limit: I/O error
+_SQLITE_READ_ONLY = ("readonly database", "unable to open database file")
+
+
+@dataclass(frozen=True)
+class StorageProblem:
+    """Why the data directory cannot be written, what to do about it, and whether the disk is full."""
+
+    reason: str
+    remedy: str
+    full: bool = False
+
+
+def storage_problem(exc: BaseException, data_dir: Path | None = None) -> StorageProblem | None:
+    """Classify a failure of the database or index files; None when it is not about the storage.
+
+    A plain OSError that names no known storage errno counts only when its file lies in `data_dir`.
+    """
+    if isinstance(exc, OperationalError) and isinstance(exc.orig, sqlite3.Error):
+        exc = exc.orig
+    if isinstance(exc, sqlite3.OperationalError):
+        message = str(exc)
+        if any(text in message for text in _SQLITE_FULL):
+            return _full(f"SQLite: {message}")
+        if any(text in message for text in _SQLITE_READ_ONLY):
+            return _read_only(f"SQLite: {message}")
+        return None
+    if not isinstance(exc, OSError):
+        return None
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return StorageProblem(
+            f"it (or a parent) is a file, not a directory ({exc.strerror})",
+            "remove that file or point --data-dir (AIP_EMULATOR_DATA_DIR) at a directory",
+        )
+    if exc.errno in FULL_ERRNOS:
+        return _full(f"{exc.strerror or exc}")
+    if exc.errno in READ_ONLY_ERRNOS:
+        return _read_only(f"{exc.strerror or exc}")
+    filename = exc.filename if isinstance(exc.filename, str) else None
+    if data_dir is not None and filename is not None and Path(filename).is_relative_to(data_dir):
+        return StorageProblem(str(exc.strerror or exc), "check the directory or choose another --data-dir")
+    return None
+
+
+def _full(detail: str) -> StorageProblem:
+    reason = f"the disk is full or failing ({detail})"
+    return StorageProblem(reason, "free some space or choose another --data-dir", full=True)
+
+
+def _read_only(detail: str) -> StorageProblem:
+    return StorageProblem(f"it is not writable ({detail})", "make it writable or choose another --data-dir")
+
+
+class DataDirError(Exception):
+    """The data directory cannot be used: a one-line message for the command line."""
+
+    def __init__(self, data_dir: Path, problem: StorageProblem) -> None:
+        super().__init__(f"cannot use data directory {data_dir}: {problem.reason}; {problem.remedy}")
+        self.problem = problem
