@@ -81,6 +81,7 @@ def _load(emu: Emulator, source: Path) -> None:
         with sqlite3.connect(source / _DB) as saved, emu.raw_connection() as live:
             saved.backup(live)
         saved.close()
+        emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
         emu.index.close()
         shutil.rmtree(emu.settings.index_path, ignore_errors=True)
         shutil.copytree(source / _INDEX, emu.settings.index_path)
@@ -128,8 +129,9 @@ def seed(emu: Emulator, fixtures: Path) -> int:
             assets = fresh.index.doc_count()
         finally:
             fresh.close()
-        _load(emu, Path(scratch))
-    _save(emu, BASELINE)
+        with emu.index.write_lock:  # no write may land between the new data and its baseline
+            _load(emu, Path(scratch))
+            _save(emu, BASELINE)
     return assets
 
 

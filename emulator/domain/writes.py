@@ -8,6 +8,7 @@ were; a failure of the database commit after it rolls the rows back and rebuilds
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from emulator.runtime import Emulator
 from emulator.store import models as m
 from emulator.store.db import GENERATION, generation, get_meta, set_meta, storage_problem
 
+log = logging.getLogger("aip_emulator")
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
 
 
@@ -92,6 +94,9 @@ def find_asset_id(emu: Emulator, id_or_key: str) -> int | None:
 def transaction(emu: Emulator) -> Iterator[WriteContext]:
     """Run one write: the caller changes rows in `ctx.session` and names the assets it touched."""
     with emu.index.write_lock, emu.session() as session, _full_disk_answers(emu):
+        if emu.index.needs_rebuild:  # an earlier failure left the index ahead of the database
+            emu.reindex()
+            emu.index.needs_rebuild = False
         ctx = WriteContext(session, emu.catalog)
         yield ctx
         session.flush()
@@ -105,8 +110,27 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
             session.commit()
         except BaseException:
             session.rollback()
-            emu.reindex()  # the index is ahead of the database: rebuild it from the record
+            _catch_up(emu)
             raise
+        _stamp(emu, new_generation)
+
+
+def _catch_up(emu: Emulator) -> None:
+    """After a failed database commit the index is ahead of it: rebuild now, or before the next write."""
+    try:
+        emu.reindex()
+    except Exception:
+        log.exception("rebuilding the index after a failed database commit failed; retrying before the next write")
+        emu.index.needs_rebuild = True  # the stamp stays DIRTY, so a restart rebuilds too
+
+
+def _stamp(emu: Emulator, new_generation: int) -> None:
+    try:
+        emu.index.mark_current(new_generation)
+    except OSError:  # both are committed; the DIRTY stamp only costs a rebuild at the next start
+        log.warning(
+            "could not stamp the index with generation %d; it will be rebuilt at the next start", new_generation
+        )
 
 
 @contextmanager

@@ -112,6 +112,7 @@ class SearchIndex:
         self._version = 0  # bumped by every commit of ours; searchers refresh when it moves
         self._searcher_version = -1
         self._commits = 0
+        self.needs_rebuild = False  # set by the write path when the index may hold what the database rolled back
         self._caches: Caches | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -147,15 +148,20 @@ class SearchIndex:
             built = index.create_in(str(fresh), _schema(), indexname=INDEX_NAME)
             writer = built.writer(limitmb=256, compound=False)
             bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
-            for doc in docs:
-                kwargs = whoosh_document(doc)
-                if new := _new_columns(writer.schema, kwargs):  # rare after the first documents
-                    writer.commit(merge=False)
-                    writer = built.writer(limitmb=256, compound=False)
-                    _declare(writer, new)
-                writer.add_document(**kwargs)
-                bar.update()
-            bar.close()
+            try:
+                for doc in docs:
+                    kwargs = whoosh_document(doc)
+                    if new := _new_columns(writer.schema, kwargs):  # rare after the first documents
+                        writer.commit(merge=False)
+                        writer = built.writer(limitmb=256, compound=False)
+                        _declare(writer, new)
+                    writer.add_document(**kwargs)
+                    bar.update()
+            except BaseException:
+                writer.cancel()
+                raise
+            finally:
+                bar.close()
             writer.commit(optimize=True)
             _write_stamp(fresh, generation)
             self._swap_in(fresh)
@@ -173,12 +179,15 @@ class SearchIndex:
     def write(
         self, upserts: Iterable[Document], deletes: Iterable[int], generation: int, new: Container[int] = ()
     ) -> None:
-        """Apply changes in one commit and stamp the new generation; caller holds `write_lock`.
+        """Apply changes in one commit; caller holds `write_lock` and calls `mark_current` once the database
+        has committed too. Until then the stamp says DIRTY, so a crash or a failed database commit in between
+        leaves a stamp that matches no database generation and the next start rebuilds.
 
         Documents of `new` assets are added without looking for an old copy: that look-up opens a reader over
         every segment and costs most of a small write.
         """
         documents = [(doc.asset_id, whoosh_document(doc)) for doc in upserts]
+        _write_stamp(self.path, DIRTY)  # before the writer exists: failing here holds no lock
         writer = self._index.writer(compound=False)
         try:
             _declare(writer, [name for _, kwargs in documents for name in _new_columns(writer.schema, kwargs)])
@@ -189,13 +198,13 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        # Marked dirty while the commit is under way: a crash in between leaves a stamp that matches no
-        # database generation, so the next start rebuilds instead of trusting a half-known index.
-        _write_stamp(self.path, DIRTY)
         self._commits += 1
-        writer.commit(merge=self._commits % MERGE_EVERY == 0)  # merging small segments on every write is slow
-        _write_stamp(self.path, generation)
+        writer.commit(merge=self._commits % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
         self._version += 1
+
+    def mark_current(self, generation: int) -> None:
+        """Stamp the index with the database generation it now matches."""
+        _write_stamp(self.path, generation)
 
     def close(self) -> None:
         """Release the searcher and the index."""

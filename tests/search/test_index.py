@@ -53,10 +53,13 @@ def test_an_update_replaces_the_document_and_a_delete_removes_it(index: SearchIn
     assert index.doc_count() == 1
 
 
-def test_each_commit_is_stamped_with_the_database_generation(index: SearchIndex) -> None:
+def test_a_commit_is_dirty_until_the_database_generation_is_stamped(index: SearchIndex) -> None:
     with index.write_lock:
         index.write([_doc(5)], [], generation=7)
+        dirty = index.stamp()
+        index.mark_current(7)
 
+    assert dirty == {"generation": DIRTY, "schema": 4}
     assert index.stamp() == {"generation": 7, "schema": 4}
     assert index.is_current(7)
     assert not index.is_current(6)
