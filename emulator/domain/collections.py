@@ -18,10 +18,10 @@ from sqlalchemy.sql import ColumnElement
 from emulator.domain import cloud_attributes as ca
 from emulator.domain import metadata
 from emulator.domain.catalog import Catalog, FormInfo, UserInfo, load_catalog
+from emulator.domain.transaction import WriteContext, transaction
 from emulator.domain.types import OPTION_TYPES, AttributeType
 from emulator.domain.values import AttributeInfo
 from emulator.domain.views import storable_id
-from emulator.domain.writes import WriteContext, transaction
 from emulator.errors import Conflict, NotFound, ValidationError
 from emulator.runtime import Emulator
 from emulator.schemas.cloud import AttributeWrite, CollectionWrite, PlacementIn

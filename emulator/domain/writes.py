@@ -1,46 +1,26 @@
-"""Creating, updating and deleting assets: one write path shared by both dialects.
-
-Every write runs under the index's single writer lock: the rows are flushed, the generation is bumped, the index is
-updated and committed, and only then the database commits. A failure before the index commit leaves both as they
-were; a failure of the database commit after it rolls the rows back and rebuilds the index from the database.
-"""
+"""Creating, updating and deleting assets, shared by both dialects; every change runs in
+`emulator.domain.transaction.transaction`, the one write path that keeps database and index in step."""
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from emulator.domain.catalog import CREATE, DELETE, UPDATE, Catalog, FormInfo, UserInfo
-from emulator.domain.documents import build_document
 from emulator.domain.system_fields import BY_NAME, coerce_system
+from emulator.domain.transaction import WriteContext, transaction
 from emulator.domain.types import as_id
 from emulator.domain.values import AttributeInfo, coerce
 from emulator.domain.views import AssetView, load_views, storable_id
-from emulator.errors import InsufficientStorage, NotFound, PermissionDenied, ValidationError
+from emulator.errors import NotFound, PermissionDenied, ValidationError
 from emulator.runtime import Emulator
 from emulator.store import models as m
-from emulator.store.db import GENERATION, generation, get_meta, set_meta, storage_problem
+from emulator.store.db import get_meta, set_meta
 
-log = logging.getLogger("aip_emulator")
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
-
-
-@dataclass
-class WriteContext:
-    """One write transaction: its session, the catalog, and the assets whose index documents must change."""
-
-    session: Session
-    catalog: Catalog
-    touched: set[int] = field(default_factory=set)
-    deleted: set[int] = field(default_factory=set)
-    created: set[int] = field(default_factory=set)
 
 
 class DbLookups:
@@ -88,62 +68,6 @@ def find_asset_id(emu: Emulator, id_or_key: str) -> int | None:
             number = as_id(id_or_key)  # None: more digits than any stored id has
             return None if number is None else session.scalar(select(m.Asset.id).where(m.Asset.id == number))
         return asset_id_by_key(session, id_or_key)
-
-
-@contextmanager
-def transaction(emu: Emulator) -> Iterator[WriteContext]:
-    """Run one write: the caller changes rows in `ctx.session` and names the assets it touched."""
-    with emu.index.write_lock, emu.session() as session, _full_disk_answers(emu):
-        if emu.index.needs_rebuild:  # an earlier failure left the index ahead of the database
-            emu.reindex()
-            emu.index.needs_rebuild = False
-        ctx = WriteContext(session, emu.catalog)
-        yield ctx
-        session.flush()
-        new_generation = generation(session) + 1
-        set_meta(session, GENERATION, str(new_generation))
-        session.flush()
-        changed = sorted(ctx.touched - ctx.deleted)
-        docs = [build_document(v, ctx.catalog, emu.zone) for v in load_views(session, ctx.catalog, changed)]
-        emu.index.write(docs, sorted(ctx.deleted), new_generation, ctx.created)  # raises: the session rolls back
-        try:
-            session.commit()
-        except BaseException:
-            session.rollback()
-            _catch_up(emu)
-            raise
-        _stamp(emu, new_generation)
-
-
-def _catch_up(emu: Emulator) -> None:
-    """After a failed database commit the index is ahead of it: rebuild now, or before the next write."""
-    try:
-        emu.reindex()
-    except Exception:
-        log.exception("rebuilding the index after a failed database commit failed; retrying before the next write")
-        emu.index.needs_rebuild = True  # the stamp stays DIRTY, so a restart rebuilds too
-
-
-def _stamp(emu: Emulator, new_generation: int) -> None:
-    try:
-        emu.index.mark_current(new_generation)
-    except OSError:  # both are committed; the DIRTY stamp only costs a rebuild at the next start
-        log.warning(
-            "could not stamp the index with generation %d; it will be rebuilt at the next start", new_generation
-        )
-
-
-@contextmanager
-def _full_disk_answers(emu: Emulator) -> Iterator[None]:
-    """A write that hits a full disk answers 507 naming the disk (the transaction has been undone by then)."""
-    try:
-        yield
-    except Exception as exc:
-        problem = storage_problem(exc, emu.settings.data_dir)
-        if problem is None or not problem.full:
-            raise
-        message = f"the write was not stored: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
-        raise InsufficientStorage(message) from exc
 
 
 def visible_asset(ctx: WriteContext, user: UserInfo, asset_id: int) -> m.Asset:
