@@ -11,7 +11,7 @@ import pytest
 
 from emulator.cli import main
 from emulator.cli_tokens import parse_moment
-from emulator.cloud_auth import bearer_caller
+from emulator.domain.tokens import authenticate
 from emulator.errors import AuthenticationError, ValidationError
 from emulator.runtime import Emulator
 from emulator.settings import Settings
@@ -44,14 +44,7 @@ def _authenticates(data_dir: Path, token: str) -> str:
     emu = Emulator(Settings(data_dir=data_dir))
     emu.open_store()
     try:
-        caller = bearer_caller(
-            f"Bearer {token}",
-            secret=emu.jwt_secret,
-            tenant=emu.settings.tenant,
-            registry=emu.tokens,
-            catalog=emu.catalog,
-            now_ms=emu.clock.now_ms(),
-        )
+        caller = authenticate(emu, f"Bearer {token}")
     except AuthenticationError as exc:
         return exc.message
     finally:

@@ -12,8 +12,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.api.deps import CloudCaller
-from emulator.cloud_auth import Access, Caller, TokenInfo, bearer_caller, mint
-from emulator.domain.tokens import DAY_MS, create_token, revoke_token
+from emulator.cloud_auth import Access, Caller, TokenInfo, mint
+from emulator.domain.tokens import DAY_MS, authenticate, create_token, revoke_token
 from emulator.errors import AuthenticationError, PermissionDenied
 from emulator.runtime import Emulator
 
@@ -36,14 +36,7 @@ def emu(emulator_app: FastAPI) -> Emulator:
 
 def _caller(emu: Emulator, header: str | None) -> Caller:
     """Authenticate as the Cloud dependency does, with the emulator's own secret, registry and clock."""
-    return bearer_caller(
-        header,
-        secret=emu.jwt_secret,
-        tenant=emu.settings.tenant,
-        registry=emu.tokens,
-        catalog=emu.catalog,
-        now_ms=emu.clock.now_ms(),
-    )
+    return authenticate(emu, header)
 
 
 def _refusal(emu: Emulator, header: str | None) -> str:

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from emulator.auth import basic_user
-from emulator.cloud_auth import Caller, bearer_caller
+from emulator.cloud_auth import Caller
 from emulator.domain.catalog import UserInfo
+from emulator.domain.tokens import authenticate
 from emulator.errors import PermissionDenied
 from emulator.runtime import Emulator
 
@@ -50,14 +51,7 @@ BaseUrl = Annotated[str, Depends(base_url)]
 
 async def cloud_caller(request: Request, emu: EmulatorDep) -> Caller:
     """The Bearer-authenticated Cloud caller (401 with `WWW-Authenticate: Bearer` otherwise)."""
-    return bearer_caller(
-        request.headers.get("authorization"),
-        secret=emu.jwt_secret,
-        tenant=emu.settings.tenant,
-        registry=emu.tokens,
-        catalog=emu.catalog,
-        now_ms=emu.clock.now_ms(),
-    )
+    return authenticate(emu, request.headers.get("authorization"))
 
 
 CloudCaller = Annotated[Caller, Depends(cloud_caller)]

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from emulator.clock import Ids
-from emulator.cloud_auth import Access, TokenInfo, mint
+from emulator.cloud_auth import Access, Caller, TokenInfo, bearer_caller, mint
 from emulator.domain.catalog import Catalog, UserInfo
 from emulator.errors import Conflict, NotFound, ValidationError
 from emulator.store import models as m
@@ -176,3 +176,15 @@ def _owner(catalog: Catalog, account_id: str | None) -> UserInfo:
     if owner is None:
         raise ValidationError(f"ownerAccountId: no user has accountId {account_id!r}", field="ownerAccountId")
     return owner
+
+
+def authenticate(emu: Emulator, header: str | None) -> Caller:
+    """The Cloud caller behind an `Authorization` header, checked with this emulator's secret, tokens and clock."""
+    return bearer_caller(
+        header,
+        secret=emu.jwt_secret,
+        tenant=emu.settings.tenant,
+        registry=emu.tokens,
+        catalog=emu.catalog,
+        now_ms=emu.clock.now_ms(),
+    )

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from fastapi import FastAPI
 
-from emulator.cloud_auth import bearer_caller
+from emulator.domain.tokens import authenticate
 from emulator.errors import AuthenticationError
 from emulator.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES
@@ -58,14 +58,7 @@ def _documented(token_id: str) -> str:
 def _authenticates(emu: Emulator, token: str) -> str:
     """The id of the token the Cloud API would accept, or the reason it refuses it."""
     try:
-        caller = bearer_caller(
-            f"Bearer {token}",
-            secret=emu.jwt_secret,
-            tenant=emu.settings.tenant,
-            registry=emu.tokens,
-            catalog=emu.catalog,
-            now_ms=emu.clock.now_ms(),
-        )
+        caller = authenticate(emu, f"Bearer {token}")
     except AuthenticationError as exc:
         return exc.message
     return caller.token_id
