@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from emulator.fixtures.generate import generate
+from emulator.seeding.generate import generate
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 The executor caches leaf results per index generation, so a query repeated verbatim measures the cache. Every kind
 therefore comes in several variants of the same shape and cost (other words, other bounds, other attributes): the
 first pass over them is uncached, later passes are what a client repeating its queries sees. The vocabularies are
-those of emulator/fixtures/generate.py.
+those of emulator/seeding/generate.py.
 """
 
 from __future__ import annotations

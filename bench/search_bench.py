@@ -29,9 +29,9 @@ from typing import Any
 import httpx
 
 from bench.queries import SEED_KINDS, Body, body, param, query_kinds, seed_request
-from emulator.fixtures import generate as generator
-from emulator.fixtures.generate import generate
-from emulator.runtime import Emulator
+from emulator.core.runtime import Emulator
+from emulator.seeding import generate as generator
+from emulator.seeding.generate import generate
 from emulator.settings import DEFAULT_FIXTURES, Settings
 
 ROOT = Path(__file__).resolve().parent

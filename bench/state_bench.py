@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, _get_ok, serve
-from emulator.runtime import Emulator
+from emulator.core.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 
 RESULTS = ROOT / "results" / "state.json"

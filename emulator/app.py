@@ -9,25 +9,22 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from emulator import __version__
-from emulator.api import (
-    cloud,
-    control,
-    control_faults,
-    control_journal,
-    control_tokens,
-    dc,
-    dc_inventory,
-    docs,
-    errors,
-    jira,
-)
-from emulator.api.auth_gate import BasicAuthGate
-from emulator.api.deps import control_guard
-from emulator.api.limits import BodySizeLimit
-from emulator.domain import state
-from emulator.faults import Faults
-from emulator.journal import Journal
-from emulator.runtime import Emulator
+from emulator.core import state
+from emulator.core.faults import Faults
+from emulator.core.journal import Journal
+from emulator.core.runtime import Emulator
+from emulator.dialects.cloud import routes as cloud
+from emulator.dialects.control import faults as control_faults
+from emulator.dialects.control import journal as control_journal
+from emulator.dialects.control import routes as control
+from emulator.dialects.control import tokens as control_tokens
+from emulator.dialects.control.guard import control_guard
+from emulator.dialects.dc import inventory as dc_inventory
+from emulator.dialects.dc import routes as dc
+from emulator.dialects.dc.auth_gate import BasicAuthGate
+from emulator.dialects.http import docs, errors
+from emulator.dialects.http.limits import BodySizeLimit
+from emulator.dialects.jira import routes as jira
 from emulator.settings import Settings
 
 DC_PREFIX = "/rest/jip-api/1.0"
@@ -55,7 +52,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
         version=__version__,
         description="A local emulator of the Jira Assets & Inventory Plugin REST API (Data Center and Cloud).",
         lifespan=lifespan,
-        docs_url=None,  # served by emulator.api.docs from local assets
+        docs_url=None,  # served by emulator.dialects.http.docs from local assets
         redoc_url=None,  # ReDoc only loads from a CDN
     )
     app.state.emulator = emu

@@ -33,9 +33,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.domain import state
-from emulator.domain.tokens import create_token
-from emulator.runtime import Emulator
+from emulator.core import state
+from emulator.core.runtime import Emulator
+from emulator.core.tokens import create_token
 from emulator.settings import Settings
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.cli import main
-from emulator.runtime import Emulator
+from emulator.cli.commands import main
+from emulator.core.runtime import Emulator
 from emulator.search.index import STAMP_FILE, SearchIndex
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir, free_port

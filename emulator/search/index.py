@@ -23,7 +23,15 @@ from whoosh.searching import Searcher
 from whoosh.util import IDCHARS
 
 from emulator.search.executor import Caches, Executor
-from emulator.search.tree import WORD_PATTERN, All, Document, FieldValues, Hits, Node, SortKey
+from emulator.search.tree import (
+    WORD_PATTERN,
+    All,
+    Document,
+    FieldValues,
+    Hits,
+    Node,
+    SortKey,
+)
 
 _SEGMENT_NAMES = random.SystemRandom()
 

@@ -1,4 +1,4 @@
-"""Table models. Wire shapes live in `emulator.schemas`; these are storage only."""
+"""Table models. Wire shapes live in each dialect's `schemas.py`; these are storage only."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from emulator import cli, runtime
+from emulator.cli import commands as cli
+from emulator.core import runtime
 from emulator.search.index import SearchIndex
 
 INVENTORY = "/rest/jip-api/1.0/inventory"

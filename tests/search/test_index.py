@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from emulator.search.index import DIRTY, STAMP_FILE, SearchIndex
-from emulator.search.tree import All, Document, FieldValues, Range, SortKey, SortKind
+from emulator.search.tree import (
+    All,
+    Document,
+    FieldValues,
+    Range,
+    SortKey,
+    SortKind,
+)
 
 
 def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document:

@@ -1,1 +1,0 @@
-"""HTTP routers, one module per dialect; handlers parse, call the domain layer and render."""

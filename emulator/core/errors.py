@@ -1,0 +1,79 @@
+"""The one error hierarchy. Each error knows its HTTP status and vendor code; `emulator.dialects.http.errors`
+renders it in the envelope of the dialect that was called.
+
+    EmulatorError
+    ├── ValidationError        400  ValidationException
+    ├── AuthenticationError    401  (Jira's own 401 body)
+    ├── PermissionDenied       403  PermissionException
+    ├── NotFound               404  EntityNotFoundException
+    ├── Conflict               409  ConflictException
+    ├── PayloadTooLarge        413  ValidationException
+    └── InsufficientStorage    507  InsufficientStorageException
+"""
+
+from __future__ import annotations
+
+
+class EmulatorError(Exception):
+    """Base of every error the emulator answers with on purpose."""
+
+    status = 500
+    code = "InternalError"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field  # the offending request field, when one is to blame (the Cloud error lists it)
+
+
+class ValidationError(EmulatorError):
+    """The request is malformed or names something that does not exist."""
+
+    status = 400
+    code = "ValidationException"
+
+
+class AuthenticationError(EmulatorError):
+    """Credentials are missing or wrong."""
+
+    status = 401
+    code = "AuthenticationException"
+
+    def __init__(self, message: str = "Client must be authenticated to access this resource.", *, failed: bool = False):
+        super().__init__(message)
+        self.failed = failed  # credentials were given but wrong (Jira sets X-Seraph-LoginReason)
+
+
+class PermissionDenied(EmulatorError):
+    """The caller is known but may not do this."""
+
+    status = 403
+    code = "PermissionException"
+
+
+class NotFound(EmulatorError):
+    """The entity does not exist (or the caller may not see it)."""
+
+    status = 404
+    code = "EntityNotFoundException"
+
+
+class Conflict(EmulatorError):
+    """The request clashes with the current state."""
+
+    status = 409
+    code = "ConflictException"
+
+
+class PayloadTooLarge(EmulatorError):
+    """The body is larger than the emulator accepts."""
+
+    status = 413
+    code = "ValidationException"
+
+
+class InsufficientStorage(EmulatorError):
+    """A write could not be stored: the disk holding the data directory is full (nothing was changed)."""
+
+    status = 507
+    code = "InsufficientStorageException"

@@ -1,0 +1,171 @@
+"""The emulator's running state: database, search index, catalog and clock, opened together.
+
+`create_app` builds one `Emulator` and keeps it on `app.state`; the CLI uses it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from emulator.core.catalog import Catalog, load_catalog
+from emulator.core.clock import Clock, Ids
+from emulator.core.documents import build_document
+from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tokens
+from emulator.core.views import ViewCache, iter_all_views
+from emulator.search.index import SearchIndex
+from emulator.seeding.load import load_fixtures
+from emulator.seeding.read import read_fixtures
+from emulator.settings import Settings
+from emulator.store import models as m
+from emulator.store.db import (
+    DataDirError,
+    generation,
+    get_meta,
+    open_engine,
+    session_factory,
+    set_meta,
+    storage_problem,
+)
+
+log = logging.getLogger("aip_emulator")
+
+
+class Emulator:
+    """Owns the store, the index and the in-memory catalog of one data directory."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.zone = ZoneInfo(settings.time_zone)
+        self.clock = clock or Clock()
+        self.index = SearchIndex(settings.index_path)
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+        self._catalog: Catalog | None = None
+        self._catalog_lock = threading.Lock()
+        self.views = ViewCache()
+        self.tokens = TokenRegistry()
+        self.ids = Ids(settings.seed)
+        self.jwt_secret = settings.jwt_secret or ""
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self, progress: bool = False) -> None:
+        """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
+        started = time.perf_counter()
+        current = self.open_store(progress)
+        with self.storage_errors():
+            if self.index.is_current(current):
+                self.index.open()
+            else:
+                log.info("search index missing or stale: rebuilding from the database")
+                self.reindex(progress)
+            self.index.warm()
+        _ = self.catalog  # loaded now rather than by the first request
+        log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
+
+    def open_store(self, progress: bool = False) -> int:
+        """Open the database, seeding an empty one from the fixtures; return its generation."""
+        with self.storage_errors():
+            self._engine = open_engine(self.settings.database_path)
+            self._sessions = session_factory(self._engine)
+            with self.session() as session:
+                if generation(session) == 0:
+                    self._seed(session, progress)
+                self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+                self.tokens.replace_all(stored_tokens(session))
+                return generation(session)
+
+    @contextmanager
+    def storage_errors(self) -> Iterator[None]:
+        """Turn a data directory that is a file, not writable or on a full disk into one `DataDirError`."""
+        try:
+            yield
+        except (OSError, sqlite3.Error, OperationalError) as exc:
+            problem = storage_problem(exc, self.settings.data_dir)
+            if problem is None:
+                raise
+            raise DataDirError(self.settings.data_dir, problem) from exc
+
+    def _seed(self, session: Session, progress: bool) -> None:
+        fixtures = read_fixtures(self.settings.fixtures)
+        count = load_fixtures(session, fixtures, self.zone, progress)
+        session.commit()
+        log.info("seeded %d assets from %s", count, self.settings.fixtures)
+
+    def reindex(self, progress: bool = False) -> int:
+        """Rebuild the search index from the database; return the number of assets indexed."""
+        with self.storage_errors(), self.session() as session:
+            catalog = self.catalog
+            total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
+            docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
+            self.index.rebuild(docs, total, generation(session), progress)
+        return total
+
+    def close(self) -> None:
+        """Release the index and the database."""
+        self.index.close()
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = None
+
+    # -- access ----------------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A database session; the caller commits."""
+        if self._sessions is None:
+            raise RuntimeError("the emulator is not started")
+        with self._sessions() as session:
+            yield session
+
+    @property
+    def catalog(self) -> Catalog:
+        """The metadata, loaded on first use and after `invalidate_catalog`."""
+        with self._catalog_lock:
+            if self._catalog is None:
+                with self.session() as session:
+                    self._catalog = load_catalog(session)
+            return self._catalog
+
+    def invalidate_catalog(self) -> None:
+        """Forget the cached metadata (after a metadata write)."""
+        with self._catalog_lock:
+            self._catalog = None
+
+    @contextmanager
+    def raw_connection(self) -> Iterator[sqlite3.Connection]:
+        """The driver's own connection to the database file (for SQLite's online backup)."""
+        if self._engine is None:
+            raise RuntimeError("the emulator is not started")
+        raw = self._engine.raw_connection()
+        try:
+            connection = raw.driver_connection
+            assert isinstance(connection, sqlite3.Connection)
+            yield connection
+        finally:
+            raw.close()
+
+    def reload(self) -> None:
+        """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
+        self.invalidate_catalog()
+        with self.session() as session:
+            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            self.tokens.replace_all(stored_tokens(session))
+
+
+def _instance_secret(session: Session, ids: Ids) -> str:
+    """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
+    secret = get_meta(session, SECRET_META_KEY)
+    if secret is None:
+        secret = ids.secret()
+        set_meta(session, SECRET_META_KEY, secret)
+        session.commit()
+    return secret

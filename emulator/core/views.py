@@ -1,0 +1,182 @@
+"""Assets read from the database into plain views that both dialects render and the index is fed from."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from emulator.core.catalog import (
+    Catalog,
+    FormInfo,
+    OptionInfo,
+    Placement,
+    SchemeInfo,
+)
+from emulator.core.system_fields import SYSTEM_FIELDS
+from emulator.core.values import AttributeInfo
+from emulator.store import models as m
+
+_ASSETS = m.Asset.__table__
+_VALUES = m.AssetValue.__table__
+_ATTACHMENTS = m.Attachment.__table__
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no row (and would not even bind)
+
+
+def storable_id(value: int) -> bool:
+    """Whether `value` can be a row id at all; ids from paths and bodies are unbounded Python ints."""
+    return -MAX_ROW_ID - 1 <= value <= MAX_ROW_ID
+
+
+@dataclass(frozen=True)
+class RefView:
+    id: int
+    name: str
+    form_id: int
+    key: str | None = None  # the Cloud dialect shows references as asset keys
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One filled attribute of an asset."""
+
+    id: int
+    placement: Placement
+    attribute: AttributeInfo
+    text: str | None
+    options: tuple[OptionInfo, ...]
+    refs: tuple[RefView, ...]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    original_file_name: str
+    server_file_name: str
+    file_size: str
+    created: int
+    creator: str
+
+
+@dataclass(frozen=True)
+class AssetView:
+    id: int
+    name: str
+    key: str | None
+    form: FormInfo
+    scheme: SchemeInfo
+    option_id: int
+    created: int | None
+    creator: str | None
+    updated: int | None
+    updated_by: str | None
+    attachments: tuple[AttachmentView, ...] | None  # None: never set (the DC API shows null)
+    items: tuple[ItemView, ...]  # in the form's attribute order
+    system: dict[str, Any]  # writable system fields by column name
+
+
+def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[AssetView]:
+    """The assets with these ids, in this order; unknown ids are left out."""
+    ids = [asset_id for asset_id in ids if storable_id(asset_id)]
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.execute(select(_ASSETS).where(_ASSETS.c.id.in_(ids)))}
+    values: dict[int, list[Any]] = {}
+    for row in session.execute(select(_VALUES).where(_VALUES.c.asset_id.in_(ids)).order_by(_VALUES.c.id)):
+        values.setdefault(row.asset_id, []).append(row)
+    attachments: dict[int, list[AttachmentView]] = {}
+    query = select(_ATTACHMENTS).where(_ATTACHMENTS.c.asset_id.in_(ids)).order_by(_ATTACHMENTS.c.id)
+    for file in session.execute(query):
+        attachments.setdefault(file.asset_id, []).append(
+            AttachmentView(file.original_file_name, file.server_file_name, file.file_size, file.created, file.creator)
+        )
+    refs = _referenced(session, [v for vs in values.values() for v in vs])
+    views = []
+    for asset_id in ids:
+        found = rows.get(asset_id)
+        if found is not None:
+            views.append(_view(catalog, found, values.get(asset_id, []), attachments.get(asset_id, []), refs))
+    return views
+
+
+def iter_all_views(session: Session, catalog: Catalog, batch: int = 500) -> Iterator[AssetView]:
+    """Every asset, in id order, loaded in batches."""
+    ids = list(session.scalars(select(_ASSETS.c.id).order_by(_ASSETS.c.id)))
+    for start in range(0, len(ids), batch):
+        yield from load_views(session, catalog, ids[start : start + batch])
+
+
+def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
+    wanted = {ref for v in values if v.ref_ids for ref in json.loads(v.ref_ids)}
+    if not wanted:
+        return {}
+    query = select(_ASSETS.c.id, _ASSETS.c.name, _ASSETS.c.form_id, _ASSETS.c.key).where(_ASSETS.c.id.in_(wanted))
+    return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in session.execute(query)}
+
+
+def _view(
+    catalog: Catalog, row: Any, values: list[Any], attachments: list[AttachmentView], refs: dict[int, RefView]
+) -> AssetView:
+    form = catalog.forms[row.form_id]
+    by_placement = {v.form_attribute_id: v for v in values}
+    items = []
+    for placement in form.placements:
+        value = by_placement.get(placement.id)
+        if value is not None:
+            items.append(_item(catalog, placement, value, refs))
+    return AssetView(
+        id=row.id,
+        name=row.name,
+        key=row.key,
+        form=form,
+        scheme=catalog.schemes[form.scheme_id],
+        option_id=row.option_id,
+        created=row.created,
+        creator=row.creator,
+        updated=row.updated,
+        updated_by=row.updated_by,
+        attachments=tuple(attachments) if row.has_attachment_list or attachments else None,
+        items=tuple(items),
+        system={f.column: getattr(row, f.column) for f in SYSTEM_FIELDS},
+    )
+
+
+def _item(catalog: Catalog, placement: Placement, value: Any, refs: dict[int, RefView]) -> ItemView:
+    options = tuple(catalog.options[o] for o in json.loads(value.option_ids or "[]") if o in catalog.options)
+    linked = tuple(refs[r] for r in json.loads(value.ref_ids or "[]") if r in refs)
+    attribute = catalog.attributes[placement.attribute_id]
+    return ItemView(value.id, placement, attribute, value.text, options, linked)
+
+
+class ViewCache:
+    """Asset views keyed by the index generation they were read for; a write moves the generation on.
+
+    Entries read for an old generation are never served for a newer one, so a write is always seen.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._version = -1
+        self._views: dict[int, AssetView] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
+        """The views of `ids` in order, loading the missing ones with `load`."""
+        with self._lock:
+            if version != self._version:
+                self._version, self._views = version, {}
+            known = {i: self._views[i] for i in ids if i in self._views}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            loaded = {view.id: view for view in load(missing)}
+            known.update(loaded)
+            with self._lock:
+                if version == self._version:
+                    if len(self._views) + len(loaded) > self.limit:
+                        self._views = {}
+                    self._views.update(loaded)
+        return [known[i] for i in ids if i in known]

@@ -1,0 +1,19 @@
+"""The optional guard of the control routes: an administrator's Basic credentials."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from emulator.core.auth import basic_user
+from emulator.core.errors import PermissionDenied
+from emulator.core.token_codec import ADMIN_GROUP
+from emulator.dialects.http.deps import EmulatorDep
+
+
+async def control_guard(request: Request, emu: EmulatorDep) -> None:
+    """With `control_auth` on, `/_emulator/` routes (health excepted) need an administrator's Basic credentials."""
+    if not emu.settings.control_auth or request.url.path == "/_emulator/health":
+        return
+    user = basic_user(request.headers.get("authorization"), emu.catalog)
+    if ADMIN_GROUP not in user.groups:
+        raise PermissionDenied(f"The emulator's control routes need a member of {ADMIN_GROUP}")

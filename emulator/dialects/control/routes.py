@@ -1,0 +1,145 @@
+"""The emulator's own routes under `/_emulator/` (control-api.md), never mixed into the vendor routers."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from emulator.core import state
+from emulator.core.errors import ValidationError
+from emulator.core.runtime import Emulator
+from emulator.dialects.http.deps import EmulatorDep
+from emulator.seeding.generate import generate
+from emulator.seeding.read import FixtureError
+
+router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
+
+
+@router.get("/health")
+def health(emu: EmulatorDep) -> JSONResponse:
+    """Ready when the database and the index are open: 200 with counts, else 503."""
+    try:
+        assets, indexed = state.counts(emu)
+    except RuntimeError as exc:
+        return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed})
+
+
+class SnapshotBody(BaseModel):
+    name: str
+
+
+class GenerateSpec(BaseModel):
+    assets: int = Field(ge=0, le=200_000)
+    seed: int = 0
+
+
+class SeedBody(BaseModel):
+    fixtures: str | None = None
+    generate: GenerateSpec | None = None
+
+
+LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: every date the emulator renders stays a real date
+
+
+class ClockBody(BaseModel):
+    freeze: bool | None = None
+    set: int | None = Field(default=None, ge=0, le=LATEST_MS, description="epoch ms, 1970 to 9999")
+    advance_ms: int | None = Field(default=None, alias="advanceMs", ge=-LATEST_MS, le=LATEST_MS)
+
+
+def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
+    return {"name": snapshot.name, "createdAt": snapshot.created_at}
+
+
+@router.post("/reset")
+def reset(emu: EmulatorDep) -> dict[str, Any]:
+    """Return to the loaded fixtures: rows and index."""
+    state.reset(emu)
+    return {"status": "reset", "assets": emu.index.doc_count()}
+
+
+@router.post("/snapshots", status_code=201)
+def save_snapshot(body: SnapshotBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Save the current state under a name."""
+    return _snapshot(state.save(emu, body.name))
+
+
+@router.get("/snapshots")
+def list_snapshots(emu: EmulatorDep) -> list[dict[str, Any]]:
+    """The saved snapshots, oldest first."""
+    return [_snapshot(s) for s in state.listing(emu)]
+
+
+@router.post("/snapshots/{name}/restore")
+def restore_snapshot(name: str, emu: EmulatorDep) -> dict[str, Any]:
+    """Bring a saved state back: rows and index."""
+    state.restore(emu, name)
+    return {"status": "restored", "name": name, "assets": emu.index.doc_count()}
+
+
+@router.delete("/snapshots/{name}", status_code=204)
+def delete_snapshot(name: str, emu: EmulatorDep) -> Response:
+    """Forget a saved state."""
+    state.delete(emu, name)
+    return Response(status_code=204)
+
+
+@router.post("/seed")
+def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Replace the data with a fixture directory or a generated data set; `reset` returns to it from now on."""
+    if (body.fixtures is None) == (body.generate is None):
+        raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
+    if body.fixtures is not None:
+        assets = _seed_from(emu, Path(body.fixtures))
+    else:
+        assert body.generate is not None
+        with tempfile.TemporaryDirectory() as scratch:
+            generate(Path(scratch), body.generate.assets, seed=body.generate.seed)
+            assets = _seed_from(emu, Path(scratch))
+    return {"status": "seeded", "assets": assets}
+
+
+def _seed_from(emu: Emulator, fixtures: Path) -> int:
+    try:
+        return state.seed(emu, fixtures)
+    except FixtureError as exc:
+        raise ValidationError(str(exc), field="fixtures") from None
+
+
+@router.get("/clock")
+def get_clock(emu: EmulatorDep) -> dict[str, Any]:
+    """The emulator's time and whether it is frozen."""
+    return {"now": emu.clock.now_ms(), "frozen": emu.clock.frozen}
+
+
+@router.post("/clock")
+def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
+    """Freeze or release the clock, set it, or move it forward (token expiry, relative dates, timestamps)."""
+    if body.advance_ms is not None:  # checked before anything changes
+        start = emu.clock.now_ms() if body.set is None else body.set
+        if not 0 <= start + body.advance_ms <= LATEST_MS:
+            message = f"advanceMs: {body.advance_ms} moves the clock outside 1970 to 9999"
+            raise ValidationError(message, field="advanceMs")
+    if body.freeze is True:  # first: `{"set": t, "freeze": true}` stops at exactly t
+        emu.clock.freeze()
+    if body.set is not None:
+        emu.clock.set(body.set)
+    if body.advance_ms is not None:
+        emu.clock.advance(body.advance_ms)
+    if body.freeze is False:
+        emu.clock.unfreeze()
+    return get_clock(emu)
+
+
+@router.get("/export")
+def export(emu: EmulatorDep) -> Response:
+    """The current state as a fixture directory, zipped; it loads back into the same state."""
+    data = state.export_zip(emu)
+    headers = {"Content-Disposition": 'attachment; filename="aip-emulator-fixtures.zip"'}
+    return Response(content=data, media_type="application/zip", headers=headers)

@@ -1,0 +1,32 @@
+"""Basic authentication checked before anything else reads the request.
+
+Jira authenticates in a servlet filter, so a caller without valid credentials gets 401 even when its body is
+malformed. FastAPI parses bodies before it runs dependencies; this ASGI middleware restores Jira's order.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from emulator.core.auth import basic_user
+from emulator.core.errors import AuthenticationError
+from emulator.core.runtime import Emulator
+from emulator.dialects.http.errors import Dialects, render_error
+
+
+class BasicAuthGate:
+    """Authenticates every request under `prefix`; the user lands in `request.state.user`."""
+
+    def __init__(self, app: ASGIApp, emulator: Emulator, prefix: str, dialects: Dialects) -> None:
+        self.app, self.emulator, self.prefix, self.dialects = app, emulator, prefix, dialects
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+            header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
+            try:
+                user = basic_user(header, self.emulator.catalog)
+            except AuthenticationError as exc:
+                await render_error(self.dialects, scope["path"], exc)(scope, receive, send)
+                return
+            scope.setdefault("state", {})["user"] = user
+        await self.app(scope, receive, send)

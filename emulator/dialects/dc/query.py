@@ -1,0 +1,176 @@
+"""The DC search request (dc-api.md §2) translated into the engine-neutral query tree, sort and page."""
+
+from __future__ import annotations
+
+from emulator.core import keyword, leaves
+from emulator.core.catalog import Catalog, UserInfo
+from emulator.core.errors import ValidationError
+from emulator.core.fields import SYSTEM_FIELDS, resolve
+from emulator.core.leaves import Context
+from emulator.core.runtime import Emulator
+from emulator.core.search import Page, SearchResult, context, search_assets
+from emulator.core.types import FieldType
+from emulator.dialects.dc import lucene
+from emulator.dialects.dc.schemas import SearchParam, SearchRequest
+from emulator.search.tree import (
+    All,
+    FieldSpec,
+    Kind,
+    Node,
+    Range,
+    SortKey,
+    SortKind,
+    and_,
+    or_,
+)
+
+_NUMERIC_SORT = {FieldType.LONG, FieldType.DOUBLE, FieldType.DATE, FieldType.DATE_TIME}
+_NATURAL_TYPE = {
+    Kind.TEXT: FieldType.STRING,
+    Kind.LIST: FieldType.LIST,
+    Kind.REF: FieldType.ALL_ASSETS_REF,
+    Kind.NUMBER: FieldType.DOUBLE,
+    Kind.DATE: FieldType.DATE,
+    Kind.DATE_TIME: FieldType.DATE_TIME,
+}
+_PARAMS, _MANDATORY = "queryIndexSearchParams", "mandatoryQueryIndexSearchParams"
+FIELD_TYPES = ", ".join(t.value for t in FieldType)
+
+
+def translate(request: SearchRequest, catalog: Catalog, ctx: Context) -> Node:
+    """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params."""
+    generic: Node = All()
+    if request.generic_keyword is not None and request.generic_keyword.strip():
+        generic = lucene.parse(
+            request.generic_keyword, lambda name: resolve(catalog, name), ctx, SYSTEM_FIELDS["asset.content"]
+        )
+    r = request
+    params = _combine(r.query_index_search_params, r.or_for_query_index_search_params, _PARAMS, catalog, ctx)
+    mandatory = _combine(
+        r.mandatory_query_index_search_params, r.or_for_mandatory_query_index_search_params, _MANDATORY, catalog, ctx
+    )
+    return and_(generic, params, mandatory)
+
+
+def _combine(params: list[SearchParam] | None, use_or: bool | None, where: str, catalog: Catalog, ctx: Context) -> Node:
+    nodes = [param_node(p, f"{where}[{i}]", catalog, ctx) for i, p in enumerate(params or [])]
+    if not use_or:
+        return and_(*nodes)
+    criteria = [node for node in nodes if not isinstance(node, All)]  # an empty criterion restricts nothing
+    return or_(*criteria) if criteria else All()
+
+
+def param_node(param: SearchParam, where: str, catalog: Catalog, ctx: Context) -> Node:
+    """One `QueryIndexSearchParam`: `fieldType` decides which of its inputs are read (dc-api.md §2)."""
+    if not param.field:
+        raise ValidationError(f"{where}.field: a field name is required")
+    found = resolve(catalog, param.field)
+    spec = found or FieldSpec(param.field, "", Kind.TEXT)  # unknown: a valid field with no terms
+    field_type = _field_type(param.field_type, spec, f"{where}.fieldType")
+    if field_type is FieldType.STRING:
+        return _string(param, FieldSpec(spec.name, spec.slug, Kind.TEXT), ctx, where)
+    if field_type in (FieldType.LONG, FieldType.DOUBLE):
+        return _number(param, spec)
+    if field_type in (FieldType.DATE, FieldType.DATE_TIME):
+        return _date(param, spec, ctx, where)
+    kind = Kind.REF if spec.kind is Kind.REF or field_type is not FieldType.LIST else Kind.LIST
+    return _list(param, FieldSpec(spec.name, spec.slug, kind), ctx, where)
+
+
+def _field_type(raw: str | None, spec: FieldSpec, where: str) -> FieldType:
+    if raw is None or raw == "":
+        return _NATURAL_TYPE[spec.kind]
+    try:
+        return FieldType(raw)
+    except ValueError:
+        raise ValidationError(f"{where}: unknown field type '{raw}'; use one of {FIELD_TYPES}") from None
+
+
+def _string(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node:
+    text = "" if param.keyword is None else str(param.keyword)
+    if not text.strip():
+        return All()
+
+    def build(raw: str, quoted: bool) -> Node:
+        if quoted:
+            return leaves.phrase(spec, raw, ctx, f"{where}.keyword")
+        return leaves.term(spec, raw, ctx, f"{where}.keyword")
+
+    return keyword.keyword_query(text, build)
+
+
+def _list(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node:
+    values = [v for v in (param.keywords or []) if v is not None and str(v).strip()]
+    if not values and param.keyword is not None and str(param.keyword).strip():
+        values = [param.keyword]
+    terms = [leaves.term(spec, _keyword_text(v), ctx, f"{where}.keywords") for v in values]
+    return or_(*terms) if terms else All()
+
+
+def _keyword_text(value: str | int | float) -> str:
+    """Numbers are accepted as keywords ([client]: `form.id` with `[14]`)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _number(param: SearchParam, spec: FieldSpec) -> Node:
+    if param.range:
+        if param.min_num is None and param.max_num is None:
+            return All()
+        return Range(spec.slug, param.min_num, param.max_num)
+    if param.min_num is None:
+        return All()
+    return Range(spec.slug, param.min_num, param.min_num)
+
+
+def _date(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node:
+    if param.relative_date:
+        low, high = param.min_relative_date or None, param.max_relative_date or None
+        if low is None and high is None:
+            return All()
+        return leaves.relative_range(spec, low, high, ctx, f"{where}.minRelativeDate/maxRelativeDate")
+    low = param.min_date or None
+    high = (param.max_date or None) if param.range else low
+    if low is None and high is None:
+        return All()
+    return leaves.date_range(spec, low, high, ctx, f"{where}.minDate/maxDate")
+
+
+def sort_keys(request: SearchRequest, catalog: Catalog) -> list[SortKey]:
+    """The order asked for; without a sort field, assets come in id order."""
+    direction = (request.sort_direction or "asc").lower()
+    if direction not in ("asc", "desc"):
+        raise ValidationError(f"sortDirection: '{request.sort_direction}' is not asc or desc")
+    if not request.sort_field:
+        return []
+    spec = resolve(catalog, request.sort_field)
+    sort_type = _field_type(request.sort_type, spec or FieldSpec("", "", Kind.TEXT), "sortType")
+    if spec is None:
+        return []
+    kind = SortKind.NUMBER if sort_type in _NUMERIC_SORT else SortKind.TEXT
+    return [SortKey(spec.slug, kind, descending=direction == "desc")]
+
+
+def page(request: SearchRequest, max_size: int) -> Page:
+    """The page a search asks for."""
+    return make_page(request.page_number, request.page_size, max_size)
+
+
+def make_page(number: int | None, size: int | None, max_size: int) -> Page:
+    """A 1-based page number (default 1) and a size (default 15) up to the configured maximum, or 400."""
+    number = 1 if number is None else number
+    size = 15 if size is None else size
+    if number < 1:
+        raise ValidationError(f"pageNumber: {number} is not allowed; pages count from 1")
+    if size < 1 or size > max_size:
+        raise ValidationError(f"pageSize: {size} is not allowed; use 1 to {max_size}")
+    return Page(number, size)
+
+
+def search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:
+    """The DC search endpoint's work: validate paging, translate, search, load the page."""
+    chosen = page(request, emu.settings.max_page_size)
+    query = translate(request, emu.catalog, context(emu))
+    sort = sort_keys(request, emu.catalog)
+    return search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size), chosen

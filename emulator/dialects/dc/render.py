@@ -1,0 +1,222 @@
+"""Domain views rendered as Data Center wire shapes (dc-api.md §2.3, §3)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from emulator.core.catalog import Catalog, FormInfo, SchemeInfo
+from emulator.core.search import Page, SearchResult
+from emulator.core.timefmt import format_jira, format_jira_date, parse_point
+from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
+from emulator.core.values import AttributeInfo
+from emulator.core.views import AssetView, AttachmentView, ItemView
+from emulator.dialects.dc import schemas as dc
+
+_PARAM_KEYS = ("field", "fieldLabel", "keyword", "keywords", "fieldType", "minNum", "maxNum", "minDate", "maxDate")
+_NEWER_PARAM_KEYS = ("minRelativeDate", "maxRelativeDate", "relativeDate")
+_NEWER_KEYS = ("mandatoryQueryIndexSearchParams", "orForQueryIndexSearchParams", "orForMandatoryQueryIndexSearchParams")
+
+
+def search_response(
+    request: dc.SearchRequest, result: SearchResult, page: Page, now_ms: int, render: AssetRenderer
+) -> dc.SearchResponse:
+    """The whole answer of the search endpoint."""
+    return dc.SearchResponse(
+        query_index_param=echo(request, page, now_ms),
+        record_ids=[None] * len(result.assets),
+        query_paging_info=paging(result.total, page, len(result.assets)),
+        assets=[render.asset(view) for view in result.assets],
+    )
+
+
+def paging(total: int, page: Page, on_page: int) -> dc.PagingInfo:
+    pages = math.ceil(total / page.size)
+    return dc.PagingInfo(
+        page_record_size=on_page,
+        total_records=total,
+        total_pages=pages,
+        page_number=page.number,
+        page_size=page.size,
+        has_next=page.number < pages,
+    )
+
+
+def echo(request: dc.SearchRequest, page: Page, now_ms: int) -> dict[str, Any]:
+    """The request as the vendor echoes it: the seed's keys, newer ones only when sent, the server's clock."""
+    sent = request.model_dump(by_alias=True, exclude_unset=True)
+    out: dict[str, Any] = {
+        "searchType": request.search_type,
+        "listType": request.list_type,
+        "genericKeyword": request.generic_keyword,
+        "queryIndexSearchParams": _params(request.query_index_search_params),
+    }
+    for key in _NEWER_KEYS:
+        if key in sent:
+            value = sent[key]
+            out[key] = _params(request.mandatory_query_index_search_params) if key.startswith("mandatory") else value
+    out.update(
+        {
+            "pageNumber": page.number,
+            "pageSize": page.size,
+            "sortDirection": request.sort_direction or "asc",
+            "sortField": request.sort_field,
+            "sortType": request.sort_type,
+            "respTime": now_ms,
+        }
+    )
+    return out
+
+
+def _params(params: list[dc.SearchParam] | None) -> list[dict[str, Any]] | None:
+    if params is None:
+        return None
+    return [_param(p) for p in params]
+
+
+def _param(param: dc.SearchParam) -> dict[str, Any]:
+    data = param.model_dump(by_alias=True)
+    sent = param.model_dump(by_alias=True, exclude_unset=True)
+    out = {key: data[key] for key in _PARAM_KEYS}
+    out["keyword"] = None if param.keyword is None else str(param.keyword)
+    out["keywords"] = None if param.keywords is None else [_text(k) for k in param.keywords]
+    out["range"] = bool(param.range)
+    out.update({key: sent[key] for key in _NEWER_PARAM_KEYS if key in sent})
+    return out
+
+
+def _text(value: str | int | float | None) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return None if value is None else str(value)
+
+
+class AssetRenderer:
+    """Renders asset views for one request (the catalog, zone and custom field id it needs)."""
+
+    def __init__(self, catalog: Catalog, zone: ZoneInfo, customfield_id: str) -> None:
+        self.catalog, self.zone, self.customfield_id = catalog, zone, customfield_id
+
+    def asset(self, view: AssetView) -> dc.Asset:
+        items = [self.item(item) for item in view.items]
+        return dc.Asset(
+            id=view.id,
+            name=view.name,
+            sort_order=0,
+            object_schema_id=view.scheme.id,
+            object_schema_name=view.scheme.name,
+            form_id=view.form.id,
+            form_name=view.form.name,
+            created=view.created,
+            created_formatted=None if view.created is None else format_jira(view.created, self.zone),
+            creator=view.creator,
+            attachments=None if view.attachments is None else self.attachments(view.attachments),
+            inventory_items=items,
+            customfield_id=self.customfield_id,
+            option_id=view.option_id,
+            inventory_item_list_size=len(items),
+        )
+
+    def attachments(self, files: tuple[AttachmentView, ...]) -> str:
+        """The attachment list as the JSON text the vendor sends (Jackson's pretty printer, as in the seed)."""
+        if not files:
+            return "[ ]"
+        blocks = []
+        for f in files:
+            fields = {
+                "originalFileName": f.original_file_name,
+                "serverFileName": f.server_file_name,
+                "fileSize": f.file_size,
+                "created": format_jira(f.created, self.zone),
+                "creator": f.creator,
+            }
+            lines = ",\n".join(f" {json.dumps(k)} : {json.dumps(v)}" for k, v in fields.items())
+            blocks.append("{\n" + lines + "\n}")
+        return "[ " + ", ".join(blocks) + " ]"
+
+    def item(self, item: ItemView) -> dc.InventoryItem:
+        value, display, iso = self._values(item)
+        refs = [
+            dc.InventoryRef(id=r.id, name=r.name, form_id=r.form_id, form_name=self._form(r.form_id)) for r in item.refs
+        ]
+        multi = item.attribute.type in MULTI_OPTION_TYPES
+        options = [dc.ListValue(id=o.id, sort_order=o.sort_order, attribute_value=o.value) for o in item.options]
+        return dc.InventoryItem(
+            value=value,
+            attribute_name=item.attribute.name,
+            attribute_type=item.attribute.type.value,
+            inventory_refs=refs,
+            multi_list_values=options if multi else [],
+            attribute_id=item.attribute.id,
+            id=item.id,
+            form_attribute_id=item.placement.id,
+            display_value=display,
+            text_values=value,
+            iso_date_value=iso,
+        )
+
+    def _form(self, form_id: int) -> str:
+        form = self.catalog.forms.get(form_id)
+        return form.name if form else ""
+
+    def _values(self, item: ItemView) -> tuple[str | None, str | None, str | None]:
+        """(value/textValues, displayValue, isoDateValue) per attribute type (dc-api.md §2.3)."""
+        kind = item.attribute.type
+        if kind in OPTION_TYPES:
+            chosen = ", ".join(o.value for o in item.options)
+            return chosen, chosen, None
+        if kind in REFERENCE_TYPES:
+            names = ", ".join(r.name for r in item.refs)
+            return names, names, None
+        text = item.text
+        if text is None:
+            return None, None, None
+        if kind is AttributeType.DATE_PICKER:
+            return text, format_jira_date(text), text
+        if kind is AttributeType.DATETIME_PICKER:
+            return text, format_jira(parse_point(text, self.zone, "stored")[0], self.zone), text
+        if kind is AttributeType.USER_PICKER:
+            user = self.catalog.user(text)
+            return text, user.display_name if user else text, None
+        return text, text, None
+
+
+def scheme(info: SchemeInfo, forms: list[FormInfo]) -> dict[str, Any]:
+    """One entry of `/schema/objectSchemas.json`."""
+    return {
+        "id": info.id,
+        "schemaName": info.name,
+        "key": info.key,
+        "description": info.description,
+        "created": info.created,
+        "createdBy": info.created_by,
+        "updated": info.updated,
+        "updatedBy": info.updated_by,
+        "forms": [
+            {"id": f.id, "formName": f.name, "sortOrder": f.sort_order, "objectSchemaId": info.id,
+             "objectSchemaName": info.name, "cloneFromId": f.clone_from_id}
+            for f in forms
+        ],
+    }  # fmt: skip
+
+
+def attribute(info: AttributeInfo, catalog: Catalog) -> dict[str, Any]:
+    """One entry of `/attribute/list.json`; `values` only for option types."""
+    out: dict[str, Any] = {"attributeName": info.name, "id": info.id}
+    if info.type in OPTION_TYPES:
+        out["values"] = [
+            {"id": o.id, "sortOrder": o.sort_order, "attributeValue": o.value} for o in catalog.options_of(info.id)
+        ]
+    return out
+
+
+def form(info: FormInfo, catalog: Catalog) -> dict[str, Any]:
+    """One entry of `/form/list.json`."""
+    placed = []
+    for p in info.placements:
+        a = catalog.attributes[p.attribute_id]
+        ref = {"attributeName": a.name, "attributeType": a.type.value, "id": a.id}
+        placed.append({"id": p.id, "attribute": ref, "sortOrder": p.sort_order})
+    return {"id": info.id, "formName": info.name, "attributes": placed}

@@ -1,0 +1,50 @@
+"""The request-body size limit (`AIP_EMULATOR_MAX_BODY_BYTES`): a larger body gets 413 in the dialect's shape.
+
+A declared `Content-Length` above the limit is refused before anything is read; a chunked body is read up to the
+limit and refused as soon as it passes it. A body within the limit is handed on unchanged.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from emulator.core.errors import PayloadTooLarge
+from emulator.dialects.http.errors import Dialects, render_error
+
+
+class BodySizeLimit:
+    """Answers 413 for request bodies larger than `max_bytes`."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, dialects: Dialects) -> None:
+        self.app, self.max_bytes, self.dialects = app, max_bytes, dialects
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        messages: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = PayloadTooLarge(f"The request body is larger than the limit of {self.max_bytes} bytes")
+        await render_error(self.dialects, scope["path"], error)(scope, receive, send)

@@ -1,1 +1,0 @@
-"""The rules, shared by both API dialects. No FastAPI, no search-engine imports here."""

@@ -1,1 +1,0 @@
-"""Wire shapes, one module per dialect, separate from the table models."""

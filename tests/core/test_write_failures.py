@@ -1,0 +1,74 @@
+"""A write that fails half-way leaves database and index agreeing, and the next write works."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.orm import Session
+
+from emulator.core.runtime import Emulator
+from emulator.search import index as index_module
+from emulator.testing import Client
+from tests.helpers import ADMIN, ids
+
+INVENTORY = "/rest/jip-api/1.0/inventory.json"
+
+
+def _laptop(name: str) -> dict[str, Any]:
+    return {"formId": 9, "name": name, "attributes": {"Vendor": "HP"}}
+
+
+def _named(client: Client, word: str) -> list[int]:
+    return ids(client, {"queryIndexSearchParams": [{"field": "asset.name", "keyword": word, "fieldType": "STRING"}]})
+
+
+def _failing_once(real: Callable[..., Any], error: Exception) -> Callable[..., Any]:
+    calls = {"n": 0}
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise error
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+def _full() -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_failed_dirty_stamp_holds_no_index_lock(emulator_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "_write_stamp", _failing_once(index_module._write_stamp, _full()))
+
+    refused = emulator_client.post(INVENTORY, json=_laptop("Stampless One"), auth=ADMIN)
+    accepted = emulator_client.post(INVENTORY, json=_laptop("Stamped Two"), auth=ADMIN)
+
+    assert refused.status_code == 507
+    assert accepted.status_code == 200
+    assert _named(emulator_client, "stampless") == []
+    assert _named(emulator_client, "stamped") == [accepted.json()["data"]["id"]]
+
+
+def test_a_failed_database_commit_and_failed_rebuild_are_repaired_before_the_next_write(
+    emulator_app: FastAPI, emulator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu: Emulator = emulator_app.state.emulator
+    monkeypatch.setattr(Session, "commit", _failing_once(Session.commit, _full()))
+    monkeypatch.setattr(emu, "reindex", _failing_once(emu.reindex, _full()))
+
+    refused = emulator_client.post(INVENTORY, json=_laptop("Phantom Laptop"), auth=ADMIN)
+    pending = emu.index.needs_rebuild
+    accepted = emulator_client.post(INVENTORY, json=_laptop("Real Laptop"), auth=ADMIN)
+
+    assert refused.status_code == 507
+    assert pending is True
+    assert accepted.status_code == 200
+    assert emu.index.needs_rebuild is False
+    assert _named(emulator_client, "phantom") == []
+    assert _named(emulator_client, "real") == [accepted.json()["data"]["id"]]
+    assert emulator_client.get("/_emulator/health").json() == {"status": "ok", "assets": 40, "indexedAssets": 40}

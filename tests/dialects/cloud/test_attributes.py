@@ -1,0 +1,185 @@
+"""Cloud attribute definitions and global attributes (cloud-api.md §2, §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from emulator.testing import Client
+from tests.dialects.cloud.helpers import BASE, FROZEN, bearer, call, keys, value
+
+
+@pytest.fixture
+def admin(emulator_app: FastAPI) -> dict[str, str]:
+    emulator_app.state.emulator.clock.freeze(FROZEN)
+    return bearer(emulator_app, "ADMIN")
+
+
+def _search(client: Client, headers: dict[str, str], *filters: dict[str, Any]) -> list[str]:
+    return keys(call(client, "POST", "/assets/search", headers, json={"filters": list(filters)}))
+
+
+def test_attribute_definitions_are_listed_by_id_and_paged(emulator_client: Client, admin: dict[str, str]) -> None:
+    page = call(emulator_client, "GET", "/attributes?maxResult=3", admin)
+
+    assert page == {
+        "startAt": 1, "maxResult": 3, "total": 29,
+        "values": [
+            {"id": 5, "name": "Server Name", "type": "TEXT", "required": False, "multiple": False, "options": None,
+             "referenceCollectionIds": None, "global": False},
+            {"id": 6, "name": "IP", "type": "TEXT", "required": False, "multiple": False, "options": None,
+             "referenceCollectionIds": None, "global": False},
+            {"id": 7, "name": "Serial Number", "type": "TEXT", "required": False, "multiple": False, "options": None,
+             "referenceCollectionIds": None, "global": False},
+        ],
+    }  # fmt: skip
+
+
+def test_every_dc_type_shows_as_its_cloud_type(emulator_client: Client, admin: dict[str, str]) -> None:
+    page = call(emulator_client, "GET", "/attributes?maxResult=100", admin)
+
+    assert {a["name"]: a["type"] for a in page["values"]} == {
+        "Server Name": "TEXT", "IP": "TEXT", "Serial Number": "TEXT", "Model": "TEXT", "Vendor": "DROPDOWN",
+        "Operating Systems": "MULTI_SELECT", "Features": "CHECKBOX", "Environment": "RADIO", "Department": "DROPDOWN",
+        "External System Id": "TEXT", "IP Address": "IP", "IPv6 Address": "IPV6", "Vendor URL": "URL",
+        "Notes": "TEXT_AREA", "Warranty Expiry": "DATE", "Renewal Date": "DATE", "Last Audit": "DATETIME",
+        "Used By": "USER", "Jira User": "USER", "Installed On": "ASSET_REFERENCE",
+        "Assigned Laptop": "ASSET_REFERENCE_BY_COLLECTION", "Supplier": "ASSET_REFERENCE_BY_COLLECTION",
+        "RAM (GB)": "NUMBER", "Seats": "NUMBER", "Purchase Price": "DECIMAL", "Email Address": "TEXT",
+        "License Key": "TEXT", "Phone": "TEXT", "Start Date": "DATE",
+    }  # fmt: skip
+
+
+def test_an_attribute_is_read_by_id(emulator_client: Client, admin: dict[str, str]) -> None:
+    assert call(emulator_client, "GET", "/attributes/64", admin) == {
+        "id": 64, "name": "Environment", "type": "RADIO", "required": False, "multiple": False,
+        "options": ["Production", "Staging", "Development"], "referenceCollectionIds": None, "global": False,
+    }  # fmt: skip
+    call(emulator_client, "GET", "/attributes/12345", admin, expect=404)
+
+
+def test_the_global_attributes_have_fixed_ids_above_every_attribute(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    page = call(emulator_client, "GET", "/global-attributes", admin)
+
+    assert {k: v for k, v in page.items() if k != "values"} == {"startAt": 1, "maxResult": 50, "total": 15}
+    assert [(a["id"], a["name"], a["type"]) for a in page["values"]] == [
+        (9000001, "Status", "DROPDOWN"), (9000002, "Substatus", "DROPDOWN"), (9000003, "Assignee", "USER"),
+        (9000004, "Reserved for", "USER"), (9000005, "Owner", "USER"), (9000006, "Managed by", "USER"),
+        (9000007, "Quantity", "NUMBER"), (9000008, "Asset tag", "TEXT"), (9000009, "Serial Number", "TEXT"),
+        (9000010, "Invoice Number", "TEXT"), (9000011, "Location", "DROPDOWN"),
+        (9000012, "Belongs to group", "MULTI_SELECT"), (9000013, "Install Date", "DATE"), (9000014, "Cost", "DECIMAL"),
+        (9000015, "Currency", "DROPDOWN"),
+    ]  # fmt: skip
+    assert call(emulator_client, "GET", "/attributes/9000001", admin) == {
+        "id": 9000001, "name": "Status", "type": "DROPDOWN", "required": False, "multiple": False,
+        "options": ["In stock", "In use", "In repair", "Retired"], "referenceCollectionIds": None, "global": True,
+    }  # fmt: skip
+
+
+def test_a_created_attribute_is_placed_on_collections_and_written_and_searched(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    body = {"name": "Colour", "type": "DROPDOWN", "options": ["Black", "Silver"], "collectionIds": [9]}
+
+    created = call(emulator_client, "POST", "/attributes", admin, json=body, expect=201)
+    laptop = call(emulator_client, "PUT", "/assets/LAP-1", admin, json={"attributes": {"Colour": "silver"}})
+
+    assert created == {"id": 105, "name": "Colour", "type": "DROPDOWN", "required": False, "multiple": False,
+                       "options": ["Black", "Silver"], "referenceCollectionIds": None, "global": False}  # fmt: skip
+    assert call(emulator_client, "GET", "/collections/9", admin)["attributes"][-1] == created
+    assert value(laptop, "Colour") == "Silver"
+    assert _search(emulator_client, admin, {"field": "Colour", "operator": "EQUALS", "value": "Silver"}) == ["LAP-1"]
+
+
+def test_a_reference_attribute_names_one_collection(emulator_client: Client, admin: dict[str, str]) -> None:
+    body = {"name": "Backup Of", "type": "ASSET_REFERENCE_BY_COLLECTION", "referenceCollectionIds": [11]}
+
+    created = call(emulator_client, "POST", "/attributes", admin, json=body, expect=201)
+
+    assert (created["multiple"], created["referenceCollectionIds"]) == (True, [11])
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"type": "TEXT"}, "name"),
+        ({"name": "Colour", "type": "COLOUR"}, "type"),
+        ({"name": "Contact", "type": "EMAIL"}, "type"),
+        ({"name": "Colour", "type": "TEXT", "options": ["Black"]}, "options"),
+        ({"name": "Colour", "type": "DROPDOWN"}, "options"),
+        ({"name": "Colour", "type": "DROPDOWN", "options": ["Black", "black"]}, "options"),
+        ({"name": "Backup Of", "type": "ASSET_REFERENCE_BY_COLLECTION"}, "referenceCollectionIds"),
+        ({"name": "Colour", "type": "TEXT", "collectionIds": [99]}, "collectionIds[0]"),
+        ({"name": "Colour", "type": "TEXT", "colour": "red"}, "colour"),
+    ],
+)
+def test_a_bad_attribute_is_a_400_naming_the_field(
+    emulator_client: Client, admin: dict[str, str], body: dict[str, Any], field: str
+) -> None:
+    answer = call(emulator_client, "POST", "/attributes", admin, json=body, expect=400)
+
+    assert [e["field"] for e in answer["errors"]] == [field]
+
+
+def test_a_duplicate_attribute_name_is_a_409(emulator_client: Client, admin: dict[str, str]) -> None:
+    body = call(emulator_client, "POST", "/attributes", admin, json={"name": "vendor", "type": "TEXT"}, expect=409)
+
+    assert body == {"timestamp": FROZEN, "status": 409, "error": "Conflict",
+                    "message": "An attribute named 'vendor' already exists", "path": f"{BASE}/attributes"}  # fmt: skip
+
+
+def test_an_attribute_is_renamed_and_its_unused_options_replaced(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    body = {"name": "Stage", "options": ["Production", "Staging", "Development", "Test"]}
+
+    updated = call(emulator_client, "PUT", "/attributes/64", admin, json=body)
+
+    assert (updated["name"], updated["options"]) == ("Stage", ["Production", "Staging", "Development", "Test"])
+    assert value(call(emulator_client, "GET", "/assets/SRV-1", admin), "Stage") == "Production"
+
+
+def test_removing_an_option_still_in_use_is_a_409(emulator_client: Client, admin: dict[str, str]) -> None:
+    body = call(emulator_client, "PUT", "/attributes/64", admin, json={"options": ["Production"]}, expect=409)
+
+    assert body["message"] == "options: option 'Staging' is still used by assets"
+    assert call(emulator_client, "GET", "/attributes/64", admin)["options"] == ["Production", "Staging", "Development"]
+
+
+def test_the_type_and_the_global_attributes_cannot_change(emulator_client: Client, admin: dict[str, str]) -> None:
+    retyped = call(emulator_client, "PUT", "/attributes/64", admin, json={"type": "TEXT"}, expect=400)
+    global_ = call(emulator_client, "PUT", "/attributes/9000001", admin, json={"name": "State"}, expect=400)
+
+    assert retyped["errors"] == [{"field": "type", "message": "type: the type of an attribute cannot change"}]
+    assert [e["field"] for e in global_["errors"]] == ["id"]
+
+
+def test_a_deleted_attribute_takes_its_values_out_of_the_database_and_the_index(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    assert _search(emulator_client, admin, {"field": "RAM (GB)", "operator": "GT", "value": 16}) != []
+
+    response = emulator_client.delete(f"{BASE}/attributes/98", headers=admin)
+    dc = emulator_client.post("/rest/jip-api/1.0/index/query.json", auth=("admin", "admin"),
+                              json={"genericKeyword": "laptop", "pageSize": 100})  # fmt: skip
+
+    assert (response.status_code, response.content) == (204, b"")
+    assert [a["name"] for a in call(emulator_client, "GET", "/assets/LAP-1", admin)["attributes"]] == [
+        "Model", "Vendor", "Operating Systems", "Features", "Purchase Price", "Warranty Expiry", "Used By",
+    ]  # fmt: skip
+    call(emulator_client, "GET", "/attributes/98", admin, expect=404)
+    assert all(i["attributeName"] != "RAM (GB)" for a in dc.json()["assets"] for i in a["inventoryItems"])
+    body = call(emulator_client, "POST", "/assets/search", admin,
+                json={"filters": [{"field": "RAM (GB)", "operator": "GT", "value": 16}]}, expect=400)  # fmt: skip
+    assert body["errors"][0]["field"] == "filters[0].field"
+
+
+def test_a_write_token_may_not_manage_attributes(emulator_app: FastAPI, emulator_client: Client) -> None:
+    write = bearer(emulator_app, "WRITE")
+
+    call(emulator_client, "POST", "/attributes", write, json={"name": "Colour", "type": "TEXT"}, expect=403)
+    call(emulator_client, "DELETE", "/attributes/98", write, expect=403)

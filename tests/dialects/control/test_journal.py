@@ -1,0 +1,222 @@
+"""The request journal (control-api.md): what was called, by whom, with what answer; bounded, filtered, masked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from emulator.app import create_app
+from emulator.core.journal import principal
+from emulator.settings import Settings
+from emulator.testing import Client, copy_data_dir
+from tests.helpers import ADMIN, SEARCH
+
+REQUESTS = "/_emulator/requests"
+ASSET = "/rest/jip-api/1.0/inventory/9999.json"
+LOCATION = "/rest/jip-api/1.0/location/1.json"
+FROZEN = 1_767_225_600_000  # 2026-01-01T00:00 UTC
+MISSING = {"success": False, "errorCode": "EntityNotFoundException", "errorMessage": "Asset 9999 does not exist"}
+
+
+def _requests(client: Client, **filters: Any) -> list[dict[str, Any]]:
+    response = client.get(REQUESTS, params=filters)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    assert answer["total"] == len(answer["requests"])
+    found: list[dict[str, Any]] = answer["requests"]
+    return found
+
+
+def _count(client: Client, **filters: Any) -> int:
+    response = client.get(f"{REQUESTS}/count", params=filters)
+    assert response.status_code == 200, response.text
+    count: int = response.json()["count"]
+    return count
+
+
+def _without_latency(entry: dict[str, Any]) -> dict[str, Any]:
+    assert isinstance(entry["latencyMs"], float | int)
+    assert entry["latencyMs"] >= 0
+    return {k: v for k, v in entry.items() if k != "latencyMs"}
+
+
+@pytest.fixture
+def small_app(seeded_template: Path, tmp_path: Path) -> Iterator[FastAPI]:
+    """An emulator whose journal keeps 5 requests and 64 bytes of each body."""
+    settings = Settings(
+        data_dir=copy_data_dir(seeded_template, tmp_path / "data"), journal_size=5, journal_body_limit=64
+    )
+    app = create_app(settings)
+    yield app
+    app.state.emulator.close()
+
+
+def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client: Client) -> None:
+    emulator_app.state.emulator.clock.freeze(FROZEN)
+
+    emulator_client.put(ASSET, params={"notify": "false"}, json={"name": "Renamed"}, auth=ADMIN)
+
+    [entry] = _requests(emulator_client)
+    assert _without_latency(entry) == {
+        "id": 1, "time": FROZEN, "method": "PUT", "path": ASSET, "query": "notify=false", "status": 404,
+        "principal": "admin", "requestBody": {"name": "Renamed"}, "responseBody": MISSING,
+    }  # fmt: skip
+
+
+def test_requests_are_listed_newest_last_with_rising_ids(emulator_client: Client) -> None:
+    emulator_client.get(ASSET, auth=ADMIN)
+    emulator_client.get(LOCATION, auth=ADMIN)
+    emulator_client.get(LOCATION)
+
+    found = _requests(emulator_client)
+
+    assert [(e["id"], e["path"], e["status"], e["principal"]) for e in found] == [
+        (1, ASSET, 404, "admin"),
+        (2, LOCATION, 200, "admin"),
+        (3, LOCATION, 401, None),
+    ]
+
+
+def test_control_routes_and_the_docs_are_never_recorded(emulator_client: Client) -> None:
+    emulator_client.get("/_emulator/health")
+    emulator_client.get(f"{REQUESTS}/count")
+    emulator_client.get("/openapi.json")
+    emulator_client.get("/docs")
+
+    assert _requests(emulator_client) == []
+
+
+def test_the_journal_keeps_only_the_newest_requests_within_its_bound(small_app: FastAPI) -> None:
+    with TestClient(small_app) as client:
+        for _ in range(40):
+            client.get(ASSET, auth=ADMIN)
+
+        found = _requests(client)
+
+    assert [e["id"] for e in found] == [36, 37, 38, 39, 40]
+
+
+def test_requests_are_filtered_by_method_exact_path_glob_status_and_since(
+    emulator_app: FastAPI, emulator_client: Client
+) -> None:
+    clock = emulator_app.state.emulator.clock
+    clock.freeze(FROZEN)
+    emulator_client.get(ASSET, auth=ADMIN)
+    clock.advance(1000)
+    emulator_client.get(LOCATION, auth=ADMIN)
+    emulator_client.post(SEARCH, json={"pageSize": 1}, auth=ADMIN)
+    emulator_client.get(LOCATION)
+
+    def paths(**filters: Any) -> list[tuple[str, str, int]]:
+        return [(e["method"], e["path"], e["status"]) for e in _requests(emulator_client, **filters)]
+
+    assert paths(method="post") == [("POST", SEARCH, 200)]
+    assert paths(path=LOCATION) == [("GET", LOCATION, 200), ("GET", LOCATION, 401)]
+    assert paths(path="/rest/jip-api/1.0/in*") == [("GET", ASSET, 404), ("POST", SEARCH, 200)]
+    assert paths(status="404") == [("GET", ASSET, 404)]
+    assert paths(status="4xx") == [("GET", ASSET, 404), ("GET", LOCATION, 401)]
+    assert paths(since=FROZEN + 1000, method="GET", status="200") == [("GET", LOCATION, 200)]
+    assert paths(path="/rest/api/2/*") == []
+
+
+def test_count_says_how_often_an_endpoint_was_called(emulator_client: Client) -> None:
+    emulator_client.get(LOCATION, auth=ADMIN)
+    emulator_client.get(ASSET, auth=ADMIN)
+    emulator_client.get(LOCATION, auth=ADMIN)
+
+    assert _count(emulator_client, path=LOCATION) == 2
+    assert _count(emulator_client, path=LOCATION, method="GET", status="200") == 2
+    assert _count(emulator_client, path=LOCATION, method="DELETE") == 0
+    assert _count(emulator_client) == 3
+
+
+def test_passwords_tokens_and_credentials_never_reach_the_journal(emulator_client: Client) -> None:
+    body = {"name": "x", "password": "hunter2", "nested": [{"apiToken": "s3cr3t", "keep": 1}], "token": "tkn"}
+
+    emulator_client.put(ASSET, params={"token": "qtoken", "q": "1"}, json=body, auth=("admin", "pa55word"))
+
+    [entry] = _requests(emulator_client)
+    assert entry["requestBody"] == {
+        "name": "x",
+        "password": "***",
+        "nested": [{"apiToken": "***", "keep": 1}],
+        "token": "***",
+    }
+    assert entry["query"] == "token=***&q=1"
+    assert entry["principal"] == "admin"
+    dumped = json.dumps(entry)
+    for secret in ("hunter2", "s3cr3t", "tkn", "qtoken", "pa55word"):
+        assert secret not in dumped
+
+
+def test_a_bearer_caller_is_named_by_owner_and_token_id_never_by_the_token(emulator_client: Client) -> None:
+    token = jwt.encode(
+        {"jti": "tok-7", "sub": "557058:owner", "iss": "elsewhere"},
+        "a-secret-the-emulator-never-saw-" * 2,
+        algorithm="HS256",
+    )
+
+    emulator_client.get("/api/v1/assets/1", headers={"Authorization": f"Bearer {token}"})
+
+    [entry] = _requests(emulator_client)
+    assert entry["principal"] == "557058:owner/tok-7"
+    assert token not in json.dumps(entry)
+
+
+def test_bodies_longer_than_the_limit_are_cut_and_say_how_much_is_missing(small_app: FastAPI) -> None:
+    body = {"name": "n" * 40, "password": "hunter2", "tail": "t" * 60}
+    with TestClient(small_app) as client:
+        client.put(ASSET, json=body, auth=ADMIN)
+        [entry] = _requests(client)
+
+    sent = len(json.dumps(body, separators=(",", ":")))
+    answer = json.dumps(MISSING, separators=(",", ":"))
+    assert entry["requestBody"] == '{"name":"' + "n" * 40 + '","password":"***"' + f"…[{sent - 64} more bytes]"
+    assert entry["responseBody"] == answer[:64] + f"…[{len(answer) - 64} more bytes]"
+
+
+def test_clearing_the_journal_forgets_every_request(emulator_client: Client) -> None:
+    emulator_client.get(LOCATION, auth=ADMIN)
+
+    response = emulator_client.delete(REQUESTS)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert _requests(emulator_client) == []
+    emulator_client.get(LOCATION, auth=ADMIN)
+    assert [e["id"] for e in _requests(emulator_client)] == [2]
+
+
+def test_a_journal_of_size_zero_records_nothing(seeded_template: Path, tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"), journal_size=0))
+    with TestClient(app) as client:
+        client.get(LOCATION, auth=ADMIN)
+
+        assert client.get(REQUESTS).json() == {"total": 0, "requests": []}
+        assert _count(client) == 0
+    app.state.emulator.close()
+
+
+def test_a_malformed_status_filter_is_answered_in_the_control_error_shape(emulator_client: Client) -> None:
+    response = emulator_client.get(REQUESTS, params={"status": "teapot"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "ValidationException",
+        "message": "status: String should match pattern '^(\\d{3}|\\dxx)$' (got 'teapot')",
+    }
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "Basic !!!", "Bearer not-a-jwt", "Bearer a.b.c", "Negotiate abc"],
+)
+def test_an_unreadable_authorization_header_names_nobody(header: str | None) -> None:
+    assert principal(header) is None
