@@ -1,7 +1,7 @@
 """The engine-neutral query tree and indexed-document shape.
 
 Every dialect (DC params, DC `genericKeyword`, Cloud filters) is translated into these nodes, then executed by
-`emulator.search.executor`. Field names here are *slugs* chosen by the core (`emulator.core.fields`) (`name`, `a84`, `content`);
+`emulator.search.executor`. Field names here are *slugs* chosen by `emulator.core.fields` (`name`, `a84`, `content`);
 the engine maps each slug to its own sub-fields.
 """
 
