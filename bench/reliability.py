@@ -22,7 +22,10 @@ from pathlib import Path
 from bench.load import RESULTS as LOAD_RESULTS
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = {"pytest: tests/reliability": ["tests/reliability"], "pytest: tests/core (property)": ["tests/core/test_write_consistency.py"]}
+SUITES = {
+    "pytest: tests/reliability": ["tests/reliability"],
+    "pytest: tests/core (property)": ["tests/core/test_write_consistency.py"],
+}
 
 
 @dataclass(frozen=True)
