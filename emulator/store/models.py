@@ -160,6 +160,7 @@ class AssetValue(Base):
     """One filled attribute of one asset (an `inventoryItem`)."""
 
     __tablename__ = "asset_values"
+    __table_args__ = {"sqlite_autoincrement": True}  # an inventoryItem id the API showed is never handed out again
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id"), index=True)
     form_attribute_id: Mapped[int] = mapped_column(ForeignKey("form_attributes.id"))

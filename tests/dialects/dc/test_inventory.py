@@ -153,6 +153,18 @@ def test_ids_and_keys_of_deleted_assets_are_never_reused(emulator_client: Client
     assert second == first + 1
 
 
+def test_inventory_item_ids_of_deleted_assets_are_never_reused(emulator_client: Client) -> None:
+    first = _create(emulator_client, LAPTOP)
+    emulator_client.delete(f"{INVENTORY}/{first['id']}", auth=ADMIN)
+
+    second = _create(emulator_client, LAPTOP)
+
+    old = {item["id"] for item in first["inventoryItems"]}
+    new = {item["id"] for item in second["inventoryItems"]}
+    assert len(new) == len(old) == 8
+    assert min(new) > max(old)
+
+
 BAD_WRITES = [
     ({"name": "x"}, "formId: the form (asset type) of the new asset is required"),
     ({"formId": 99, "name": "x"}, "formId: unknown form 99"),
