@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from emulator.core.catalog import Catalog
 from emulator.core.fields import attribute_slug
 from emulator.core.timefmt import parse_point
-from emulator.core.types import OPTION_TYPES, REFERENCE_TYPES, AttributeType
+from emulator.core.types import OPTION_TYPES, REFERENCE_TYPES, USER_TYPES, AttributeType
+from emulator.core.values import user_keys
 from emulator.core.views import AssetView, ItemView
 from emulator.search.tree import Document, FieldValues
 
@@ -30,6 +31,7 @@ def build_document(view: AssetView, catalog: Catalog, zone: ZoneInfo) -> Documen
         "attachment": FieldValues(texts=tuple(a.original_file_name for a in view.attachments or ())),
         "creator": FieldValues(texts=(view.creator,) if view.creator else ()),
         "created": FieldValues(number=view.created),
+        "updated": FieldValues(number=view.updated) if view.updated is not None else FieldValues(),
     }
     fields.update(_system_fields(view, catalog, zone))
     for item in view.items:
@@ -54,6 +56,12 @@ def _user(catalog: Catalog, key: str | None) -> FieldValues:
     if user is None:
         return FieldValues(texts=(key,))
     return FieldValues(texts=(user.username, user.key, user.display_name), sort_text=user.display_name)
+
+
+def _users(catalog: Catalog, keys: list[str]) -> FieldValues:
+    found = [_user(catalog, key) for key in keys]
+    texts = tuple(text for values in found for text in values.texts)
+    return FieldValues(texts=texts, sort_text=", ".join(v.sort_text or "" for v in found) or None)
 
 
 def _system_fields(view: AssetView, catalog: Catalog, zone: ZoneInfo) -> dict[str, FieldValues]:
@@ -87,8 +95,8 @@ def _item(item: ItemView, catalog: Catalog, zone: ZoneInfo) -> FieldValues:
         texts = tuple(t for r in item.refs for t in (f"{r.name} #{r.id}", r.name, f"#{r.id}"))
         return FieldValues(texts=texts, sort_text=", ".join(r.name for r in item.refs))
     text = item.text or ""
-    if kind is AttributeType.USER_PICKER:
-        return _user(catalog, text)
+    if kind in USER_TYPES:
+        return _users(catalog, user_keys(kind, text))
     if kind in (AttributeType.DATE_PICKER, AttributeType.DATETIME_PICKER):
         return _date(text, zone)
     if kind in (AttributeType.NUMBER, AttributeType.DECIMAL):

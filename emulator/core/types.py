@@ -25,6 +25,8 @@ class AttributeType(StrEnum):
     URL = "URL"
     NUMBER = "Number"  # chosen: LONG attributes
     DECIMAL = "Decimal"  # chosen: DOUBLE attributes
+    EMAIL = "Email"  # chosen: the Cloud-only EMAIL type; DC shows it as Text (cloud-api.md §3)
+    MULTI_USER_PICKER = "MultiUserPicker"  # chosen: the Cloud-only MULTI_USER type; DC shows it as UserPicker
 
 
 class FieldType(StrEnum):
@@ -51,6 +53,9 @@ OPTION_TYPES = frozenset(
 )
 MULTI_OPTION_TYPES = frozenset({AttributeType.LIST_BOX_MULTIPLE, AttributeType.CHECKBOX_LIST})
 REFERENCE_TYPES = frozenset({AttributeType.INVENTORY_LIST, AttributeType.INVENTORY_LIST_BY_FORM})
+USER_TYPES = frozenset({AttributeType.USER_PICKER, AttributeType.MULTI_USER_PICKER})
+# The Cloud-only types under the DC `attributeType` they show as (cloud-api.md §3).
+_DC_SHOWN_AS = {AttributeType.EMAIL: "Text", AttributeType.MULTI_USER_PICKER: "UserPicker"}
 
 _SEARCH_TYPE = {
     AttributeType.DATE_PICKER: FieldType.DATE,
@@ -60,6 +65,11 @@ _SEARCH_TYPE = {
     AttributeType.NUMBER: FieldType.LONG,
     AttributeType.DECIMAL: FieldType.DOUBLE,
 }
+
+
+def dc_attribute_type(attribute_type: AttributeType) -> str:
+    """The `attributeType` string the DC API shows for an attribute of this type."""
+    return _DC_SHOWN_AS.get(attribute_type, attribute_type.value)
 
 
 def search_type(attribute_type: AttributeType) -> FieldType:

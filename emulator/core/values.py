@@ -1,9 +1,10 @@
-"""Turning a written attribute value into what is stored (fixtures now, the write API later).
+"""Turning a written attribute value into what is stored (fixtures and both write APIs).
 
 dc-api.md §4: option types take the option text (multi: a list or comma-separated text); dates `yyyy-MM-dd`;
 date-times `yyyy-MM-ddTHH:mm`; users a username or user key; asset references an asset id or name, several
-comma-separated or as a list, ids winning over ambiguous names. cloud-api.md §3 adds users by accountId and asset
-references by asset key (`LAP-12`), keys winning over names.
+comma-separated or as a list, ids winning over ambiguous names. cloud-api.md §3 adds users by accountId, asset
+references by asset key (`LAP-12`), keys winning over names, and two Cloud-only types: EMAIL (`name@domain`) and
+MULTI_USER (several users, as a list or comma-separated, stored as a JSON list of user keys).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from emulator.core.types import (
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def coerce(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> StoredValue 
         return StoredValue(option_ids=json.dumps(_options(attribute, raw)))
     if kind in REFERENCE_TYPES:
         return StoredValue(ref_ids=json.dumps(_references(attribute, raw, lookups)))
+    if kind is AttributeType.MULTI_USER_PICKER:
+        return StoredValue(text=json.dumps(_users(attribute, raw, lookups)))
     if isinstance(raw, list | dict | bool):
         raise ValidationError(f"attribute '{attribute.name}': expected a single value, got {json.dumps(raw)}")
     return StoredValue(text=_scalar(attribute, raw, lookups))
@@ -96,11 +100,36 @@ def _scalar(attribute: AttributeInfo, raw: str | int | float, lookups: Lookups) 
     if kind is AttributeType.DATETIME_PICKER and not _DATE_TIME.match(text):
         raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not a date-time; use yyyy-MM-ddTHH:mm")
     if kind is AttributeType.USER_PICKER:
-        key = lookups.user_key(text)
-        if key is None:
-            raise ValidationError(f"attribute '{attribute.name}': unknown user '{raw}'")
-        return key
+        return _user(attribute, text, lookups)
+    if kind is AttributeType.EMAIL and not _EMAIL.match(text):
+        raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not an email address; use name@domain")
     return str(raw)
+
+
+def _user(attribute: AttributeInfo, text: str, lookups: Lookups) -> str:
+    key = lookups.user_key(text)
+    if key is None:
+        raise ValidationError(f"attribute '{attribute.name}': unknown user '{text}'")
+    return key
+
+
+def _users(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> list[str]:
+    """Several users (a list or comma-separated text), each by username, user key or accountId, stored as keys."""
+    if isinstance(raw, dict | bool):
+        raise ValidationError(f"attribute '{attribute.name}': expected users, got {json.dumps(raw)}")
+    keys: list[str] = []
+    for item in _split(raw):
+        key = _user(attribute, item, lookups)
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def user_keys(kind: AttributeType, text: str | None) -> list[str]:
+    """The user keys a stored USER_TYPES value holds (one for UserPicker, a JSON list for MultiUserPicker)."""
+    if not text:
+        return []
+    return list(json.loads(text)) if kind is AttributeType.MULTI_USER_PICKER else [text]
 
 
 def _split(raw: Any) -> list[str]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
+from emulator.core.values import user_keys
 from emulator.seeding.cloud import cloud_json
 from emulator.store import models as m
 
@@ -167,6 +168,8 @@ def _value(v: m.AssetValue, kind: AttributeType, options: dict[int, str]) -> dic
         value = texts if kind in MULTI_OPTION_TYPES else (texts[0] if texts else None)
     elif kind in REFERENCE_TYPES:
         value = json.loads(v.ref_ids or "[]")
+    elif kind is AttributeType.MULTI_USER_PICKER:
+        value = user_keys(kind, v.text)
     elif kind is AttributeType.NUMBER and v.text is not None:
         value = int(v.text)
     elif kind is AttributeType.DECIMAL and v.text is not None:

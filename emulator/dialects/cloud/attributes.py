@@ -47,12 +47,12 @@ CLOUD_TYPE: dict[AttributeType, CloudType] = {
     T.LIST_BOX_MULTIPLE: C.MULTI_SELECT, T.RADIO_BUTTON_LIST: C.RADIO, T.CHECKBOX_LIST: C.CHECKBOX,
     T.USER_PICKER: C.USER, T.INVENTORY_LIST: C.ASSET_REFERENCE,
     T.INVENTORY_LIST_BY_FORM: C.ASSET_REFERENCE_BY_COLLECTION, T.IP: C.IP, T.IPV6: C.IPV6, T.URL: C.URL,
+    T.EMAIL: C.EMAIL, T.MULTI_USER_PICKER: C.MULTI_USER,
 }  # fmt: skip
-# The reverse: ListBox also shows as DROPDOWN, so a new DROPDOWN is a DropdownList. EMAIL and MULTI_USER have no
-# stored form yet (see docs/fidelity.md): creating one is a 400.
+# The reverse: ListBox also shows as DROPDOWN, so a new DROPDOWN is a DropdownList.
 DC_TYPE: dict[CloudType, AttributeType] = {c: t for t, c in CLOUD_TYPE.items() if t is not T.LIST_BOX}
 MULTIPLE = frozenset({C.MULTI_SELECT, C.CHECKBOX, C.MULTI_USER, C.ASSET_REFERENCE, C.ASSET_REFERENCE_BY_COLLECTION})
-TEXT_TYPES = frozenset({T.TEXT, T.TEXT_AREA, T.IP, T.IPV6, T.URL})
+TEXT_TYPES = frozenset({T.TEXT, T.TEXT_AREA, T.IP, T.IPV6, T.URL, T.EMAIL})
 
 _GLOBAL_TYPE = {
     Kind.STATUS: C.DROPDOWN, Kind.SUBSTATUS: C.DROPDOWN, Kind.USER: C.USER, Kind.INTEGER: C.NUMBER, Kind.TEXT: C.TEXT,

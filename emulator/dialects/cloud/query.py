@@ -1,8 +1,8 @@
 """The Cloud search body (cloud-api.md §2) translated into the engine-neutral query tree, sort and page.
 
-Field names a filter or sort may use [chosen]: `id`, `key`, `name`, `collectionId`, `createdAt`; an attribute name
-or id; a global attribute name or id. `attributes.<name>` and `globalAttributes.<name>` say which one is meant when
-both have the name (the seed's "Serial Number"); a bare name means the attribute.
+Field names a filter or sort may use [chosen]: `id`, `key`, `name`, `collectionId`, `createdAt`, `updatedAt`; an
+attribute name or id; a global attribute name or id. `attributes.<name>` and `globalAttributes.<name>` say which one
+is meant when both have the name (the seed's "Serial Number"); a bare name means the attribute.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from emulator.core.fields import SYSTEM_FIELDS, attribute_slug, resolve
 from emulator.core.leaves import Context
 from emulator.core.system_fields import Kind as SystemKind
 from emulator.core.timefmt import parse_point
-from emulator.core.types import AttributeType, as_id
+from emulator.core.types import USER_TYPES, as_id
 from emulator.dialects.cloud import attributes as ca
 from emulator.dialects.cloud.schemas import Filter, SearchBody, SortParam
 from emulator.search import tree as t
@@ -46,6 +46,7 @@ _BUILT_IN = {
     "name": FieldSpec("name", "name", Kind.TEXT),
     "collectionId": FieldSpec("collectionId", "form_id", Kind.NUMBER),
     "createdAt": FieldSpec("createdAt", "created", Kind.DATE_TIME),
+    "updatedAt": FieldSpec("updatedAt", "updated", Kind.DATE_TIME),
 }
 KeyFinder = Callable[[str], int | None]  # asset key or id -> asset id
 
@@ -103,7 +104,7 @@ def _attribute(catalog: Catalog, name: str) -> Target | None:
     if found is None:
         return None
     spec = resolve(catalog, found.name)
-    return None if spec is None else Target(spec, found.type is AttributeType.USER_PICKER)
+    return None if spec is None else Target(spec, found.type in USER_TYPES)
 
 
 def _global(name: str) -> Target | None:

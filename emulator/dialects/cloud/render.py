@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from emulator.core.catalog import Catalog, FormInfo
 from emulator.core.system_fields import Kind
 from emulator.core.types import OPTION_TYPES, REFERENCE_TYPES, AttributeType
-from emulator.core.values import AttributeInfo
+from emulator.core.values import AttributeInfo, user_keys
 from emulator.core.views import AssetView, AttachmentView, ItemView
 from emulator.dialects.cloud import attributes as ca
 from emulator.dialects.cloud import schemas as cloud
@@ -72,6 +72,8 @@ class Renderer:
             return datetime.fromisoformat(text).replace(tzinfo=self.zone).isoformat()
         if kind is AttributeType.USER_PICKER:
             return self.account(text)
+        if kind is AttributeType.MULTI_USER_PICKER:
+            return [self.account(key) for key in user_keys(kind, text)]
         return text
 
     def global_value(self, found: ca.GlobalAttribute, view: AssetView) -> cloud.AttributeValue:

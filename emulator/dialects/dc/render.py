@@ -10,8 +10,15 @@ from zoneinfo import ZoneInfo
 from emulator.core.catalog import Catalog, FormInfo, SchemeInfo
 from emulator.core.search import Page, SearchResult
 from emulator.core.timefmt import format_jira, format_jira_date, parse_point
-from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
-from emulator.core.values import AttributeInfo
+from emulator.core.types import (
+    MULTI_OPTION_TYPES,
+    OPTION_TYPES,
+    REFERENCE_TYPES,
+    USER_TYPES,
+    AttributeType,
+    dc_attribute_type,
+)
+from emulator.core.values import AttributeInfo, user_keys
 from emulator.core.views import AssetView, AttachmentView, ItemView
 from emulator.dialects.dc import schemas as dc
 
@@ -146,7 +153,7 @@ class AssetRenderer:
         return dc.InventoryItem(
             value=value,
             attribute_name=item.attribute.name,
-            attribute_type=item.attribute.type.value,
+            attribute_type=dc_attribute_type(item.attribute.type),
             inventory_refs=refs,
             multi_list_values=options if multi else [],
             attribute_id=item.attribute.id,
@@ -177,9 +184,10 @@ class AssetRenderer:
             return text, format_jira_date(text), text
         if kind is AttributeType.DATETIME_PICKER:
             return text, format_jira(parse_point(text, self.zone, "stored")[0], self.zone), text
-        if kind is AttributeType.USER_PICKER:
-            user = self.catalog.user(text)
-            return text, user.display_name if user else text, None
+        if kind in USER_TYPES:
+            users = user_keys(kind, text)
+            shown = [user.display_name if (user := self.catalog.user(key)) else key for key in users]
+            return ", ".join(users), ", ".join(shown), None
         return text, text, None
 
 
@@ -217,6 +225,6 @@ def form(info: FormInfo, catalog: Catalog) -> dict[str, Any]:
     placed = []
     for p in info.placements:
         a = catalog.attributes[p.attribute_id]
-        ref = {"attributeName": a.name, "attributeType": a.type.value, "id": a.id}
+        ref = {"attributeName": a.name, "attributeType": dc_attribute_type(a.type), "id": a.id}
         placed.append({"id": p.id, "attribute": ref, "sortOrder": p.sort_order})
     return {"id": info.id, "formName": info.name, "attributes": placed}

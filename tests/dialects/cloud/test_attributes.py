@@ -108,7 +108,6 @@ def test_a_reference_attribute_names_one_collection(emulator_client: Client, adm
     [
         ({"type": "TEXT"}, "name"),
         ({"name": "Colour", "type": "COLOUR"}, "type"),
-        ({"name": "Contact", "type": "EMAIL"}, "type"),
         ({"name": "Colour", "type": "TEXT", "options": ["Black"]}, "options"),
         ({"name": "Colour", "type": "DROPDOWN"}, "options"),
         ({"name": "Colour", "type": "DROPDOWN", "options": ["Black", "black"]}, "options"),
@@ -183,3 +182,75 @@ def test_a_write_token_may_not_manage_attributes(emulator_app: FastAPI, emulator
 
     call(emulator_client, "POST", "/attributes", write, json={"name": "Colour", "type": "TEXT"}, expect=403)
     call(emulator_client, "DELETE", "/attributes/98", write, expect=403)
+
+
+ADMIN_ACCOUNT = "557058:00000000-0000-4000-8000-000000010000"
+JDOE_ACCOUNT = "557058:00000000-0000-4000-8000-000000010100"
+
+
+def _cloud_only_attributes(client: Client, admin: dict[str, str]) -> tuple[int, int]:
+    email = {"name": "Contact Email", "type": "EMAIL", "collectionIds": [9]}
+    users = {"name": "Shared With", "type": "MULTI_USER", "collectionIds": [9]}
+    made = [call(client, "POST", "/attributes", admin, json=body, expect=201) for body in (email, users)]
+    assert [(a["type"], a["multiple"]) for a in made] == [("EMAIL", False), ("MULTI_USER", True)]
+    return made[0]["id"], made[1]["id"]
+
+
+def test_email_and_multi_user_attributes_are_created_written_and_found(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    email_id, users_id = _cloud_only_attributes(emulator_client, admin)
+    body = {"collectionId": 9, "name": "Laptop 77",
+            "attributes": {"Contact Email": "ops@example.com", "Shared With": [JDOE_ACCOUNT, "admin"]}}  # fmt: skip
+
+    asset = call(emulator_client, "POST", "/assets", admin, json=body, expect=201)
+
+    assert [v for v in asset["attributes"] if v["id"] in (email_id, users_id)] == [
+        {"id": email_id, "name": "Contact Email", "type": "EMAIL", "value": "ops@example.com"},
+        {"id": users_id, "name": "Shared With", "type": "MULTI_USER", "value": [JDOE_ACCOUNT, ADMIN_ACCOUNT]},
+    ]
+    key = asset["asset"]["key"]
+    shared = {"field": "Shared With", "operator": "EQUALS", "value": JDOE_ACCOUNT}
+    contact = {"field": "Contact Email", "operator": "CONTAINS", "value": "@example"}
+    assert _search(emulator_client, admin, shared) == [key]
+    assert _search(emulator_client, admin, contact) == [key]
+
+
+def test_email_and_multi_user_show_as_text_and_user_picker_in_data_center(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    _cloud_only_attributes(emulator_client, admin)
+    body = {"collectionId": 9, "name": "Laptop 78",
+            "attributes": {"Contact Email": "ops@example.com", "Shared With": "jdoe, mmiller"}}  # fmt: skip
+    asset_id = call(emulator_client, "POST", "/assets", admin, json=body, expect=201)["asset"]["id"]
+
+    dc = emulator_client.get(f"/rest/jip-api/1.0/inventory/{asset_id}.json", auth=("admin", "admin")).json()["data"]
+
+    items = {i["attributeName"]: i for i in dc["inventoryItems"]}
+    assert (items["Contact Email"]["attributeType"], items["Contact Email"]["displayValue"]) == (
+        "Text",
+        "ops@example.com",
+    )
+    assert {k: items["Shared With"][k] for k in ("attributeType", "value", "textValues", "displayValue")} == {
+        "attributeType": "UserPicker", "value": "JIRAUSER10100, JIRAUSER10102",
+        "textValues": "JIRAUSER10100, JIRAUSER10102", "displayValue": "John Doe, Maria Miller",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"Contact Email": "not-an-address"}, "'not-an-address' is not an email address; use name@domain"),
+        ({"Shared With": ["jdoe", "ghost"]}, "unknown user 'ghost'"),
+    ],
+)
+def test_a_bad_email_or_user_is_a_400_naming_the_attribute(
+    emulator_client: Client, admin: dict[str, str], values: dict[str, Any], message: str
+) -> None:
+    _cloud_only_attributes(emulator_client, admin)
+    body = {"collectionId": 9, "name": "Laptop 79", "attributes": values}
+
+    answer = call(emulator_client, "POST", "/assets", admin, json=body, expect=400)
+
+    assert [e["field"] for e in answer["errors"]] == [f"attributes.{next(iter(values))}"]
+    assert message in answer["message"]

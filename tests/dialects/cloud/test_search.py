@@ -270,3 +270,18 @@ def test_a_search_answers_only_assets_the_token_owner_may_browse(
     page = _search(emulator_client, jdoe, collectionIds=[7, 9], maxResult=1)
 
     assert _head(page) == {"startAt": 1, "maxResult": 1, "total": 8, "sortParams": []}  # HR Assets (EMP) hidden
+
+
+def test_updated_at_can_be_filtered_and_sorted_on(emulator_app: FastAPI, emulator_client: Client) -> None:
+    emulator_app.state.emulator.clock.freeze(FROZEN)
+    write = bearer(emulator_app, "WRITE")
+    call(emulator_client, "PUT", "/assets/LAP-3", write, json={"name": "Laptop 3 renamed"})
+    since = {"field": "updatedAt", "operator": "GTE", "value": "2026-01-01"}
+
+    changed = _found(emulator_client, write, since)
+    newest = _search(emulator_client, write, sortParams=[{"field": "updatedAt", "order": "DESC"}], maxResult=1)
+
+    assert changed == ["LAP-3"]
+    assert keys(newest) == ["LAP-3"]
+    assert newest["sortParams"] == [{"field": "updatedAt", "order": "DESC"}]
+    assert newest["assets"][0]["asset"]["updatedAt"] == FROZEN
