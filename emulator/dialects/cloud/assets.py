@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -109,7 +110,7 @@ def _local_minute(raw: Any, zone: ZoneInfo) -> Any:
 
 @contextmanager
 def _named_fields(paths: dict[str, str]) -> Iterator[None]:
-    """Re-label the write path's 400s with the Cloud field that caused them."""
+    """Re-label the write path's 400s with the Cloud field that caused them, in Cloud words."""
     try:
         yield
     except ValidationError as exc:
@@ -118,8 +119,17 @@ def _named_fields(paths: dict[str, str]) -> Iterator[None]:
                 exc.message.replace("formId: unknown form", "collectionId: unknown collection"), field="collectionId"
             ) from None
         if exc.field is not None:
-            exc.field = paths.get(exc.field, f"attributes.{exc.field}" if exc.field != "name" else "name")
+            dc_field = exc.field
+            exc.field = paths.get(dc_field, f"attributes.{dc_field}" if dc_field != "name" else "name")
+            exc.message = cloud_words(exc.message, dc_field, exc.field)
         raise
+
+
+def cloud_words(message: str, dc_field: str, cloud_field: str) -> str:
+    """A write-path message as the Cloud API says it: collections, not forms; global attributes by their names."""
+    message = message.replace(f"field '{dc_field}'", cloud_field)
+    message = message.replace("a JSON array of group names as a string", "a list of group names")
+    return re.sub(r" on form (\d+) '", r" on collection \1 '", message)
 
 
 def search(emu: Emulator, user: UserInfo, body: SearchBody) -> tuple[SearchResult, CloudPage, list[SortParam]]:

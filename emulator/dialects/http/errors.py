@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
@@ -162,6 +163,15 @@ def describe_validation(errors: Any) -> str:
     return f"{where or 'request body'}: {detail}"
 
 
+_LEADING_FIELD = re.compile(r"^([A-Za-z]+(?:\[\d+\])?(?:\.[A-Za-z]+(?:\[\d+\])?)*): ")
+
+
+def _named_in(message: str) -> str:
+    """The field a message starts with (`filters[0].value: ...`), else the whole request."""
+    found = _LEADING_FIELD.match(message)
+    return found.group(1) if found else "request"
+
+
 def cloud_error(exc: EmulatorError, path: str, now_ms: int) -> dict[str, Any]:
     """The Cloud error body (cloud-api.md §2): `errors` only on 400."""
     body: dict[str, Any] = {
@@ -172,5 +182,5 @@ def cloud_error(exc: EmulatorError, path: str, now_ms: int) -> dict[str, Any]:
         "path": path,
     }
     if exc.status == 400:
-        body["errors"] = [{"field": exc.field or "request", "message": exc.message}]
+        body["errors"] = [{"field": exc.field or _named_in(exc.message), "message": exc.message}]
     return body

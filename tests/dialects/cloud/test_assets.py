@@ -226,7 +226,14 @@ def test_a_deleted_asset_is_gone_and_its_key_is_not_reused(emulator_client: Clie
         ({"globalAttributes": {"Mood": "good"}}, "globalAttributes.Mood",
          "globalAttributes.Mood: unknown global attribute 'Mood'"),
         ({"globalAttributes": {"Status": "Lost"}}, "globalAttributes.Status",
-         "field 'asset.status': unknown status 'Lost'"),
+         "globalAttributes.Status: unknown status 'Lost'"),
+        ({"globalAttributes": {"Location": "Mars"}}, "globalAttributes.Location",
+         "globalAttributes.Location: unknown location 'Mars'"),
+        ({"globalAttributes": {"Quantity": "many"}}, "globalAttributes.Quantity",
+         "globalAttributes.Quantity: 'many' is not a whole number"),
+        ({"globalAttributes": {"Belongs to group": "x"}}, "globalAttributes.Belongs to group",
+         "globalAttributes.Belongs to group: expected a list of group names, got 'x'"),
+        ({"attributes": {"IP": "1.2.3.4"}}, "attributes.IP", "attribute 'IP' is not on collection 9 'Laptop'"),
         ({"name": " "}, "name", "name: an asset needs a non-empty name"),
         ({"colour": "red"}, "colour", "colour: Extra inputs are not permitted (got 'red')"),
     ],
@@ -248,7 +255,7 @@ def test_a_missing_required_attribute_or_collection_is_a_400_naming_it(
     unknown = call(emulator_client, "POST", "/assets", admin, json={"collectionId": 99, "name": "Eve"}, expect=400)
     missing = call(emulator_client, "POST", "/assets", admin, json={"name": "Eve"}, expect=400)
 
-    required = "attribute 'Email Address' is required on form 7 'Employee'"
+    required = "attribute 'Email Address' is required on collection 7 'Employee'"
     assert employee["errors"] == [{"field": "attributes.Email Address", "message": required}]
     assert unknown["errors"] == [{"field": "collectionId", "message": "collectionId: unknown collection 99"}]
     assert missing["errors"][0]["field"] == "collectionId"

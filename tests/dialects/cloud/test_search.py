@@ -285,3 +285,16 @@ def test_updated_at_can_be_filtered_and_sorted_on(emulator_app: FastAPI, emulato
     assert keys(newest) == ["LAP-3"]
     assert newest["sortParams"] == [{"field": "updatedAt", "order": "DESC"}]
     assert newest["assets"][0]["asset"]["updatedAt"] == FROZEN
+
+
+def test_a_bad_filter_value_is_a_400_naming_the_filter_in_cloud_words(
+    emulator_client: Client, read: dict[str, str]
+) -> None:
+    bad = {"field": "RAM (GB)", "operator": "GT", "value": "lots"}
+
+    body = call(emulator_client, "POST", "/assets/search", read, json={"filters": [bad]}, expect=400)
+
+    message = "filters[0].value: 'lots' is not a number"
+    errors = [{"field": "filters[0].value", "message": message}]
+    assert body == {"timestamp": FROZEN, "status": 400, "error": "Bad Request", "message": message,
+                    "path": f"{BASE}/assets/search", "errors": errors}  # fmt: skip
