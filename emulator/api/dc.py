@@ -16,6 +16,7 @@ from emulator.domain.search import dc_search
 from emulator.schemas import dc
 
 router = APIRouter(tags=["Data Center"])
+WARNING_HEADER = "X-AIP-Emulator-Warning"  # one per way the emulator read the query more leniently (dc-api.md §2.2)
 
 
 @route(router, "POST", "/index/query", response_model=dc.SearchResponse)
@@ -25,7 +26,10 @@ def search_assets(
     """Search assets with params or a Lucene `genericKeyword`."""
     result, page = dc_search(emu, user, body)
     renderer = dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)
-    return json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
+    response = json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
+    for warning in result.warnings:
+        response.headers.append(WARNING_HEADER, warning)
+    return response
 
 
 @route(router, "GET", "/attribute/list")

@@ -36,13 +36,19 @@ class Page:
         return (self.number - 1) * self.size
 
 
-def translate(request: SearchRequest, catalog: Catalog, ctx: Context) -> Node:
-    """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params."""
+def translate(request: SearchRequest, catalog: Catalog, ctx: Context, warnings: list[str] | None = None) -> Node:
+    """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params.
+
+    Where `genericKeyword` is read more leniently than Lucene reads it, the warnings are added to `warnings`.
+    """
     generic: Node = All()
     if request.generic_keyword is not None and request.generic_keyword.strip():
-        generic = lucene.parse(
+        parsed = lucene.parse(
             request.generic_keyword, lambda name: resolve(catalog, name), ctx, SYSTEM_FIELDS["asset.content"]
         )
+        generic = parsed.node
+        if warnings is not None:
+            warnings.extend(parsed.warnings)
     r = request
     params = _combine(r.query_index_search_params, r.or_for_query_index_search_params, _PARAMS, catalog, ctx)
     mandatory = _combine(

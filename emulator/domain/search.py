@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from emulator.domain import dc_query
 from emulator.domain.catalog import UserInfo
@@ -19,6 +19,7 @@ from emulator.search.tree import All, Match, Node, Pattern, Scope, SortKey, and_
 class SearchResult:
     total: int
     assets: list[AssetView]
+    warnings: tuple[str, ...] = ()  # where the query was read more leniently than the vendor's parser would
 
 
 def context(emu: Emulator) -> Context:
@@ -52,9 +53,11 @@ def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:
 def dc_search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:
     """The DC search endpoint's work: validate paging, translate, search, load the page."""
     chosen = dc_query.page(request, emu.settings.max_page_size)
-    query = dc_query.translate(request, emu.catalog, context(emu))
+    warnings: list[str] = []
+    query = dc_query.translate(request, emu.catalog, context(emu), warnings)
     sort = dc_query.sort_keys(request, emu.catalog)
-    return search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size), chosen
+    found = search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size)
+    return replace(found, warnings=tuple(warnings)), chosen
 
 
 def get_asset(emu: Emulator, user: UserInfo, asset_id: int) -> AssetView:
