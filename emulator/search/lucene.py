@@ -10,6 +10,7 @@ and leading wildcards.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -50,6 +51,7 @@ LEADING_WILDCARD_WARNING = (
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)  # a Lucene backslash escape (`discardEscapeChar`)
 _MAX_EDITS = 2  # Lucene's FuzzyQuery supports at most two edits; `term~` means two
 _TEXT_LIKE = (Kind.TEXT, Kind.LIST, Kind.REF)
+_MAX_SLOP = 2**31 - 1
 
 
 class Parsed(NamedTuple):
@@ -173,15 +175,15 @@ def _edits(slop: str, length: int) -> int:
         return _MAX_EDITS
     value = float(slop)
     if value >= 1:
-        if value != int(value):
+        if math.isfinite(value) and not value.is_integer():
             raise ValidationError(f"{WHAT}: fractional edit distances are not allowed (~{slop})")
-        return min(int(value), _MAX_EDITS)
+        return int(min(value, _MAX_EDITS))  # `~3` and `~99999` (even past the float range) are two
     return 0 if value == 0 else min(int((1 - value) * length), _MAX_EDITS)
 
 
 def _slop(text: str | None) -> int:
-    """The slop of `"a b"~N` (`~` alone, or none, is 0; `~2.5` is 2)."""
-    return int(float(text)) if text else 0
+    """The slop of `"a b"~N` (`~` alone, or none, is 0; `~2.5` is 2; at most Java's largest int, as Lucene's cast)."""
+    return int(min(float(text), _MAX_SLOP)) if text else 0
 
 
 def _regex(spec: FieldSpec, body: str) -> Node:
@@ -191,7 +193,7 @@ def _regex(spec: FieldSpec, body: str) -> Node:
     try:
         re.compile(lowered)  # on its own too, so a stray ")" cannot close our group early
         re.compile(regex, re.DOTALL)
-    except re.error as exc:
+    except (re.error, OverflowError) as exc:  # OverflowError: a repetition count too large (`a{99999999999}`)
         raise ValidationError(f"{WHAT}: invalid regular expression /{body}/: {exc}") from None
     pattern = Pattern(literal=None, regex=regex, prefix="")
     scope = Scope.WORD_OR_VALUE if spec.kind is Kind.TEXT else Scope.VALUE

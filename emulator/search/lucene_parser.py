@@ -19,6 +19,7 @@ from typing import TypeVar
 from emulator.search.lucene_lexer import Tok, Token, syntax_error, tokenize
 
 T = TypeVar("T")
+MAX_DEPTH = 100  # nested groups: deeper is a 400, not a stack overflow here or in the executor
 
 
 class Conj(Enum):
@@ -133,6 +134,7 @@ class _Parser:
         self.source = source
         self.tokens = tokens
         self.at = 0
+        self.depth = 0
 
     @property
     def peek(self) -> Token:
@@ -186,8 +188,12 @@ class _Parser:
         token = self.peek
         if token.kind is Tok.LPAREN:
             self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise syntax_error(self.source, token.position, f"groups nested more than {MAX_DEPTH} deep")
             group = self.query()
             self.expect(Tok.RPAREN)
+            self.depth -= 1
             self.boost()
             return group
         if token.kind is Tok.RANGE:

@@ -145,3 +145,11 @@ def test_both_extensions_give_one_warning_each(shared_client: Client) -> None:
     expected = [QUOTED_FIELD_WARNING, LEADING_WILDCARD_WARNING]
 
     assert _warnings(shared_client, '"Serial Number":1254* OR "Serial Number":*42 OR *cat') == expected
+
+
+def test_a_hundred_nested_groups_are_answered(shared_client: Client) -> None:
+    query = f"{N}tomcat"
+    for _ in range(100):
+        query = f"({N}tomcat AND -{N}beta AND {query})"
+
+    assert ids(shared_client, {"genericKeyword": query}) == [1, 3]

@@ -101,6 +101,7 @@ def test_add_clauses_lets_and_act_through_a_dropped_clause() -> None:
         ("[1 TO 2", "a range needs a closing ']' or '}' at the end"),
         ("a -", "unexpected end of query at the end"),
         ("()", "unexpected ')' at position 1"),
+        ("(" * 101 + "a" + ")" * 101, "groups nested more than 100 deep at position 100"),
     ],
 )
 def test_syntax_error_names_the_position(text: str, where: str) -> None:
@@ -108,6 +109,26 @@ def test_syntax_error_names_the_position(text: str, where: str) -> None:
         _parse(text)
 
     assert caught.value.message == f"genericKeyword: cannot parse '{text}': {where}"
+
+
+def test_groups_may_nest_a_hundred_deep() -> None:
+    assert _parse("(" * 100 + "a" + ")" * 100).node == _parse("a").node
+
+
+@pytest.mark.parametrize("text", ["a~2.5", "a~1.5"])
+def test_fractional_edit_distance_is_a_400(text: str) -> None:
+    with pytest.raises(ValidationError, match="fractional edit distances are not allowed"):
+        _parse(text)
+
+
+def test_huge_fuzzy_and_slop_numbers_are_capped() -> None:
+    assert _parse("a~" + "9" * 400).node == _parse("a~2").node
+    assert _parse('"a b"~' + "9" * 400).node == _parse('"a b"~2147483647').node
+
+
+def test_regular_expression_with_a_huge_repetition_is_a_400() -> None:
+    with pytest.raises(ValidationError, match="invalid regular expression"):
+        _parse("/a{99999999999}/")
 
 
 # -- warnings for the two lenient extensions -------------------------------------------------------
