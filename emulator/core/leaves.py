@@ -65,14 +65,14 @@ def text_term(slug: str, pattern: Pattern) -> Node:
     return or_(whole, Phrase(slug, tuple(words))) if words else whole
 
 
-def phrase(spec: FieldSpec, text: str, ctx: Context, what: str) -> Node:
-    """A quoted phrase: its words in order (on LIST fields, the whole value)."""
+def phrase(spec: FieldSpec, text: str, ctx: Context, what: str, slop: int = 0) -> Node:
+    """A quoted phrase: its words in order, `slop` positions apart at most (on LIST fields, the whole value)."""
     if spec.kind in (Kind.LIST, Kind.REF, Kind.NUMBER, Kind.DATE, Kind.DATE_TIME):
         return term(spec, text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?"), ctx, what)
     words = tuple(tokenize(text))
     if not words:
         return Nothing()
-    return Phrase(spec.slug, words)
+    return Phrase(spec.slug, words, slop)
 
 
 def exact_number(spec: FieldSpec, raw: str | float, what: str) -> Node:

@@ -37,6 +37,7 @@ class Page:
 class SearchResult:
     total: int
     assets: list[AssetView]
+    warnings: tuple[str, ...] = ()  # where the query was read more leniently than the vendor's parser would
 
 
 def context(emu: Emulator) -> Context:

@@ -17,10 +17,12 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from emulator.search.matching import sloppy_match, within_edits
 from emulator.search.tree import (
     All,
     And,
     Exists,
+    Fuzzy,
     Hits,
     Match,
     Node,
@@ -186,6 +188,8 @@ class Executor:
             return self.c.cached(node, lambda: self._match(node))
         if isinstance(node, Phrase):
             return self.c.cached(node, lambda: self._phrase(node))
+        if isinstance(node, Fuzzy):
+            return self.c.cached(node, lambda: self._fuzzy(node))
         if isinstance(node, TextRange):
             return self.c.cached(node, lambda: self._text_range(node))
         if isinstance(node, Exists):
@@ -218,8 +222,25 @@ class Executor:
             return set()
         if len(node.words) == 1:
             return self.c.postings(field, node.words[0])
+        if node.slop:
+            return self._sloppy(field, node.words, node.slop)
         matched = wq.Phrase(field, list(node.words)).docs(self.c.searcher)
         return set(matched) & self.c.live
+
+    def _sloppy(self, field: str, words: tuple[str, ...], slop: int) -> DocSet:
+        docs = sorted(frozenset.intersection(*(self.c.postings(field, word) for word in words)))
+        places: dict[str, dict[int, list[int]]] = {}
+        for word in set(words):  # the positions of each word in each candidate (all of which hold it)
+            matcher, places[word] = self.c.reader.postings(field, word), {}
+            for doc in docs:
+                matcher.skip_to(doc)
+                places[word][doc] = list(matcher.value_as("positions"))
+        return {d for d in docs if sloppy_match([places[word][d] for word in words], slop)}
+
+    def _fuzzy(self, node: Fuzzy) -> DocSet:
+        fields = [f"v_{node.field}"] + ([f"w_{node.field}"] if node.scope is Scope.WORD_OR_VALUE else [])
+        close = [(f, t) for f in fields for t in self.c.lexicon(f) if within_edits(node.term, t, node.max_edits)]
+        return frozenset().union(*(self.c.postings(f, t) for f, t in close))
 
     def _range(self, node: Range, candidates: DocSet | None) -> DocSet:
         column = self.c.column(f"n_{node.field}")
@@ -281,6 +302,8 @@ def _cost(node: Node) -> int:
         return 1
     if isinstance(node, Phrase | TextRange):
         return 3
+    if isinstance(node, Fuzzy):
+        return 4
     if isinstance(node, Range | Not):
         return 5  # filters: cheapest once candidates are few
     return 3

@@ -137,10 +137,23 @@ class Match(Node):
 
 @dataclass(frozen=True)
 class Phrase(Node):
-    """`field` has these words next to each other, in this order."""
+    """`field` has these words next to each other, in this order; with a `slop`, as Lucene's sloppy phrase:
+    some position of each word minus its place in the phrase, all within `slop` of each other."""
 
     field: str
     words: tuple[str, ...]
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Fuzzy(Node):
+    """`field` has a word (or whole value) within `max_edits` edits of `term` (Lucene's FuzzyQuery: insertions,
+    deletions, substitutions and transpositions of neighbours each count one)."""
+
+    field: str
+    term: str
+    max_edits: int
+    scope: Scope = Scope.WORD_OR_VALUE
 
 
 @dataclass(frozen=True)

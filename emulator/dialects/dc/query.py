@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from emulator.core import keyword, leaves
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import ValidationError
@@ -37,13 +39,19 @@ _PARAMS, _MANDATORY = "queryIndexSearchParams", "mandatoryQueryIndexSearchParams
 FIELD_TYPES = ", ".join(t.value for t in FieldType)
 
 
-def translate(request: SearchRequest, catalog: Catalog, ctx: Context) -> Node:
-    """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params."""
+def translate(request: SearchRequest, catalog: Catalog, ctx: Context, warnings: list[str] | None = None) -> Node:
+    """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params.
+
+    Where `genericKeyword` is read more leniently than Lucene reads it, the warnings are added to `warnings`.
+    """
     generic: Node = All()
     if request.generic_keyword is not None and request.generic_keyword.strip():
-        generic = lucene.parse(
+        parsed = lucene.parse(
             request.generic_keyword, lambda name: resolve(catalog, name), ctx, SYSTEM_FIELDS["asset.content"]
         )
+        generic = parsed.node
+        if warnings is not None:
+            warnings.extend(parsed.warnings)
     r = request
     params = _combine(r.query_index_search_params, r.or_for_query_index_search_params, _PARAMS, catalog, ctx)
     mandatory = _combine(
@@ -171,6 +179,8 @@ def make_page(number: int | None, size: int | None, max_size: int) -> Page:
 def search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:
     """The DC search endpoint's work: validate paging, translate, search, load the page."""
     chosen = page(request, emu.settings.max_page_size)
-    query = translate(request, emu.catalog, context(emu))
+    warnings: list[str] = []
+    query = translate(request, emu.catalog, context(emu), warnings)
     sort = sort_keys(request, emu.catalog)
-    return search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size), chosen
+    found = search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size)
+    return replace(found, warnings=tuple(warnings)), chosen

@@ -18,6 +18,7 @@ from emulator.dialects.http.routing import json_response
 from emulator.dialects.http.routing import with_and_without_json as route
 
 router = APIRouter(tags=["Data Center"])
+WARNING_HEADER = "X-AIP-Emulator-Warning"  # one per way the emulator read the query more leniently (dc-api.md §2.2)
 
 
 @route(router, "POST", "/index/query", response_model=dc.SearchResponse)
@@ -27,7 +28,10 @@ def search_assets(
     """Search assets with params or a Lucene `genericKeyword`."""
     result, page = dc_query.search(emu, user, body)
     renderer = dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)
-    return json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
+    response = json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
+    for warning in result.warnings:
+        response.headers.append(WARNING_HEADER, warning)
+    return response
 
 
 @route(router, "GET", "/attribute/list")

@@ -31,7 +31,7 @@ DC_SEARCH: dict[str, Any] = {
     },
     "lucene": {
         "summary": "A Lucene genericKeyword",
-        "value": {"genericKeyword": '"Serial Number":1254* OR asset.name:printer*'},
+        "value": {"genericKeyword": "Serial\\ Number:1254* OR asset.name:printer*"},
     },
 }  # fmt: skip
 

@@ -90,7 +90,7 @@ def test_lucene_syntax_error_is_400_that_says_where(shared_client: Client) -> No
     assert status == 400
     assert body["errorCode"] == "ValidationException"
     assert body["errorMessage"].startswith("genericKeyword: cannot parse 'asset.name:(tom* AND': ")
-    assert "end of expression" in body["errorMessage"]
+    assert body["errorMessage"].endswith("unexpected end of query at the end")
 
 
 def test_lucene_range_with_text_bound_on_a_number_field_is_400(shared_client: Client) -> None:

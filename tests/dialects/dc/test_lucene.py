@@ -18,6 +18,7 @@ from emulator.search.tree import (
     And,
     Exists,
     FieldSpec,
+    Fuzzy,
     Kind,
     Match,
     Node,
@@ -63,7 +64,7 @@ NOW = _ms("2025-06-15T12:00")
 
 
 def parse(text: str, zone: ZoneInfo = UTC) -> Node:
-    return lucene.parse(text, FIELDS.get, Context(zone=zone, now_ms=NOW), CONTENT)
+    return lucene.parse(text, FIELDS.get, Context(zone=zone, now_ms=NOW), CONTENT).node
 
 
 def word(slug: str, raw: str) -> Match:
@@ -299,7 +300,12 @@ def test_date_time_term_with_an_escaped_colon() -> None:
     start = _ms("2025-01-20T14:30")
 
     assert parse("Last\\ Audit:2025-01-20T14\\:30") == Range("a92", start, start + MINUTE, True, False)
-    assert parse("Last\\ Audit:2025-01-20T14:30") == Range("a92", start, start + MINUTE, True, False)
+    assert parse('Last\\ Audit:"2025-01-20T14:30"') == Range("a92", start, start + MINUTE, True, False)
+
+
+def test_date_time_term_with_an_unescaped_colon_is_a_syntax_error_as_in_lucene() -> None:
+    # The classic grammar reads `2025-01-20T14` as the term, then finds a second `:` it has no rule for.
+    assert "unexpected ':' at position 25" in _error("Last\\ Audit:2025-01-20T14:30")
 
 
 def test_number_term_with_an_escaped_minus() -> None:
@@ -333,17 +339,24 @@ def test_lower_case_operators_are_ordinary_terms() -> None:
     assert parse("a and b") == Or((A, word("content", "and"), B))
 
 
-def test_not_alone_matches_everything_else() -> None:
-    assert parse("NOT a") == Not(A)
+def test_not_alone_matches_nothing_as_in_lucene() -> None:
+    assert parse("NOT a") == Nothing()
+    assert parse("!a") == Nothing()
 
 
-def test_minus_alone_matches_everything_else() -> None:
-    assert parse("-a") == Not(A)
+def test_minus_alone_matches_nothing_as_in_lucene() -> None:
+    assert parse("-a") == Nothing()
 
 
-def test_several_exclusions_alone_exclude_any_of_them() -> None:
-    assert parse("-a -b") == Not(Or((A, B)))
-    assert parse("NOT a NOT b") == Not(Or((A, B)))
+def test_several_exclusions_alone_match_nothing() -> None:
+    assert parse("-a -b") == Nothing()
+    assert parse("NOT a NOT b") == Nothing()
+    assert parse("c OR (-a -b)") == C
+
+
+def test_everything_but_is_star_colon_star_not() -> None:
+    assert parse("*:* NOT a") == Not(A)
+    assert parse("*:* -a -b") == Not(Or((A, B)))
 
 
 def test_minus_excludes_from_the_other_clauses() -> None:
@@ -366,9 +379,37 @@ def test_plus_and_minus_together() -> None:
     assert parse("+a +b -c") == And((And((A, B)), Not(C)))
 
 
-def test_and_binds_tighter_than_or() -> None:
-    assert parse("a OR b AND c") == Or((A, And((B, C))))
-    assert parse("a b AND c") == Or((A, And((B, C))))
+def test_and_makes_both_its_neighbours_required_and_the_optional_clauses_do_not_narrow() -> None:
+    # Lucene's classic parser, not boolean precedence: `a OR b AND c` is `a +b +c`, which finds `b AND c`.
+    assert parse("a OR b AND c") == And((B, C))
+    assert parse("a b AND c") == And((B, C))
+    assert parse("a AND b OR c") == And((A, B))
+
+
+def test_and_keeps_an_exclusion_before_it_excluded() -> None:
+    assert parse("-a AND b") == And((B, Not(A)))
+
+
+def test_double_ampersand_bars_and_bang_are_operators() -> None:
+    assert parse("a && b") == And((A, B))
+    assert parse("a || b") == Or((A, B))
+    assert parse("a !b") == And((A, Not(B)))
+    assert parse("a && !b") == And((A, Not(B)))
+
+
+def test_operators_touching_a_term_are_part_of_the_term() -> None:
+    assert parse("a||b") == Or((whole("content", "a||b"), Phrase("content", ("a", "b"))))
+
+
+def test_a_sign_followed_by_whitespace_is_a_term_the_analyzer_drops() -> None:
+    assert parse("a - b") == Or((A, B))
+    assert parse("a + b") == Or((A, B))
+    assert parse("a ! b") == Or((A, B))
+    assert parse("- ") == Nothing()
+
+
+def test_and_before_a_dropped_term_still_makes_the_clause_before_it_required() -> None:
+    assert parse("a AND - b") == A  # `+a b`
 
 
 def test_parentheses_group_clauses() -> None:
@@ -470,8 +511,9 @@ def test_date_range_with_a_malformed_bound_is_an_error() -> None:
     assert _error("Renewal\\ Date:[2025-01-01 TO soon]").startswith("genericKeyword Renewal Date: 'soon'")
 
 
-def test_range_bounds_may_be_escaped() -> None:
-    assert parse("asset.name:[alpha\\ server TO beta]") == TextRange("name", "alpha server", "beta", True, True)
+def test_range_bounds_may_be_escaped_or_quoted() -> None:
+    assert parse('asset.name:["alpha server" TO beta]') == TextRange("name", "alpha server", "beta", True, True)
+    assert parse("asset.name:[alpha\\:x TO beta]") == TextRange("name", "alpha:x", "beta", True, True)
     expected = Range("a92", None, _ms("2025-01-20T14:31"), True, False)
     assert parse("Last\\ Audit:[* TO 2025-01-20T14\\:30]") == expected
 
@@ -509,20 +551,42 @@ def test_unknown_field_and_a_known_one_is_nothing() -> None:
 
 
 def test_excluding_an_unknown_field_excludes_nothing() -> None:
-    assert parse("NOT Nope:x") == Not(Nothing())
+    assert parse("a NOT Nope:x") == A
+    assert parse("NOT Nope:x") == Nothing()  # exclusions alone
 
 
 # -- fuzzy, proximity, boost and regular expressions ---------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["laptop~", "laptop~2", "laptop^2", "laptop~1^3"])
-def test_fuzzy_and_boost_fall_back_to_the_exact_term(text: str) -> None:
-    assert parse(text) == word("content", "laptop")
+@pytest.mark.parametrize(
+    ("text", "edits"),
+    [("laptop~", 2), ("laptop~2", 2), ("laptop~1", 1), ("laptop~3", 2), ("laptop~1^3", 1), ("laptop^3~1", 1),
+     ("laptop~0", 0), ("laptop~0.5", 2), ("LapTop~1", 1)],
+)  # fmt: skip
+def test_fuzzy_term_has_an_edit_distance_of_at_most_two(text: str, edits: int) -> None:
+    assert parse(text) == Fuzzy("content", "laptop", edits)
 
 
-@pytest.mark.parametrize("text", ['"new york"~3', '"new york"^2'])
-def test_proximity_and_boosted_phrases_are_plain_phrases(text: str) -> None:
-    assert parse(text) == Phrase("content", ("new", "york"))
+def test_fuzzy_on_a_list_field_compares_whole_values() -> None:
+    assert parse("Vendor:Lenvo~1") == Fuzzy("a61", "lenvo", 1, Scope.VALUE)
+
+
+def test_fuzzy_on_a_number_field_is_the_exact_number() -> None:
+    assert parse("Seats:5~1") == Range("a99", 5.0, 5.0)
+
+
+def test_fractional_edit_distance_is_an_error() -> None:
+    assert "fractional edit distances are not allowed" in _error("laptop~1.5")
+
+
+def test_boost_is_ignored() -> None:
+    assert parse("laptop^2") == word("content", "laptop")
+    assert parse("laptop^2.5 OR (a)^3") == Or((word("content", "laptop"), A))
+
+
+@pytest.mark.parametrize(("text", "slop"), [('"new york"~3', 3), ('"new york"~3^2', 3), ('"new york"^2', 0)])
+def test_proximity_phrase_keeps_its_slop(text: str, slop: int) -> None:
+    assert parse(text) == Phrase("content", ("new", "york"), slop)
 
 
 def test_boosted_group_is_the_group() -> None:
@@ -530,17 +594,18 @@ def test_boosted_group_is_the_group() -> None:
 
 
 def test_regular_expression_matches_words_or_whole_values() -> None:
-    expected = Match("content", Pattern(literal=None, regex="(?i:lap.*)\\Z", prefix=""), Scope.WORD_OR_VALUE)
+    expected = Match("content", Pattern(literal=None, regex="(?:lap.*)\\Z", prefix=""), Scope.WORD_OR_VALUE)
 
     assert parse("/lap.*/") == expected
 
 
-def test_regular_expression_ignores_case_without_changing_its_escapes() -> None:
-    assert parse("asset.name:/Lap\\D+/") == Match("name", Pattern(literal=None, regex="(?i:Lap\\D+)\\Z", prefix=""))
+def test_regular_expression_is_lower_cased_as_the_classic_parser_does() -> None:
+    # Lucene's `getRegexpQuery` normalizes the whole expression, escapes included (`\D` becomes `\d`).
+    assert parse("asset.name:/Lap\\D+/") == Match("name", Pattern(literal=None, regex="(?:lap\\d+)\\Z", prefix=""))
 
 
 def test_regular_expression_on_a_list_field_matches_whole_values() -> None:
-    assert parse("Vendor:/d.*/") == Match("a61", Pattern(literal=None, regex="(?i:d.*)\\Z", prefix=""), Scope.VALUE)
+    assert parse("Vendor:/d.*/") == Match("a61", Pattern(literal=None, regex="(?:d.*)\\Z", prefix=""), Scope.VALUE)
 
 
 @pytest.mark.parametrize("text", ["/[/", "/(?s)a/", "/a)|(b/"])

@@ -571,8 +571,12 @@ def test_generic_keyword_boolean_operators(shared_client: Client) -> None:
     assert ids(shared_client, {"genericKeyword": "form.name:Laptop -Vendor:Lenovo"}) == [167, 169, 170, 200]
 
 
-def test_generic_keyword_pure_negative_finds_everything_else(shared_client: Client) -> None:
-    found = ids(shared_client, {"genericKeyword": '-scheme.name:"IT Hardware"'})
+def test_generic_keyword_pure_negative_finds_nothing_as_in_lucene(shared_client: Client) -> None:
+    assert ids(shared_client, {"genericKeyword": '-scheme.name:"IT Hardware"'}) == []
+
+
+def test_generic_keyword_everything_but_starts_from_star_colon_star(shared_client: Client) -> None:
+    found = ids(shared_client, {"genericKeyword": '*:* -scheme.name:"IT Hardware"'})
 
     assert found == [asset for asset in ALL_ASSETS if asset not in LAPTOPS + SERVERS]
 
