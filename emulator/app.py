@@ -24,6 +24,7 @@ from emulator.api import (
 from emulator.api.auth_gate import BasicAuthGate
 from emulator.api.deps import control_guard
 from emulator.api.limits import BodySizeLimit
+from emulator.dialects import ui
 from emulator.domain import state
 from emulator.faults import Faults
 from emulator.journal import Journal
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.state.emulator = emu
     app.state.journal = Journal(settings.journal_size, settings.journal_body_limit, emu.clock.now_ms)
     app.state.faults = Faults()
+    ui.install(app)  # the web page: static files under /_emulator/ui/, GET / redirects there
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
