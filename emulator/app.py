@@ -13,6 +13,7 @@ from emulator.core import state
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
 from emulator.core.runtime import Emulator
+from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.state.emulator = emu
     app.state.journal = Journal(settings.journal_size, settings.journal_body_limit, emu.clock.now_ms)
     app.state.faults = Faults()
+    ui.install(app)  # the web page: static files under /_emulator/ui/, GET / redirects there
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)

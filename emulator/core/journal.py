@@ -43,6 +43,7 @@ class Entry:
     request_size: int
     response_body: bytes
     response_size: int
+    client: str | None = None  # the X-AIP-Emulator-Client header: "ui" for the emulator's own web page
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,12 @@ class Filter:
     path: str | None = None  # exact, or a glob (`*`, `?`, `[...]`)
     status: str | None = None  # `404`, or a class such as `5xx`
     since: int | None = None  # epoch ms, inclusive
+    client: str | None = None  # exact X-AIP-Emulator-Client value
 
     def matches(self, entry: Entry) -> bool:
         if self.method is not None and entry.method != self.method.upper():
+            return False
+        if self.client is not None and entry.client != self.client:
             return False
         if self.path is not None and entry.path != self.path and not fnmatchcase(entry.path, self.path):
             return False
@@ -112,6 +116,7 @@ def describe(entry: Entry, body_limit: int) -> dict[str, Any]:
         "status": entry.status,
         "latencyMs": round(entry.latency_ms, 3),
         "principal": entry.principal,
+        "client": entry.client,
         "requestBody": masked_body(entry.request_body, entry.request_size, body_limit),
         "responseBody": masked_body(entry.response_body, entry.response_size, body_limit),
     }

@@ -20,6 +20,8 @@ router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
 # Not vendor traffic: the control routes and the API documentation are never journaled nor faulted.
 NOT_VENDOR = ("/_emulator", "/docs", "/openapi.json")
 STATUS_PATTERN = r"^(\d{3}|\dxx)$"
+CLIENT_HEADER = b"x-aip-emulator-client"  # who sent it, e.g. "ui" for the emulator's own web page
+_NOTED_HEADERS = (b"authorization", CLIENT_HEADER)
 
 
 async def get_journal(request: Request) -> Journal:
@@ -35,8 +37,9 @@ def _filter(
     path: Annotated[str | None, Query(description="an exact path or a glob")] = None,
     status: Annotated[str | None, Query(pattern=STATUS_PATTERN, description="`404` or a class: `5xx`")] = None,
     since: Annotated[int | None, Query(description="epoch ms, inclusive")] = None,
+    client: Annotated[str | None, Query(description="the X-AIP-Emulator-Client header sent, e.g. `ui`")] = None,
 ) -> Filter:
-    return Filter(method=method, path=path, status=status, since=since)
+    return Filter(method=method, path=path, status=status, since=since, client=client)
 
 
 FilterDep = Annotated[Filter, Depends(_filter)]
@@ -96,7 +99,7 @@ class JournalRecorder:
         try:
             await self.app(scope, replaying_receive, recording_send)
         finally:
-            header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
+            headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in _NOTED_HEADERS}
             entry = Entry(
                 id=self.journal.next_id(),
                 time=at,
@@ -105,11 +108,12 @@ class JournalRecorder:
                 query=scope.get("query_string", b""),
                 status=status,
                 latency_ms=(time.perf_counter() - started) * 1000,
-                principal=principal(header),
+                principal=principal(headers.get(b"authorization")),
                 request_body=request_body[:limit],
                 request_size=len(request_body),
                 response_body=bytes(response_body),
                 response_size=response_size,
+                client=headers.get(CLIENT_HEADER),
             )
             self.journal.record(entry)
 

@@ -25,8 +25,8 @@ FROZEN = 1_767_225_600_000  # 2026-01-01T00:00 UTC
 MISSING = {"success": False, "errorCode": "EntityNotFoundException", "errorMessage": "Asset 9999 does not exist"}
 
 
-def _requests(client: Client, **filters: Any) -> list[dict[str, Any]]:
-    response = client.get(REQUESTS, params=filters)
+def _requests(http: Client, **filters: Any) -> list[dict[str, Any]]:
+    response = http.get(REQUESTS, params=filters)
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
     assert answer["total"] == len(answer["requests"])
@@ -34,8 +34,8 @@ def _requests(client: Client, **filters: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _count(client: Client, **filters: Any) -> int:
-    response = client.get(f"{REQUESTS}/count", params=filters)
+def _count(http: Client, **filters: Any) -> int:
+    response = http.get(f"{REQUESTS}/count", params=filters)
     assert response.status_code == 200, response.text
     count: int = response.json()["count"]
     return count
@@ -66,7 +66,7 @@ def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client:
     [entry] = _requests(emulator_client)
     assert _without_latency(entry) == {
         "id": 1, "time": FROZEN, "method": "PUT", "path": ASSET, "query": "notify=false", "status": 404,
-        "principal": "admin", "requestBody": {"name": "Renamed"}, "responseBody": MISSING,
+        "principal": "admin", "client": None, "requestBody": {"name": "Renamed"}, "responseBody": MISSING,
     }  # fmt: skip
 
 
@@ -124,6 +124,16 @@ def test_requests_are_filtered_by_method_exact_path_glob_status_and_since(
     assert paths(status="4xx") == [("GET", ASSET, 404), ("GET", LOCATION, 401)]
     assert paths(since=FROZEN + 1000, method="GET", status="200") == [("GET", LOCATION, 200)]
     assert paths(path="/rest/api/2/*") == []
+
+
+def test_the_client_header_is_recorded_and_filtered_on(emulator_client: Client) -> None:
+    emulator_client.get(LOCATION, auth=ADMIN, headers={"X-AIP-Emulator-Client": "ui"})
+    emulator_client.get(ASSET, auth=ADMIN)
+
+    assert [(e["path"], e["client"]) for e in _requests(emulator_client)] == [(LOCATION, "ui"), (ASSET, None)]
+    assert [e["path"] for e in _requests(emulator_client, client="ui")] == [LOCATION]
+    assert _count(emulator_client, client="ui") == 1
+    assert _count(emulator_client, client="other") == 0
 
 
 def test_count_says_how_often_an_endpoint_was_called(emulator_client: Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,17 @@ def test_an_export_loads_back_into_the_same_state(emulator_client: Client, tmp_p
     before["queryIndexParam"].pop("respTime")
     after["queryIndexParam"].pop("respTime")
     assert after == before
+
+
+def test_deleting_the_clock_goes_back_to_real_time(emulator_client: Client) -> None:
+    emulator_client.post("/_emulator/clock", json={"freeze": True, "set": 1_700_000_000_000})
+
+    response = emulator_client.delete("/_emulator/clock")
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["frozen"] is False
+    assert abs(answer["now"] - time.time() * 1000) < 60_000
 
 
 def test_advancing_the_clock_past_a_tokens_expiry_refuses_it(emulator_client: Client) -> None:

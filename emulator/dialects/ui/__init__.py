@@ -1,0 +1,27 @@
+"""The emulator's own web page: static files under `/_emulator/ui/`, a browser client of the public APIs.
+
+Nothing here knows the emulator: the page talks to the same DC, Jira and control routes any client would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from starlette.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
+UI_PATH = "/_emulator/ui"
+
+
+def install(app: FastAPI, prefix: str = "") -> None:
+    """Serve the page at `{prefix}/_emulator/ui/`; `{prefix}/` and the path without its slash redirect there."""
+    home = f"{prefix}{UI_PATH}/"
+
+    async def to_the_page() -> RedirectResponse:
+        return RedirectResponse(home, status_code=302)
+
+    app.add_api_route(prefix + "/", to_the_page, methods=["GET"], include_in_schema=False)
+    app.add_api_route(prefix + UI_PATH, to_the_page, methods=["GET"], include_in_schema=False)
+    app.mount(home, StaticFiles(directory=STATIC, html=True), name=f"ui{prefix}")
