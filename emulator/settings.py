@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1, description="largest request body accepted (else 413)")
     journal_size: int = Field(default=1000, ge=0, description="requests the journal keeps (0 turns it off)")
     journal_body_limit: int = Field(default=4096, ge=0, description="bytes of each body the journal keeps")
+    strict: bool = Field(
+        default=False, description="an unknown field, sort field or option in a search is a 400, not a warning"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -44,6 +44,7 @@ class Entry:
     response_body: bytes
     response_size: int
     client: str | None = None  # the X-AIP-Emulator-Client header: "ui" for the emulator's own web page
+    warnings: tuple[str, ...] = ()  # the X-AIP-Emulator-Warning headers of the answer (near-miss hints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +118,27 @@ def describe(entry: Entry, body_limit: int) -> dict[str, Any]:
         "latencyMs": round(entry.latency_ms, 3),
         "principal": entry.principal,
         "client": entry.client,
-        "requestBody": masked_body(entry.request_body, entry.request_size, body_limit),
-        "responseBody": masked_body(entry.response_body, entry.response_size, body_limit),
+        "warnings": list(entry.warnings),
+        **body_fields("request", entry.request_body, entry.request_size, body_limit),
+        **body_fields("response", entry.response_body, entry.response_size, body_limit),
     }
+
+
+def body_fields(prefix: str, raw: bytes, size: int, limit: int) -> dict[str, Any]:
+    """One body in four fields of fixed types: `<prefix>Body` the JSON value (masked; null when empty, not JSON
+    or cut), `<prefix>Text` the text (masked, at most `limit` bytes; null when empty), `<prefix>Truncated` whether
+    it was cut, `<prefix>Size` its whole size in bytes."""
+    truncated = size > limit
+    parsed = None if truncated or size == 0 else _json(raw)
+    text = None if size == 0 else _SECRET_TEXT.sub(lambda m: m["key"] + f'"{MASK}"', raw.decode("utf-8", "replace"))
+    return {f"{prefix}Body": parsed, f"{prefix}Text": text, f"{prefix}Truncated": truncated, f"{prefix}Size": size}
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return mask(json.loads(raw))
+    except ValueError:
+        return None
 
 
 def principal(authorization: str | None) -> str | None:
@@ -146,19 +165,6 @@ def mask(value: Any) -> Any:
     if isinstance(value, list):
         return [mask(v) for v in value]
     return value
-
-
-def masked_body(raw: bytes, size: int, limit: int) -> Any:
-    """A JSON body as JSON (masked), anything else or a cut one as text (masked as far as it can be told)."""
-    if size == 0:
-        return None
-    if size <= limit:
-        try:
-            return mask(json.loads(raw))
-        except ValueError:
-            pass
-    text = _SECRET_TEXT.sub(lambda m: m["key"] + f'"{MASK}"', raw.decode("utf-8", "replace"))
-    return text if size <= limit else f"{text}…[{size - limit} more bytes]"
 
 
 def masked_query(raw: bytes) -> str:

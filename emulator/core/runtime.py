@@ -56,6 +56,7 @@ class Emulator:
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)
         self.jwt_secret = settings.jwt_secret or ""
+        self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: bool = False) -> None:

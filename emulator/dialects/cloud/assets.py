@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from emulator.core import writes
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import NotFound, ValidationError
+from emulator.core.hints import Hints
 from emulator.core.runtime import Emulator
 from emulator.core.search import SearchResult, context, search_assets
 from emulator.core.types import AttributeType, as_id
@@ -135,9 +137,11 @@ def cloud_words(message: str, dc_field: str, cloud_field: str) -> str:
 def search(emu: Emulator, user: UserInfo, body: SearchBody) -> tuple[SearchResult, CloudPage, list[SortParam]]:
     """The Cloud search: validate paging, translate, search the shared index, load the page."""
     page = cloud_query.make_page(body.start_at, body.start, body.max_result, body.max_results)
-    query = cloud_query.translate(body, emu.catalog, context(emu), lambda key: writes.find_asset_id(emu, key))
+    hints = Hints(emu.strict)
+    query = cloud_query.translate(body, emu.catalog, context(emu), lambda key: writes.find_asset_id(emu, key), hints)
     sort, echo = cloud_query.sort_keys(body.sort_params or [], emu.catalog)
-    return search_assets(emu, user, query, sort, offset=page.offset, limit=page.max_result), page, echo
+    found = search_assets(emu, user, query, sort, offset=page.offset, limit=page.max_result)
+    return replace(found, warnings=tuple(hints.messages)), page, echo
 
 
 def list_assets(

@@ -16,6 +16,7 @@ from emulator.core import keyword, leaves
 from emulator.core.catalog import Catalog
 from emulator.core.errors import ValidationError
 from emulator.core.fields import SYSTEM_FIELDS, attribute_slug, resolve
+from emulator.core.hints import Hints, check_option
 from emulator.core.leaves import Context
 from emulator.core.system_fields import Kind as SystemKind
 from emulator.core.timefmt import parse_point
@@ -114,14 +115,16 @@ def _global(name: str) -> Target | None:
     return Target(SYSTEM_FIELDS[found.field.name], found.field.kind is SystemKind.USER)
 
 
-def translate(body: SearchBody, catalog: Catalog, ctx: Context, keys: KeyFinder) -> Node:
-    """collectionIds AND the free-text query AND the filters (AND-ed, or OR-ed when matchAll is false)."""
+def translate(body: SearchBody, catalog: Catalog, ctx: Context, keys: KeyFinder, hints: Hints | None = None) -> Node:
+    """collectionIds AND the free-text query AND the filters (AND-ed, or OR-ed when matchAll is false); a filter
+    value that names no option, user or asset is reported to `hints` (an error in strict mode)."""
+    hints = hints if hints is not None else Hints()
     collections: Node = All()
     if body.collection_ids is not None:
         ids = [Match("form_id", Pattern.exact(str(i)), Scope.VALUE) for i in body.collection_ids]
         collections = or_(*ids)
     query = free_text(body.query, catalog, ctx) if body.query and body.query.strip() else All()
-    nodes = [Criterion(catalog, ctx, keys, f"filters[{i}]").node(f) for i, f in enumerate(body.filters or [])]
+    nodes = [Criterion(catalog, ctx, keys, f"filters[{i}]", hints).node(f) for i, f in enumerate(body.filters or [])]
     filters = and_(*nodes) if body.match_all else (or_(*nodes) if nodes else All())
     return and_(collections, query, filters)
 
@@ -142,14 +145,16 @@ def free_text(text: str, catalog: Catalog, ctx: Context) -> Node:
 class Criterion:
     """Turns one filter into a node."""
 
-    def __init__(self, catalog: Catalog, ctx: Context, keys: KeyFinder, where: str) -> None:
-        self.catalog, self.ctx, self.keys, self.where = catalog, ctx, keys, where
+    def __init__(self, catalog: Catalog, ctx: Context, keys: KeyFinder, where: str, hints: Hints) -> None:
+        self.catalog, self.ctx, self.keys, self.where, self.hints = catalog, ctx, keys, where, hints
+        self.field = ""  # the filter's field as the caller named it
 
     def fail(self, part: str, message: str) -> ValidationError:
         return ValidationError(f"{self.where}.{part}: {message}", field=f"{self.where}.{part}")
 
     def node(self, f: Filter) -> Node:
         found = target(self.catalog, f.field, f"{self.where}.field")
+        self.field = f.field
         operator = f.operator.upper()
         if operator not in OPERATORS:
             raise self.fail("operator", f"unknown operator '{f.operator}'; use one of {', '.join(OPERATORS)}")
@@ -178,9 +183,13 @@ class Criterion:
         value, spec = self.scalar(raw), found.spec
         if found.user:
             user = self.catalog.user(str(value))
+            if user is None:
+                self.hints.unknown("user", str(value), (), f"{self.where}.value")
             return Match(spec.slug, Pattern.exact(user.key), Scope.VALUE) if user else t.Nothing()
         if spec.kind is Kind.REF:
             asset_id = self.keys(str(value))
+            if asset_id is None:
+                self.hints.unknown("asset", str(value), (), f"{self.where}.value")
             return Match(spec.slug, Pattern.exact(f"#{asset_id}"), Scope.VALUE) if asset_id else t.Nothing()
         if spec.kind is Kind.NUMBER:
             return leaves.exact_number(spec, value, f"{self.where}.value")
@@ -189,6 +198,8 @@ class Criterion:
                 return Range(spec.slug, float(value), float(value))
             text = local_text(str(value), self.ctx)
             return leaves.date_range(spec, text, text, self.ctx, f"{self.where}.value")
+        if spec.kind is Kind.LIST:
+            check_option(self.hints, self.catalog, spec.name, str(value), f"{self.where}.value", shown=self.field)
         return Match(spec.slug, Pattern.exact(str(value)), Scope.VALUE)
 
     def contains(self, found: Target, raw: Any) -> Node:

@@ -24,6 +24,7 @@ from emulator.dialects.cloud.query import CloudPage, make_page
 from emulator.dialects.cloud.render import Renderer, asset_page, values_page
 from emulator.dialects.http import examples
 from emulator.dialects.http.deps import EmulatorDep
+from emulator.dialects.http.routing import json_response
 
 router = APIRouter(tags=["Cloud"])
 
@@ -161,7 +162,7 @@ def search_assets(
 ) -> Response:
     """Filtered, sorted, paged search over the index the DC search uses."""
     result, page, echo = cloud_assets.search(emu, caller.user, body)
-    return _send(asset_page(page, result.total, echo, result.assets, _render(emu)))
+    return json_response(asset_page(page, result.total, echo, result.assets, _render(emu)), result.warnings)
 
 
 @router.get("/assets/{key}", response_model=cloud.Asset)

@@ -6,6 +6,7 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.core.journal import (
@@ -15,12 +16,14 @@ from emulator.core.journal import (
     describe,
     principal,
 )
+from emulator.dialects.http.routing import WARNING_HEADER
 
 router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
 # Not vendor traffic: the control routes and the API documentation are never journaled nor faulted.
 NOT_VENDOR = ("/_emulator", "/docs", "/openapi.json")
 STATUS_PATTERN = r"^(\d{3}|\dxx)$"
 CLIENT_HEADER = b"x-aip-emulator-client"  # who sent it, e.g. "ui" for the emulator's own web page
+WARNING_KEY = WARNING_HEADER.lower().encode("latin-1")  # near-miss hints, as the answer carried them
 _NOTED_HEADERS = (b"authorization", CLIENT_HEADER)
 
 
@@ -45,7 +48,35 @@ def _filter(
 FilterDep = Annotated[Filter, Depends(_filter)]
 
 
-@router.get("")
+class JournalEntry(BaseModel):
+    """One recorded request (control-api.md): every field always present, always of its one type."""
+
+    id: int
+    time: int = Field(description="epoch ms")
+    method: str
+    path: str = Field(description="the plain path, without a namespace prefix")
+    query: str
+    status: int
+    latencyMs: float  # noqa: N815 - the wire name
+    principal: str | None = Field(description="the Basic user name, or a Bearer token's owner/jti; not checked")
+    client: str | None = Field(description="the X-AIP-Emulator-Client header, e.g. `ui`")
+    warnings: list[str] = Field(description="the X-AIP-Emulator-Warning headers of the answer")
+    requestBody: Any = Field(description="the body as JSON, masked; null when empty, not JSON or cut")  # noqa: N815
+    requestText: str | None = Field(description="the body as text, masked, cut at the limit")  # noqa: N815
+    requestTruncated: bool  # noqa: N815
+    requestSize: int = Field(description="bytes sent")  # noqa: N815
+    responseBody: Any = Field(description="the answer as JSON, masked; null when empty, not JSON or cut")  # noqa: N815
+    responseText: str | None = Field(description="the answer as text, masked, cut at the limit")  # noqa: N815
+    responseTruncated: bool  # noqa: N815
+    responseSize: int = Field(description="bytes answered")  # noqa: N815
+
+
+class JournalPage(BaseModel):
+    total: int
+    requests: list[JournalEntry]
+
+
+@router.get("", response_model=JournalPage)
 async def list_requests(journal: JournalDep, where: FilterDep) -> dict[str, Any]:
     """The recorded vendor requests that match, newest last."""
     found = [describe(entry, journal.body_limit) for entry in journal.find(where)]
@@ -81,6 +112,7 @@ class JournalRecorder:
         request_body = b"".join(m.get("body", b"") for m in received)
         response_body = bytearray()
         response_size, status = 0, 500  # unless an answer starts
+        warnings: list[str] = []
 
         async def replaying_receive() -> Message:
             return received.pop(0) if received else await receive()
@@ -89,6 +121,7 @@ class JournalRecorder:
             nonlocal status, response_size
             if message["type"] == "http.response.start":
                 status = message["status"]
+                warnings.extend(v.decode("latin-1") for k, v in message.get("headers", ()) if k == WARNING_KEY)
             elif message["type"] == "http.response.body":
                 chunk: bytes = message.get("body", b"")
                 response_size += len(chunk)
@@ -114,6 +147,7 @@ class JournalRecorder:
                 response_body=bytes(response_body),
                 response_size=response_size,
                 client=headers.get(CLIENT_HEADER),
+                warnings=tuple(warnings),
             )
             self.journal.record(entry)
 

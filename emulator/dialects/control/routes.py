@@ -144,6 +144,23 @@ def release_clock(emu: EmulatorDep) -> dict[str, Any]:
     return get_clock(emu)
 
 
+class StrictBody(BaseModel):
+    strict: bool
+
+
+@router.get("/strict")
+def get_strict(emu: EmulatorDep) -> dict[str, bool]:
+    """Whether an unknown field, sort field or option in a search is a 400 (else a warning header)."""
+    return {"strict": emu.strict}
+
+
+@router.post("/strict")
+def set_strict(body: StrictBody, emu: EmulatorDep) -> dict[str, bool]:
+    """Switch strict searches on or off (starts as AIP_EMULATOR_STRICT; inside a namespace, for it alone)."""
+    emu.strict = body.strict
+    return get_strict(emu)
+
+
 @router.get("/export")
 def export(emu: EmulatorDep) -> Response:
     """The current state as a fixture directory, zipped; it loads back into the same state."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from emulator.core import keyword, leaves
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import ValidationError
 from emulator.core.fields import SYSTEM_FIELDS, resolve
+from emulator.core.hints import Hints, check_option, field_names
 from emulator.core.leaves import Context
 from emulator.core.runtime import Emulator
 from emulator.core.search import Page, SearchResult, context, search_assets
@@ -39,40 +41,64 @@ _PARAMS, _MANDATORY = "queryIndexSearchParams", "mandatoryQueryIndexSearchParams
 FIELD_TYPES = ", ".join(t.value for t in FieldType)
 
 
-def translate(request: SearchRequest, catalog: Catalog, ctx: Context, warnings: list[str] | None = None) -> Node:
+def translate(request: SearchRequest, catalog: Catalog, ctx: Context, hints: Hints | None = None) -> Node:
     """`genericKeyword` AND the params (AND-ed or OR-ed) AND the mandatory params.
 
-    Where `genericKeyword` is read more leniently than Lucene reads it, the warnings are added to `warnings`.
+    Where `genericKeyword` is read more leniently than Lucene reads it, or a field, sort field or option is
+    unknown, `hints` says so (and raises, in strict mode).
     """
+    hints = hints if hints is not None else Hints()
     generic: Node = All()
     if request.generic_keyword is not None and request.generic_keyword.strip():
-        parsed = lucene.parse(
-            request.generic_keyword, lambda name: resolve(catalog, name), ctx, SYSTEM_FIELDS["asset.content"]
-        )
+        parsed = lucene.parse(request.generic_keyword, _resolver(catalog, hints), ctx, SYSTEM_FIELDS["asset.content"])
         generic = parsed.node
-        if warnings is not None:
-            warnings.extend(parsed.warnings)
+        for warning in parsed.warnings:
+            hints.add(warning)
     r = request
-    params = _combine(r.query_index_search_params, r.or_for_query_index_search_params, _PARAMS, catalog, ctx)
+    params = _combine(
+        r.query_index_search_params, r.or_for_query_index_search_params, _PARAMS, catalog, ctx, hints=hints
+    )
     mandatory = _combine(
-        r.mandatory_query_index_search_params, r.or_for_mandatory_query_index_search_params, _MANDATORY, catalog, ctx
+        r.mandatory_query_index_search_params,
+        r.or_for_mandatory_query_index_search_params,
+        _MANDATORY,
+        catalog,
+        ctx,
+        hints=hints,
     )
     return and_(generic, params, mandatory)
 
 
-def _combine(params: list[SearchParam] | None, use_or: bool | None, where: str, catalog: Catalog, ctx: Context) -> Node:
-    nodes = [param_node(p, f"{where}[{i}]", catalog, ctx) for i, p in enumerate(params or [])]
+def _resolver(catalog: Catalog, hints: Hints) -> Callable[[str], FieldSpec | None]:
+    """Field names of `genericKeyword`, an unknown one reported (`*` is Lucene's any field)."""
+
+    def found(name: str) -> FieldSpec | None:
+        spec = resolve(catalog, name)
+        if spec is None and name != "*":
+            hints.unknown("field", name, field_names(catalog), "genericKeyword")
+        return spec
+
+    return found
+
+
+def _combine(
+    params: list[SearchParam] | None, use_or: bool | None, where: str, catalog: Catalog, ctx: Context, *, hints: Hints
+) -> Node:
+    nodes = [param_node(p, f"{where}[{i}]", catalog, ctx, hints) for i, p in enumerate(params or [])]
     if not use_or:
         return and_(*nodes)
     criteria = [node for node in nodes if not isinstance(node, All)]  # an empty criterion restricts nothing
     return or_(*criteria) if criteria else All()
 
 
-def param_node(param: SearchParam, where: str, catalog: Catalog, ctx: Context) -> Node:
+def param_node(param: SearchParam, where: str, catalog: Catalog, ctx: Context, hints: Hints | None = None) -> Node:
     """One `QueryIndexSearchParam`: `fieldType` decides which of its inputs are read (dc-api.md §2)."""
+    hints = hints if hints is not None else Hints()
     if not param.field:
         raise ValidationError(f"{where}.field: a field name is required")
     found = resolve(catalog, param.field)
+    if found is None:
+        hints.unknown("field", param.field, field_names(catalog), f"{where}.field")
     spec = found or FieldSpec(param.field, "", Kind.TEXT)  # unknown: a valid field with no terms
     field_type = _field_type(param.field_type, spec, f"{where}.fieldType")
     if field_type is FieldType.STRING:
@@ -82,7 +108,11 @@ def param_node(param: SearchParam, where: str, catalog: Catalog, ctx: Context) -
     if field_type in (FieldType.DATE, FieldType.DATE_TIME):
         return _date(param, spec, ctx, where)
     kind = Kind.REF if spec.kind is Kind.REF or field_type is not FieldType.LIST else Kind.LIST
-    return _list(param, FieldSpec(spec.name, spec.slug, kind), ctx, where)
+    node = _list(param, FieldSpec(spec.name, spec.slug, kind), ctx, where)
+    if found is not None and kind is Kind.LIST:
+        for value in _list_values(param):
+            check_option(hints, catalog, param.field, _keyword_text(value), f"{where}.keywords")
+    return node
 
 
 def _field_type(raw: str | None, spec: FieldSpec, where: str) -> FieldType:
@@ -108,11 +138,15 @@ def _string(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> No
 
 
 def _list(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node:
+    terms = [leaves.term(spec, _keyword_text(v), ctx, f"{where}.keywords") for v in _list_values(param)]
+    return or_(*terms) if terms else All()
+
+
+def _list_values(param: SearchParam) -> list[str | int | float]:
     values = [v for v in (param.keywords or []) if v is not None and str(v).strip()]
     if not values and param.keyword is not None and str(param.keyword).strip():
         values = [param.keyword]
-    terms = [leaves.term(spec, _keyword_text(v), ctx, f"{where}.keywords") for v in values]
-    return or_(*terms) if terms else All()
+    return values
 
 
 def _keyword_text(value: str | int | float) -> str:
@@ -145,8 +179,8 @@ def _date(param: SearchParam, spec: FieldSpec, ctx: Context, where: str) -> Node
     return leaves.date_range(spec, low, high, ctx, f"{where}.minDate/maxDate")
 
 
-def sort_keys(request: SearchRequest, catalog: Catalog) -> list[SortKey]:
-    """The order asked for; without a sort field, assets come in id order."""
+def sort_keys(request: SearchRequest, catalog: Catalog, hints: Hints | None = None) -> list[SortKey]:
+    """The order asked for; without a sort field, assets come in id order (also for an unknown one, reported)."""
     direction = (request.sort_direction or "asc").lower()
     if direction not in ("asc", "desc"):
         raise ValidationError(f"sortDirection: '{request.sort_direction}' is not asc or desc")
@@ -155,6 +189,7 @@ def sort_keys(request: SearchRequest, catalog: Catalog) -> list[SortKey]:
     spec = resolve(catalog, request.sort_field)
     sort_type = _field_type(request.sort_type, spec or FieldSpec("", "", Kind.TEXT), "sortType")
     if spec is None:
+        (hints or Hints()).unknown("sort field", request.sort_field, field_names(catalog), "sortField")
         return []
     kind = SortKind.NUMBER if sort_type in _NUMERIC_SORT else SortKind.TEXT
     return [SortKey(spec.slug, kind, descending=direction == "desc")]
@@ -179,8 +214,8 @@ def make_page(number: int | None, size: int | None, max_size: int) -> Page:
 def search(emu: Emulator, user: UserInfo, request: SearchRequest) -> tuple[SearchResult, Page]:
     """The DC search endpoint's work: validate paging, translate, search, load the page."""
     chosen = page(request, emu.settings.max_page_size)
-    warnings: list[str] = []
-    query = translate(request, emu.catalog, context(emu), warnings)
-    sort = sort_keys(request, emu.catalog)
+    hints = Hints(emu.strict)
+    query = translate(request, emu.catalog, context(emu), hints)
+    sort = sort_keys(request, emu.catalog, hints)
     found = search_assets(emu, user, query, sort, offset=chosen.offset, limit=chosen.size)
-    return replace(found, warnings=tuple(warnings)), chosen
+    return replace(found, warnings=tuple(hints.messages)), chosen

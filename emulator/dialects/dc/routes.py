@@ -18,7 +18,6 @@ from emulator.dialects.http.routing import json_response
 from emulator.dialects.http.routing import with_and_without_json as route
 
 router = APIRouter(tags=["Data Center"])
-WARNING_HEADER = "X-AIP-Emulator-Warning"  # one per way the emulator read the query more leniently (dc-api.md §2.2)
 
 
 @route(router, "POST", "/index/query", response_model=dc.SearchResponse)
@@ -28,10 +27,7 @@ def search_assets(
     """Search assets with params or a Lucene `genericKeyword`."""
     result, page = dc_query.search(emu, user, body)
     renderer = dc_render.AssetRenderer(emu.catalog, emu.zone, emu.settings.customfield_id)
-    response = json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer))
-    for warning in result.warnings:
-        response.headers.append(WARNING_HEADER, warning)
-    return response
+    return json_response(dc_render.search_response(body, result, page, emu.clock.now_ms(), renderer), result.warnings)
 
 
 @route(router, "GET", "/attribute/list")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter
@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from starlette.convertors import Convertor, register_url_convertor
 
 Handler = Callable[..., Any]
+WARNING_HEADER = "X-AIP-Emulator-Warning"
 
 
 def with_and_without_json(router: APIRouter, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
@@ -24,9 +25,13 @@ def with_and_without_json(router: APIRouter, method: str, path: str, **options: 
     return register
 
 
-def json_response(model: BaseModel) -> Response:
-    """Serialize a wire model once, here, instead of FastAPI validating it again on the way out."""
-    return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+def json_response(model: BaseModel, warnings: Iterable[str] = ()) -> Response:
+    """Serialize a wire model once, here, instead of FastAPI validating it again on the way out; each warning of
+    the search behind it (a near miss, a lenient reading: `emulator.core.hints`) becomes a header of its own."""
+    response = Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+    for warning in warnings:
+        response.headers.append(WARNING_HEADER, warning)
+    return response
 
 
 class RowIdConvertor(Convertor[int]):

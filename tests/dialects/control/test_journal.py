@@ -66,7 +66,10 @@ def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client:
     [entry] = _requests(emulator_client)
     assert _without_latency(entry) == {
         "id": 1, "time": FROZEN, "method": "PUT", "path": ASSET, "query": "notify=false", "status": 404,
-        "principal": "admin", "client": None, "requestBody": {"name": "Renamed"}, "responseBody": MISSING,
+        "principal": "admin", "client": None, "warnings": [],
+        "requestBody": {"name": "Renamed"}, "requestText": '{"name":"Renamed"}', "requestTruncated": False,
+        "requestSize": 18, "responseBody": MISSING, "responseText": json.dumps(MISSING, separators=(",", ":")),
+        "responseTruncated": False, "responseSize": len(json.dumps(MISSING, separators=(",", ":"))),
     }  # fmt: skip
 
 
@@ -188,8 +191,12 @@ def test_bodies_longer_than_the_limit_are_cut_and_say_how_much_is_missing(small_
 
     sent = len(json.dumps(body, separators=(",", ":")))
     answer = json.dumps(MISSING, separators=(",", ":"))
-    assert entry["requestBody"] == '{"name":"' + "n" * 40 + '","password":"***"' + f"…[{sent - 64} more bytes]"
-    assert entry["responseBody"] == answer[:64] + f"…[{len(answer) - 64} more bytes]"
+    assert {k: v for k, v in entry.items() if k.startswith("request")} == {
+        "requestBody": None, "requestText": '{"name":"' + "n" * 40 + '","password":"***"', "requestTruncated": True,
+        "requestSize": sent,
+    }  # fmt: skip
+    assert (entry["responseBody"], entry["responseText"]) == (None, answer[:64])
+    assert (entry["responseTruncated"], entry["responseSize"]) == (True, len(answer))
 
 
 def test_clearing_the_journal_forgets_every_request(emulator_client: Client) -> None:

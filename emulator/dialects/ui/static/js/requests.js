@@ -18,11 +18,20 @@ export function curlOf(entry) {
     if (entry.principal.includes("/")) parts.push("-H", shellQuote("Authorization: Bearer ***"));
     else parts.push("-u", shellQuote(`${entry.principal}:***`));
   }
-  if (entry.requestBody !== null && entry.requestBody !== undefined) {
-    const body = typeof entry.requestBody === "string" ? entry.requestBody : JSON.stringify(entry.requestBody);
+  if (entry.requestText !== null) {
+    const body = entry.requestBody === null ? entry.requestText : JSON.stringify(entry.requestBody);
     parts.push("-H", shellQuote("Content-Type: application/json"), "--data-raw", shellQuote(body));
   }
   return parts.join(" ");
+}
+
+function bodyText(entry, side) {
+  // A JSON body pretty-printed; otherwise (not JSON, or cut at the journal's limit) its text as recorded.
+  const parsed = entry[`${side}Body`];
+  if (parsed !== null) return pretty(parsed);
+  const text = entry[`${side}Text`];
+  if (text === null) return pretty(null);
+  return entry[`${side}Truncated`] ? `${text}… (${entry[`${side}Size`]} bytes in all)` : text;
 }
 
 function statusClass(status) {
@@ -47,8 +56,9 @@ function entryElement(entry) {
           h("time", { datetime: time.toISOString() }, ` · ${time.toISOString().slice(11, 23)}`))),
       h("div", { class: "entry-body" },
         h("div", { class: "bodies" },
-          h("div", {}, h("h3", {}, "Request body"), h("pre", {}, pretty(entry.requestBody))),
-          h("div", {}, h("h3", {}, "Response body"), h("pre", {}, pretty(entry.responseBody)))),
+          h("div", {}, h("h3", {}, "Request body"), h("pre", {}, bodyText(entry, "request"))),
+          h("div", {}, h("h3", {}, "Response body"), h("pre", {}, bodyText(entry, "response")))),
+        entry.warnings.length ? h("ul", { class: "warnings" }, ...entry.warnings.map((w) => h("li", {}, w))) : null,
         h("div", { class: "curl" },
           h("h3", {}, "curl"),
           h("pre", {}, curl),
