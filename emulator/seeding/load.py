@@ -40,9 +40,11 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
     for asset in bar:
         assets.add(asset)
     tables.update({m.Asset: assets.assets, m.AssetValue: assets.values, m.Attachment: assets.attachments})
+    connection = session.connection()
     for table, rows in tables.items():
         for chunk in _chunks(rows, 5000):
-            session.execute(insert(table), chunk)
+            for same_keys in _by_keys(chunk):  # one executemany per set of columns, not one statement per row
+                connection.execute(insert(table.__table__), same_keys)
     for prefix, count in assets.key_counters.items():
         set_meta(session, f"key_counter:{prefix}", str(count))
     if fixtures.cloud.jwt_secret is not None:  # the settings' jwt_secret still wins (runtime.open_store)
@@ -50,6 +52,14 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
     set_meta(session, GENERATION, "1")
     set_meta(session, "fixtures", str(fixtures.source))
     return len(fixtures.assets)
+
+
+def _by_keys(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
+    """Rows grouped by the columns they fill (a row leaves out a column to get its default)."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(frozenset(row), []).append(row)
+    return groups.values()
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
