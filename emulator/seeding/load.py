@@ -44,7 +44,7 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
     for table, rows in tables.items():
         for chunk in _chunks(rows, 5000):
             for same_keys in _by_keys(chunk):  # one executemany per set of columns, not one statement per row
-                connection.execute(insert(table.__table__), same_keys)
+                connection.execute(insert(table), same_keys)
     for prefix, count in assets.key_counters.items():
         set_meta(session, f"key_counter:{prefix}", str(count))
     if fixtures.cloud.jwt_secret is not None:  # the settings' jwt_secret still wins (runtime.open_store)
