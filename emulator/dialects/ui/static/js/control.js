@@ -1,24 +1,29 @@
 // Control: reset, snapshots, faults, the clock, Cloud tokens and the namespace, through /_emulator/.
 
 import { base, call, errorText, namespace } from "./api.js";
-import { copyButton, field, fmtTime, h, select, tableWrap } from "./dom.js";
-
-function head(...labels) {
-  return h("thead", {}, h("tr", {}, labels.map((label) => h("th", { scope: "col" }, label))));
-}
+import { copyButton, field, fmtTime, h, select, tableHead, tableWrap } from "./dom.js";
 
 function panel(id, title, ...content) {
   return h("section", { class: "card panel", "aria-labelledby": id }, h("h2", { id }, title), ...content);
 }
 
-/** A status line for one panel: say(text) or say(text, "error"). */
+/**
+ * A status line for one panel: say(text) or say(text, "error"); report(answer, (data) => text) says the text
+ * for an answer that went through, and the API's message for one that did not.
+ */
 function statusLine() {
   const line = h("p", { class: "panel-status", role: "status" });
   const say = (text, kind = "ok") => {
     line.className = `panel-status ${kind}`;
     line.textContent = text;
   };
-  return { line, say };
+  const report = (answer, textOf) => (answer.ok ? say(textOf(answer.data)) : say(errorText(answer), "error"));
+  return { line, say, report };
+}
+
+/** Table rows for a list, or one row saying it is empty. */
+function rowsOr(items, row, columns, empty) {
+  return items.length ? items.map(row) : [h("tr", {}, h("td", { colspan: columns, class: "muted" }, empty))];
 }
 
 export async function render(container) {
@@ -32,18 +37,16 @@ export async function render(container) {
 }
 
 function resetPanel() {
-  const { line, say } = statusLine();
+  const { line, report } = statusLine();
   const button = h("button", { type: "button", class: "btn primary" }, "Reset to the fixtures");
   button.addEventListener("click", async () => {
-    const answer = await call("POST", "/_emulator/reset");
-    if (answer.ok) say(`Reset: ${answer.data.assets} assets, as loaded from the fixtures.`);
-    else say(errorText(answer), "error");
+    report(await call("POST", "/_emulator/reset"), (data) => `Reset: ${data.assets} assets, as loaded from the fixtures.`);
   });
   return panel("ctl-reset", "Reset", h("p", { class: "muted" }, "Back to the loaded fixtures: rows and index."), h("div", { class: "actions" }, button), line);
 }
 
 function snapshotPanel() {
-  const { line, say } = statusLine();
+  const { line, say, report } = statusLine();
   const name = h("input", { id: "snap-name", type: "text", autocomplete: "off", required: true });
   const rows = h("tbody");
   const form = h("form", { class: "row inline-form" }, field("Snapshot name", name).wrap,
@@ -51,34 +54,30 @@ function snapshotPanel() {
   async function load() {
     const answer = await call("GET", "/_emulator/snapshots");
     if (!answer.ok) return say(errorText(answer), "error");
-    rows.replaceChildren(...(answer.data.length ? answer.data.map((s) => h("tr", {},
+    rows.replaceChildren(...rowsOr(answer.data, (s) => h("tr", {},
       h("th", { scope: "row" }, s.name), h("td", { class: "nowrap" }, fmtTime(s.createdAt)),
       h("td", { class: "actions" },
         h("button", { type: "button", class: "btn small", "aria-label": `Restore ${s.name}`, onclick: () => restore(s.name) }, "Restore"),
-        h("button", { type: "button", class: "btn small danger-outline", "aria-label": `Delete ${s.name}`, onclick: () => remove(s.name) }, "Delete"))))
-      : [h("tr", {}, h("td", { colspan: 3, class: "muted" }, "No snapshots yet."))]));
+        h("button", { type: "button", class: "btn small danger-outline", "aria-label": `Delete ${s.name}`, onclick: () => remove(s.name) }, "Delete"))),
+    3, "No snapshots yet."));
   }
   async function restore(snapshot) {
-    const answer = await call("POST", `/_emulator/snapshots/${encodeURIComponent(snapshot)}/restore`);
-    say(answer.ok ? `Restored “${snapshot}”: ${answer.data.assets} assets.` : errorText(answer), answer.ok ? "ok" : "error");
+    report(await call("POST", `/_emulator/snapshots/${encodeURIComponent(snapshot)}/restore`), (data) => `Restored “${snapshot}”: ${data.assets} assets.`);
   }
   async function remove(snapshot) {
-    const answer = await call("DELETE", `/_emulator/snapshots/${encodeURIComponent(snapshot)}`);
-    say(answer.ok ? `Deleted snapshot “${snapshot}”.` : errorText(answer), answer.ok ? "ok" : "error");
+    report(await call("DELETE", `/_emulator/snapshots/${encodeURIComponent(snapshot)}`), () => `Deleted snapshot “${snapshot}”.`);
     load();
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!name.value.trim()) return say("Give the snapshot a name.", "error");
     const answer = await call("POST", "/_emulator/snapshots", { name: name.value.trim() });
-    if (answer.ok) {
-      say(`Saved snapshot “${answer.data.name}”.`);
-      name.value = "";
-    } else say(errorText(answer), "error");
+    report(answer, (data) => `Saved snapshot “${data.name}”.`);
+    if (answer.ok) name.value = "";
     load();
   });
   load();
-  return panel("ctl-snapshots", "Snapshots", form, tableWrap(head("Name", "Saved", "Actions"), rows), line);
+  return panel("ctl-snapshots", "Snapshots", form, tableWrap(tableHead("Name", "Saved", "Actions"), rows), line);
 }
 
 function clockPanel(cleanups) {
@@ -138,7 +137,7 @@ function clockPanel(cleanups) {
 }
 
 function faultPanel() {
-  const { line, say } = statusLine();
+  const { line, say, report } = statusLine();
   const method = select([["", "any"], ...["GET", "POST", "PUT", "DELETE"].map((m) => [m, m])], "", { id: "fault-method" });
   const path = h("input", { id: "fault-path", type: "text", placeholder: "/rest/jip-api/1.0/index/query*", required: true, spellcheck: "false" });
   const status = h("input", { id: "fault-status", type: "number", min: "400", max: "599", placeholder: "503" });
@@ -156,16 +155,15 @@ function faultPanel() {
   async function load() {
     const answer = await call("GET", "/_emulator/faults");
     if (!answer.ok) return say(errorText(answer), "error");
-    rows.replaceChildren(...(answer.data.length ? answer.data.map((f) => h("tr", {},
+    rows.replaceChildren(...rowsOr(answer.data, (f) => h("tr", {},
       h("td", { class: "num" }, f.id), h("td", {}, f.method || "any"), h("td", {}, h("code", {}, f.path)),
       h("td", {}, f.status ?? "—"), h("td", {}, f.delayMs ?? "—"), h("td", {}, f.times ?? "∞"),
       h("td", { class: "num", "data-hits": f.id }, f.hits),
-      h("td", {}, h("button", { type: "button", class: "btn small danger-outline", "aria-label": `Delete fault ${f.id}`, onclick: () => remove(f.id) }, "Delete"))))
-      : [h("tr", {}, h("td", { colspan: 8, class: "muted" }, "No fault rules."))]));
+      h("td", {}, h("button", { type: "button", class: "btn small danger-outline", "aria-label": `Delete fault ${f.id}`, onclick: () => remove(f.id) }, "Delete"))),
+    8, "No fault rules."));
   }
   async function remove(id) {
-    const answer = await call("DELETE", `/_emulator/faults/${encodeURIComponent(id)}`);
-    say(answer.ok ? `Deleted fault ${id}.` : errorText(answer), answer.ok ? "ok" : "error");
+    report(await call("DELETE", `/_emulator/faults/${encodeURIComponent(id)}`), () => `Deleted fault ${id}.`);
     load();
   }
   form.addEventListener("submit", async (event) => {
@@ -183,19 +181,18 @@ function faultPanel() {
         return say("The body is not JSON.", "error");
       }
     }
-    const answer = await call("POST", "/_emulator/faults", rule);
-    say(answer.ok ? `Added fault ${answer.data.id} on ${answer.data.path}.` : errorText(answer), answer.ok ? "ok" : "error");
+    report(await call("POST", "/_emulator/faults", rule), (data) => `Added fault ${data.id} on ${data.path}.`);
     load();
   });
   load();
   return panel("ctl-faults", "Faults", h("p", { class: "muted" }, "Answer or delay matching vendor calls, before authentication."), form,
-    tableWrap(head("ID", "Method", "Path", "Status", "Delay", "Times", "Hits", "Actions"), rows), line);
+    tableWrap(tableHead("ID", "Method", "Path", "Status", "Delay", "Times", "Hits", "Actions"), rows), line);
 }
 
 const EXPIRIES = [["never", "Never"], ["3600000", "In 1 hour"], ["86400000", "In 1 day"], ["2592000000", "In 30 days"]];
 
 function tokenPanel() {
-  const { line, say } = statusLine();
+  const { line, say, report } = statusLine();
   const name = h("input", { id: "token-name", type: "text", autocomplete: "off", required: true });
   const access = select([["READ", "READ"], ["WRITE", "WRITE"], ["ADMIN", "ADMIN"]], "READ", { id: "token-access" });
   const expiry = select(EXPIRIES, "never", { id: "token-expiry" });
@@ -213,8 +210,7 @@ function tokenPanel() {
       h("td", {}, h("button", { type: "button", class: "btn small danger-outline", "aria-label": `Revoke ${t.name}`, onclick: () => revoke(t) }, "Revoke")))));
   }
   async function revoke(token) {
-    const answer = await call("DELETE", `/_emulator/tokens/${encodeURIComponent(token.id)}`);
-    say(answer.ok ? `Revoked “${token.name}”.` : errorText(answer), answer.ok ? "ok" : "error");
+    report(await call("DELETE", `/_emulator/tokens/${encodeURIComponent(token.id)}`), () => `Revoked “${token.name}”.`);
     load();
   }
   form.addEventListener("submit", async (event) => {
@@ -240,7 +236,7 @@ function tokenPanel() {
   });
   load();
   return panel("ctl-tokens", "Cloud tokens", form, minted,
-    tableWrap(head("Name", "Access", "Created", "Expires", "ID", "Actions"), rows), line);
+    tableWrap(tableHead("Name", "Access", "Created", "Expires", "ID", "Actions"), rows), line);
 }
 
 function namespacePanel() {

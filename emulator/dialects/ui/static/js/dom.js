@@ -1,4 +1,4 @@
-// Tiny DOM helpers: h() builds elements, fmt* render values.
+// Tiny DOM helpers: h() builds elements, a few shared pieces (fields, tables, error boxes), fmt* render values.
 
 /**
  * h("a", {href: "#/x", class: "btn", onclick: fn}, "text", child, [more]) — attributes whose value is
@@ -53,6 +53,16 @@ export function select(options, value, attrs = {}) {
 
 export function tableWrap(...children) {
   return h("div", { class: "table-wrap" }, h("table", {}, ...children));
+}
+
+/** A table head of column headers. */
+export function tableHead(...labels) {
+  return h("thead", {}, h("tr", {}, labels.map((label) => h("th", { scope: "col" }, label))));
+}
+
+/** An error message read out at once. */
+export function errorBox(message) {
+  return h("p", { class: "error-box", role: "alert" }, message);
 }
 
 export function fmtTime(ms) {

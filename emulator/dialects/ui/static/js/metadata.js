@@ -1,11 +1,7 @@
 // Metadata: schemes, forms and their attributes, options, locations, and users, from the DC and Jira routes.
 
 import { DC, call, credentials, errorText } from "./api.js";
-import { fmtTime, h, tableWrap } from "./dom.js";
-
-function head(...labels) {
-  return h("thead", {}, h("tr", {}, labels.map((label) => h("th", { scope: "col" }, label))));
-}
+import { errorBox, fmtTime, h, tableHead, tableWrap } from "./dom.js";
 
 function section(id, title, ...content) {
   return h("section", { class: "meta-section", "aria-labelledby": id }, h("h2", { id }, title), ...content);
@@ -20,7 +16,7 @@ export async function render(container) {
   ]);
   const failed = [schemes, forms, attributes, locations].find((answer) => !answer.ok);
   if (failed) {
-    container.replaceChildren(h("h1", {}, "Metadata"), h("p", { class: "error-box", role: "alert" }, errorText(failed)));
+    container.replaceChildren(h("h1", {}, "Metadata"), errorBox(errorText(failed)));
     return {};
   }
   const schemeList = schemes.data.data || [];
@@ -41,7 +37,7 @@ export async function render(container) {
   });
 
   const schemeTable = tableWrap(
-    head("ID", "Key", "Name", "Description", "Forms", "Updated"),
+    tableHead("ID", "Key", "Name", "Description", "Forms", "Updated"),
     h("tbody", {}, schemeList.map((s) => h("tr", {},
       h("td", { class: "num" }, s.id), h("td", {}, h("code", {}, s.key)), h("th", { scope: "row" }, s.schemaName),
       h("td", {}, s.description || "—"), h("td", {}, s.forms.map((f) => f.formName).join(", ") || "—"),
@@ -51,7 +47,7 @@ export async function render(container) {
     h("summary", {}, h("strong", {}, f.formName), h("span", { class: "muted" }, ` · form ${f.id} · ${formScheme.get(f.id) || "?"} · ${f.attributes.length} attributes`)),
     f.attributes.length
       ? tableWrap(
-        head("Attribute", "Type", "Attribute id", "Options"),
+        tableHead("Attribute", "Type", "Attribute id", "Options"),
         h("tbody", {}, [...f.attributes].sort((x, y) => x.sortOrder - y.sortOrder).map((entry) => h("tr", {},
           h("th", { scope: "row" }, entry.attribute.attributeName),
           h("td", {}, entry.attribute.attributeType),
@@ -61,14 +57,14 @@ export async function render(container) {
 
   const optionAttributes = attributes.data.filter((a) => a.values && a.values.length);
   const optionTable = tableWrap(
-    head("Attribute", "Options (in order)"),
+    tableHead("Attribute", "Options (in order)"),
     h("tbody", {}, optionAttributes.map((a) => h("tr", {},
       h("th", { scope: "row" }, a.attributeName),
       h("td", {}, h("ul", { class: "chips" }, [...a.values].sort((x, y) => x.sortOrder - y.sortOrder).map((v) => h("li", {}, v.attributeValue))))))));
 
   const locationList = Object.values(locations.data.data || {});
   const locationTable = tableWrap(
-    head("ID", "Name", "Address", "Contact", "Phone", "Active"),
+    tableHead("ID", "Name", "Address", "Contact", "Phone", "Active"),
     h("tbody", {}, locationList.map((l) => h("tr", {},
       h("td", { class: "num" }, l.id), h("th", { scope: "row" }, l.locationName),
       h("td", {}, [l.street, [l.postalCode, l.city].filter(Boolean).join(" "), l.country].filter(Boolean).join(", ") || "—"),
