@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1, description="largest request body accepted (else 413)")
     journal_size: int = Field(default=1000, ge=0, description="requests the journal keeps (0 turns it off)")
     journal_body_limit: int = Field(default=4096, ge=0, description="bytes of each body the journal keeps")
+    max_namespaces: int = Field(default=64, ge=0, description="namespaces that may exist besides `default`")
+    namespace_idle_s: float = Field(default=0, ge=0, description="delete namespaces idle this long; 0: never")
+    namespaces_auto_create: bool = Field(default=True, description="create an unknown namespace on first use")
+    namespace: str = Field(default="default", description="internal: the namespace an emulator serves")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )
