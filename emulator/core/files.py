@@ -26,7 +26,7 @@ def is_segment_file(name: str) -> bool:
     return _SEGMENT_FILE.match(name) is not None
 
 
-def share_file(source: Path, target: Path) -> bool:
+def share_file(source: Path | str, target: Path | str) -> bool:
     """Hard-link `source` to `target` (a copy where links are impossible); True when linked."""
     try:
         os.link(source, target)
@@ -41,13 +41,15 @@ def share_file(source: Path, target: Path) -> bool:
 def share_index(source: Path, target: Path) -> None:
     """A copy of the index directory `source` at `target`: segment files linked, the small rest copied."""
     target.mkdir(parents=True)
+    into = str(target)
     for entry in os.scandir(source):
         if not entry.is_file(follow_symlinks=False):
             continue
+        destination = os.path.join(into, entry.name)
         if is_segment_file(entry.name):
-            share_file(Path(entry.path), target / entry.name)
+            share_file(entry.path, destination)
         else:
-            shutil.copyfile(entry.path, target / entry.name)
+            shutil.copyfile(entry.path, destination)
 
 
 def disk_usage(root: Path, seen: set[int] | None = None) -> tuple[int, int]:

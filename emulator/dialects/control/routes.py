@@ -137,6 +137,13 @@ def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
     return get_clock(emu)
 
 
+@router.delete("/clock")
+def release_clock(emu: EmulatorDep) -> dict[str, Any]:
+    """Back to real time: not frozen, no offset."""
+    emu.clock.release()
+    return get_clock(emu)
+
+
 @router.get("/export")
 def export(emu: EmulatorDep) -> Response:
     """The current state as a fixture directory, zipped; it loads back into the same state."""
