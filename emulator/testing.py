@@ -45,7 +45,7 @@ from emulator.testing_server import (
     worker_namespace,
 )
 
-__all__ = ["LiveServer", "free_port"]
+__all__ = ["LiveServer", "close_app", "free_port"]
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 
