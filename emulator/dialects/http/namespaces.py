@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from anyio import to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator.core.errors import EmulatorError
+from emulator.core.errors import EmulatorError, TooManyNamespaces
 from emulator.core.namespaces import Namespace, Namespaces
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.paths import route_path
@@ -65,8 +65,9 @@ class NamespaceRouter:
             name = next((v.decode("latin-1") for k, v in scope["headers"] if k == HEADER), None)
         try:
             found = await self._namespace(name)
-        except EmulatorError as exc:
-            await render_error(self.dialects, rest, exc)(scope, receive, send)
+        except EmulatorError as exc:  # a bad name (400), unknown (404) or one too many (429)
+            shape = self.dialects.control if isinstance(exc, TooManyNamespaces) else rest  # control-api.md: one body
+            await render_error(self.dialects, shape, exc)(scope, receive, send)
             return
         scope = dict(scope)
         if by_prefix:
