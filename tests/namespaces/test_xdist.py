@@ -16,7 +16,7 @@ from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
 
-EXAMPLE = '''
+EXAMPLE = """
 import os
 from pathlib import Path
 
@@ -45,7 +45,7 @@ def test_the_client_and_the_token_work_in_the_namespace(aip_client, aip_cloud_to
     assert aip_client.get("/api/v1/collections", headers=headers).status_code == 200
     assert aip_client.post(SEARCH, json=MINE, auth=("admin", "admin")).json()["assets"] == []
     aip_client.post("/_emulator/clock", json={"freeze": True, "set": 1_000_000_000_000})
-'''
+"""
 
 
 @pytest.fixture
