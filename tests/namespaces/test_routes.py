@@ -161,3 +161,10 @@ def test_an_idle_namespace_expires(serve: Serve, data_dir: Path) -> None:
         assert listed(client) == ["default"]
         assert not (data_dir / "namespaces" / "idle").exists()
         assert client.get("/_emulator/health").status_code == 200
+
+
+def test_a_jira_context_path_follows_the_prefix(serve: Serve) -> None:
+    with serve(context_path="/jira") as client:
+        assert client.get("/_ns/w1/jira/rest/jip-api/1.0/form/list.json", auth=ADMIN).status_code == 200
+        assert client.get("/_ns/w1/jira/rest/api/2/myself", auth=ADMIN).json()["name"] == "admin"
+        assert client.get("/jira/_ns/w1/rest/api/2/myself", auth=ADMIN).status_code == 404
