@@ -74,11 +74,12 @@ class Namespaces:
     def __init__(self, default: Namespace, settings: Settings) -> None:
         self.settings = settings
         self.default = default
-        self.root = settings.data_dir / "namespaces"
-        self.root.mkdir(parents=True, exist_ok=True)
-        dirs.leftovers(self.root)
+        self.root = settings.data_dir / "namespaces"  # made by the first namespace
         self._open: dict[str, Namespace] = {DEFAULT: default}
-        self._names = {p.name for p in self.root.iterdir() if dirs.is_namespace(p)}  # every one on disk
+        self._names: set[str] = set()  # every namespace on disk
+        if self.root.is_dir():
+            dirs.leftovers(self.root)
+            self._names = {p.name for p in self.root.iterdir() if dirs.is_namespace(p)}
         self._lock = threading.RLock()
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -178,6 +179,7 @@ class Namespaces:
         now = dirs.wall_ms()
         meta = dirs.Meta(name, now, now, source)
         base = self.default.emulator
+        self.root.mkdir(parents=True, exist_ok=True)
         with base.index.write_lock:  # a reseed or a snapshot save replaces the source directory
             dirs.make(state.saved_dir(base, _snapshot_name(source)), self.root / name, meta)
         self._names.add(name)

@@ -71,7 +71,7 @@ def test_delete_removes_the_namespace_and_its_data_from_disk(client: Client, dat
     assert client.delete(f"{NAMESPACES}/gone").status_code == 204
 
     assert not (data_dir / "namespaces" / "gone").exists()
-    assert list((data_dir / "namespaces").iterdir()) == []
+    assert list((data_dir / "namespaces").iterdir()) == []  # nothing left behind
     assert listed(client) == ["default"]
     assert client.delete(f"{NAMESPACES}/gone").status_code == 404
     assert sorted(p.name for p in (data_dir / "snapshots" / "_baseline" / "index").iterdir()) == baseline_files
