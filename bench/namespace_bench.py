@@ -6,7 +6,8 @@ For the default fixtures and a generated 10k dataset, a real `aip-emulator serve
 - disk: bytes a namespace owns (files with no other link) and shares (hard links to the default baseline),
   unchanged and after 100 writes;
 - throughput: one namespace with one keep-alive client, then 8 namespaces with one client each, in the same run,
-  for `--seconds` each; 4 searches and 1 create in every 5 requests. The ratio is 8-namespace over 1-namespace.
+  for `--seconds` each, twice: searches only, and mixed (4 searches and 1 create in every 5 requests). The ratio
+  is 8-namespace over 1-namespace.
 Writes bench/results/namespaces.json. Only 127.0.0.1 is used.
 """
 
@@ -160,25 +161,30 @@ def _usage(directory: Path) -> dict[str, int]:
 
 def throughput(url: str, seconds: float) -> dict[str, Any]:
     """Requests per second: one namespace with one client, then 8 namespaces with one client each."""
-    single = _load(url, ["t-single"], seconds)
-    eight = _load(url, [f"t{n}" for n in range(8)], seconds)
-    return {"oneNamespaceReqPerS": single, "eightNamespacesReqPerS": eight, "ratio": round(eight / single, 2)}
+    out: dict[str, Any] = {}
+    for workload, mixed in (("searches", False), ("mixed", True)):
+        single = _load(url, [f"{workload}-single"], seconds, mixed)
+        eight = _load(url, [f"{workload}{n}" for n in range(8)], seconds, mixed)
+        ratio = round(eight / single, 2)
+        out[workload] = {"oneNamespaceReqPerS": single, "eightNamespacesReqPerS": eight, "ratio": ratio}
+    return out
 
 
-def _load(url: str, names: list[str], seconds: float) -> float:
+def _load(url: str, names: list[str], seconds: float, mixed: bool) -> float:
     for name in names:  # created (and warmed) before the clock starts
-        httpx.post(f"{url}/_ns/{name}{SEARCH}", json=QUERIES[0], auth=AUTH, timeout=120).raise_for_status()
+        for query in QUERIES:
+            httpx.post(f"{url}/_ns/{name}{SEARCH}", json=query, auth=AUTH, timeout=120).raise_for_status()
     deadline = time.monotonic() + seconds
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        counts = list(pool.map(lambda name: _client_loop(f"{url}/_ns/{name}", deadline), names))
+        counts = list(pool.map(lambda name: _client_loop(f"{url}/_ns/{name}", deadline, mixed), names))
     return round(sum(counts) / seconds, 1)
 
 
-def _client_loop(base: str, deadline: float) -> int:
+def _client_loop(base: str, deadline: float, mixed: bool) -> int:
     done = 0
     with httpx.Client(base_url=base, auth=AUTH, timeout=120) as client:
         while time.monotonic() < deadline:
-            if done % 5 == 4:
+            if mixed and done % 5 == 4:
                 body = {"formId": 9, "name": f"Load Laptop {done}", "attributes": {"Vendor": "HP"}}
                 answer = client.post("/rest/jip-api/1.0/inventory.json", json=body)
             else:

@@ -75,6 +75,12 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         raise
 
 
+def identity(saved: Path) -> tuple[int, int]:
+    """Which saved state `saved` holds: its database file's inode and modification time (a new save is a new file)."""
+    info = (saved / _DB).stat()
+    return info.st_ino, info.st_mtime_ns
+
+
 def remove(directory: Path) -> None:
     """Delete a namespace's data from disk: renamed away first, so a half-deleted one is never opened again."""
     doomed = directory.with_name(f".{directory.name}.deleted")

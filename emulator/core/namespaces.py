@@ -16,6 +16,7 @@ from pathlib import Path
 
 from emulator.core import namespace_dirs as dirs
 from emulator.core import state
+from emulator.core.catalog import Catalog
 from emulator.core.errors import Conflict, NotFound, TooManyNamespaces, ValidationError
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
@@ -81,6 +82,7 @@ class Namespaces:
             dirs.leftovers(self.root)
             self._names = {p.name for p in self.root.iterdir() if dirs.is_namespace(p)}
         self._lock = threading.RLock()
+        self._catalogs: dict[tuple[int, int], Catalog] = {}  # by saved database (inode, mtime): loaded once
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -181,15 +183,24 @@ class Namespaces:
         base = self.default.emulator
         self.root.mkdir(parents=True, exist_ok=True)
         with base.index.write_lock:  # a reseed or a snapshot save replaces the source directory
-            dirs.make(state.saved_dir(base, _snapshot_name(source)), self.root / name, meta)
+            saved = state.saved_dir(base, _snapshot_name(source))
+            dirs.make(saved, self.root / name, meta)
+            identity = dirs.identity(saved)
         self._names.add(name)
         log.info("namespace %s created from %s", name, source)
-        return self._load(name)
+        created = self._load(name, self._catalogs.get(identity))
+        self._catalogs.setdefault(identity, created.emulator.catalog)
+        return created
 
-    def _load(self, name: str) -> Namespace:
+    def _load(self, name: str, catalog: Catalog | None = None) -> Namespace:
         directory = self.root / name
         meta = dirs.read_meta(directory)
         emulator = Emulator(self.settings.model_copy(update={"data_dir": directory, "namespace": name}))
+        if catalog is not None:
+            # The metadata of the saved state it was copied from, loaded once for every namespace made from it. A
+            # catalog is never changed in place (a metadata write replaces it), so sharing it is safe. The one place
+            # this reaches into the emulator: were the attribute renamed, the catalog would simply be loaded again.
+            emulator._catalog = catalog
         emulator.start()
         state.ensure_baseline(emulator)
         found = open_namespace(name, emulator, meta.created_at)

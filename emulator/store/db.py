@@ -24,8 +24,15 @@ def open_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     _share_compiled_statements(engine)
     event.listen(engine, "connect", _set_pragmas)
-    Base.metadata.create_all(engine)
+    if not _has_every_table(engine):  # one query instead of one per table: opening a namespace is frequent
+        Base.metadata.create_all(engine)
     return engine
+
+
+def _has_every_table(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        found = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return set(Base.metadata.tables) <= found
 
 
 def _share_compiled_statements(engine: Engine) -> None:

@@ -176,3 +176,23 @@ def test_the_default_namespace_can_be_named(client: Client) -> None:
 
     assert found(client, "default") == [created]
     assert client.post("/_ns/default" + SEARCH, json=MINE, auth=ADMIN).json()["assets"][0]["id"] == created
+
+
+def _form_names(client: Client, namespace: str) -> set[str]:
+    forms = client.get(at(namespace, "/rest/jip-api/1.0/form/list.json"), auth=ADMIN).json()
+    return {form["formName"] for form in forms}
+
+
+def test_a_metadata_write_stays_in_its_namespace(client: Client) -> None:
+    client.get(at("b", "/_emulator/health"))  # b and c share the baseline's metadata until one of them changes it
+    admin = {"Authorization": f"Bearer {CLOUD_ADMIN_TOKEN}"}
+    body = {"name": "Monitor", "keyPrefix": "MON", "attributes": [18]}
+
+    created = client.post(at("b", "/api/v1/collections"), json=body, headers=admin)
+    assert created.status_code == 201, created.text
+
+    assert "Monitor" in _form_names(client, "b")
+    assert "Monitor" not in _form_names(client, "c")
+    assert "Monitor" not in _form_names(client, "default")
+    client.post(at("b", "/_emulator/reset"))
+    assert "Monitor" not in _form_names(client, "b")
