@@ -168,3 +168,18 @@ def test_a_jira_context_path_follows_the_prefix(serve: Serve) -> None:
         assert client.get("/_ns/w1/jira/rest/jip-api/1.0/form/list.json", auth=ADMIN).status_code == 200
         assert client.get("/_ns/w1/jira/rest/api/2/myself", auth=ADMIN).json()["name"] == "admin"
         assert client.get("/jira/_ns/w1/rest/api/2/myself", auth=ADMIN).status_code == 404
+
+
+def test_a_namespace_that_cannot_be_opened_is_a_500_and_the_others_go_on(serve: Serve, data_dir: Path) -> None:
+    with serve() as client:
+        create(client, "broken")
+        create(client, "fine")
+    (data_dir / "namespaces" / "broken" / "emulator.db").write_bytes(b"not a database at all" * 100)
+
+    with serve() as client:
+        broken = client.post(at("broken", SEARCH), json=MINE, auth=ADMIN)
+
+        assert broken.status_code == 500
+        assert "namespace 'broken' could not be opened" in broken.json()["errorMessage"]
+        assert len(found(client, "fine")) == 1
+        assert found(client, "default") == []

@@ -8,10 +8,12 @@ it, and `route_path(scope)` is the plain path that errors, the journal, fault ru
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 
 from anyio import to_thread
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import EmulatorError, TooManyNamespaces
@@ -19,6 +21,7 @@ from emulator.core.namespaces import Namespace, Namespaces
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.paths import route_path
 
+log = logging.getLogger("aip_emulator")
 PREFIX = "/_ns/"
 HEADER = b"x-aip-emulator-namespace"
 SCOPE_KEY = "aip_namespace"
@@ -65,15 +68,22 @@ class NamespaceRouter:
             name = next((v.decode("latin-1") for k, v in scope["headers"] if k == HEADER), None)
         try:
             found = await self._namespace(name)
-        except EmulatorError as exc:  # a bad name (400), unknown (404) or one too many (429)
-            shape = self.dialects.control if isinstance(exc, TooManyNamespaces) else rest  # control-api.md: one body
-            await render_error(self.dialects, shape, exc)(scope, receive, send)
+        except Exception as exc:
+            await self._refusal(name, rest, exc)(scope, receive, send)
             return
         scope = dict(scope)
         if by_prefix:
             scope["root_path"] = scope.get("root_path", "") + PREFIX + found.name
         scope["state"] = {**scope.get("state", {}), SCOPE_KEY: found}
         await self._serve(found, scope, receive, send)
+
+    def _refusal(self, name: str | None, rest: str, exc: Exception) -> Response:
+        if not isinstance(exc, EmulatorError):  # a namespace that cannot be opened (a full disk, a damaged one)
+            log.exception("namespace %s could not be opened", name)
+            exc = EmulatorError(f"namespace {name!r} could not be opened: {type(exc).__name__}: {exc}")
+        # a bad name (400) or an unknown one (404) in the addressed dialect's shape; one too many (429): one body
+        shape = self.dialects.control if isinstance(exc, TooManyNamespaces) else rest
+        return render_error(self.dialects, shape, exc)
 
     async def _namespace(self, name: str | None) -> Namespace:
         if name is None:
