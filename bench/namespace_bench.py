@@ -217,10 +217,9 @@ def _print(out: dict[str, Any]) -> None:
     print(f"              +{disk_['rssAdded100WritesBytes'] / 1e6:.1f} MB after 100 writes into one")
     for state_, usage in (("unchanged", disk_["unchanged"]), ("100 writes", disk_["after100Writes"])):
         print(f"disk {state_:<11} owned {usage['ownedBytes'] / 1e6:.2f} MB, shared {usage['sharedBytes'] / 1e6:.2f} MB")
-    print(
-        f"throughput    1 namespace {rate['oneNamespaceReqPerS']} req/s, 8 namespaces {rate['eightNamespacesReqPerS']}"
-    )
-    print(f"              req/s: ratio {rate['ratio']} (>= 1.0 wanted)")
+    for workload, row in rate.items():
+        one, eight, ratio = row["oneNamespaceReqPerS"], row["eightNamespacesReqPerS"], row["ratio"]
+        print(f"{workload:<13} 1 namespace {one} req/s, 8 namespaces {eight} req/s: ratio {ratio} (>= 1.0 wanted)")
 
 
 if __name__ == "__main__":
