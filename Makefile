@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces reliability clean
 
 install: $(STAMP)
 
@@ -42,6 +42,9 @@ bench-state: install
 
 bench-cloud: install
 	$(BIN)/python -m bench.cloud_bench $(BENCH_ARGS)
+
+bench-namespaces: install
+	$(BIN)/python -m bench.namespace_bench $(BENCH_ARGS)
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)

@@ -12,11 +12,13 @@ from emulator import __version__
 from emulator.core import state
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
+from emulator.core.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
 from emulator.core.runtime import Emulator
 from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
+from emulator.dialects.control import namespaces as control_namespaces
 from emulator.dialects.control import routes as control
 from emulator.dialects.control import tokens as control_tokens
 from emulator.dialects.control.guard import control_guard
@@ -25,6 +27,7 @@ from emulator.dialects.dc import routes as dc
 from emulator.dialects.dc.auth_gate import BasicAuthGate
 from emulator.dialects.http import docs, errors
 from emulator.dialects.http.limits import BodySizeLimit
+from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.jira import routes as jira
 from emulator.settings import Settings
 
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.namespaces.close()
         if emulator is None:
             emu.close()
 
@@ -60,17 +64,23 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.state.journal = Journal(settings.journal_size, settings.journal_body_limit, emu.clock.now_ms)
     app.state.faults = Faults()
     ui.install(app)  # the web page: static files under /_emulator/ui/, GET / redirects there
+    default = Namespace(DEFAULT, emu, app.state.journal, app.state.faults, default_created_at(settings))
+    app.state.namespaces = Namespaces(default, settings)
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(cloud.router, prefix=settings.cloud_base_path)
     guarded = [Depends(control_guard)]
-    for router in (control.router, control_tokens.router, control_journal.router, control_faults.router):
+    controls = (control.router, control_tokens.router, control_journal.router, control_faults.router)
+    for router in (*controls, control_namespaces.router):
         app.include_router(router, dependencies=guarded)
     docs.install(app)
     dialects = errors.Dialects(
-        dc=base + DC_PREFIX, jira=base + JIRA_PREFIX, cloud=settings.cloud_base_path, now_ms=emu.clock.now_ms
+        dc=base + DC_PREFIX,
+        jira=base + JIRA_PREFIX,
+        cloud=settings.cloud_base_path,
+        now_ms=current_now_ms(emu.clock.now_ms),
     )
     errors.install(app, dialects)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
@@ -79,6 +89,8 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
+    # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.
+    app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)
     if settings.cors_origins:  # outermost: preflights are answered before anything else looks
         app.add_middleware(
             CORSMiddleware,

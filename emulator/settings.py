@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     strict: bool = Field(
         default=False, description="an unknown field, sort field or option in a search is a 400, not a warning"
     )
+    max_namespaces: int = Field(default=64, ge=0, description="namespaces that may exist besides `default`")
+    namespace_idle_s: float = Field(default=0, ge=0, description="delete namespaces idle this long; 0: never")
+    namespaces_auto_create: bool = Field(default=True, description="create an unknown namespace on first use")
+    namespace: str = Field(default="default", description="internal: the namespace an emulator serves")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

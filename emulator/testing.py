@@ -6,7 +6,10 @@ For your own test suite (one emulator per session, returned to its fixtures afte
 - `aip_client`: an in-process client (`TestClient`); the state is reset after each test.
 - `aip_live_url`: the base URL of a real uvicorn server on a free loopback port; reset after each test.
 - `aip_cloud_token`: a WRITE Cloud API token for `Authorization: Bearer ...`.
-Under pytest-xdist every worker is its own session, so each gets its own data directory, emulator and port.
+- `aip_namespace`: the namespace the session works in: under pytest-xdist the worker id (`gw0`, ...), else `default`.
+Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULATOR_URL` set (a compose service, a
+CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` is then an
+`httpx.Client` of the worker's namespace there, and `aip_live_url` that namespace's base URL.
 
 The project's own fixtures (fresh state per test):
 - `emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
@@ -20,23 +23,29 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core import state
 from emulator.core.runtime import Emulator
-from emulator.core.tokens import create_token
 from emulator.settings import Settings
+from emulator.testing_server import (
+    URL_ENV,
+    InProcess,
+    LiveServer,
+    Remote,
+    close_app,
+    free_port,
+    namespaced,
+    worker_namespace,
+)
+
+__all__ = ["LiveServer", "close_app", "free_port"]
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 
@@ -66,37 +75,7 @@ def emulator_settings(seeded_template: Path, tmp_path: Path) -> Settings:
 def emulator_app(emulator_settings: Settings) -> Iterator[FastAPI]:
     app = create_app(emulator_settings)
     yield app
-    app.state.emulator.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """A uvicorn server running an app in a background thread on a free loopback port."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the live emulator server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    close_app(app)
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +85,7 @@ def live_server(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory)
     app = create_app(settings)
     with LiveServer(app) as server:
         yield server.url
-    app.state.emulator.close()
+    close_app(app)
 
 
 @pytest.fixture
@@ -136,7 +115,7 @@ def shared_client(
     else:
         with TestClient(app) as client:
             yield client
-    app.state.emulator.close()
+    close_app(app)
 
 
 @pytest.fixture(scope="session")
@@ -150,43 +129,57 @@ def aip_app(aip_emulator_settings: Settings) -> Iterator[FastAPI]:
     """The session's emulator app (seeded from the fixtures on first use)."""
     app = create_app(aip_emulator_settings)
     yield app
-    app.state.emulator.close()
+    close_app(app)
 
 
-def _back_to_fixtures(app: FastAPI) -> None:
-    emulator: Emulator = app.state.emulator
-    state.reset(emulator)
-    emulator.clock.release()
+@pytest.fixture(scope="session")
+def aip_namespace() -> str:
+    """The namespace this session works in: the pytest-xdist worker id (`gw0`, ...), else `default`."""
+    return worker_namespace()
+
+
+@pytest.fixture(scope="session")
+def _aip_target(request: pytest.FixtureRequest, aip_namespace: str) -> InProcess | Remote:
+    url = os.environ.get(URL_ENV)
+    if url:
+        return Remote(namespaced(url, aip_namespace))
+    return InProcess(request.getfixturevalue("aip_app"), aip_namespace)
 
 
 @pytest.fixture
-def aip_client(aip_app: FastAPI) -> Iterator[TestClient]:
-    """An in-process client of the session's emulator; the next test starts from the fixtures again."""
-    client = TestClient(aip_app)  # no lifespan: the session owns the emulator
+def aip_client(_aip_target: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
+    """A client of the session's namespace (in-process, or of `AIP_EMULATOR_URL`); the next test starts from the
+    namespace's baseline again."""
+    if isinstance(_aip_target, Remote):
+        client: httpx.Client | TestClient = httpx.Client(base_url=_aip_target.url, timeout=30)
+    else:  # no lifespan: the session owns the emulator
+        client = TestClient(_aip_target.app, base_url=namespaced("http://testserver", _aip_target.namespace))
     try:
         yield client
     finally:
         client.close()
-        _back_to_fixtures(aip_app)
+        _aip_target.reset()
 
 
 @pytest.fixture(scope="session")
-def _aip_server(aip_app: FastAPI) -> Iterator[LiveServer]:
-    with LiveServer(aip_app) as server:
-        yield server
+def _aip_server(_aip_target: InProcess | Remote) -> Iterator[str]:
+    if isinstance(_aip_target, Remote):
+        yield _aip_target.url
+        return
+    with LiveServer(_aip_target.app) as server:
+        yield namespaced(server.url, _aip_target.namespace)
 
 
 @pytest.fixture
-def aip_live_url(_aip_server: LiveServer, aip_app: FastAPI) -> Iterator[str]:
-    """The base URL of a real server over the session's emulator; the next test starts from the fixtures again."""
+def aip_live_url(_aip_server: str, _aip_target: InProcess | Remote) -> Iterator[str]:
+    """The base URL of a real server over the session's namespace; the next test starts from its baseline again."""
     try:
-        yield _aip_server.url
+        yield _aip_server
     finally:
-        _back_to_fixtures(aip_app)
+        _aip_target.reset()
 
 
 @pytest.fixture
-def aip_cloud_token(aip_app: FastAPI) -> str:
-    """A never-expiring WRITE Cloud token of the session's emulator, for `Authorization: Bearer <token>`."""
-    _info, token = create_token(aip_app.state.emulator, "pytest", "WRITE", never_expire=True)
-    return token
+def aip_cloud_token(_aip_target: InProcess | Remote) -> str:
+    """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>`."""
+    return _aip_target.cloud_token()

@@ -1,4 +1,5 @@
-"""`aip-emulator serve | reindex | generate | export | token`: every flag is also an `AIP_EMULATOR_*` variable."""
+"""`aip-emulator serve | reindex | generate | export | token | namespace`: every flag of the commands that open a data
+directory is also an `AIP_EMULATOR_*` variable; `namespace` talks to a running server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError as SettingsError
 
+from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
 from emulator.cli.tokens import add_token_commands, run_token_command
 from emulator.core.errors import EmulatorError
 from emulator.seeding.read import FixtureError
@@ -36,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--context-path", help="Jira context path, e.g. /jira (AIP_EMULATOR_CONTEXT_PATH)")
         command.add_argument("--time-zone", help="IANA zone for dates (AIP_EMULATOR_TIME_ZONE, default UTC)")
     add_token_commands(commands)
+    add_namespace_commands(commands)
     return parser
 
 
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `aip-emulator` command."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "namespace":
+        return run_namespace_command(args)
     try:
         settings = settings_from(args)
         if args.command == "serve":

@@ -8,6 +8,7 @@ renders it in the envelope of the dialect that was called.
     ├── NotFound               404  EntityNotFoundException
     ├── Conflict               409  ConflictException
     ├── PayloadTooLarge        413  ValidationException
+    ├── TooManyNamespaces      429  TooManyNamespaces
     └── InsufficientStorage    507  InsufficientStorageException
 """
 
@@ -70,6 +71,13 @@ class PayloadTooLarge(EmulatorError):
 
     status = 413
     code = "ValidationException"
+
+
+class TooManyNamespaces(EmulatorError):
+    """One more namespace would pass `AIP_EMULATOR_MAX_NAMESPACES`."""
+
+    status = 429
+    code = "TooManyNamespaces"
 
 
 class InsufficientStorage(EmulatorError):

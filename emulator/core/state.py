@@ -1,7 +1,8 @@
 """Snapshots of the whole state, reset to the loaded fixtures, and seeding new data (control-api.md).
 
 Database and index travel together and are copied, never re-indexed: SQLite's online backup copies the database
-into or out of the open file, and the index directory is copied while the single writer lock is held.
+into or out of the open file, and the index directory is copied while the single writer lock is held (its segment
+files, which Whoosh never rewrites, as hard links: `emulator.core.files`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from emulator.core.errors import NotFound, ValidationError
+from emulator.core.files import share_index
 from emulator.core.runtime import Emulator
 from emulator.seeding.export import zip_bytes
 from emulator.store import models as m
@@ -58,7 +60,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
         with emu.raw_connection() as live, sqlite3.connect(partial / _DB) as copy:
             live.backup(copy)
         copy.close()
-        shutil.copytree(emu.settings.index_path, partial / _INDEX)
+        share_index(emu.settings.index_path, partial / _INDEX)
         snapshot = Snapshot(name, emu.clock.now_ms())
         (partial / _META).write_text(json.dumps({"name": name, "createdAt": snapshot.created_at}))
         shutil.rmtree(target, ignore_errors=True)
@@ -84,9 +86,22 @@ def _load(emu: Emulator, source: Path) -> None:
         emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
         emu.index.close()
         shutil.rmtree(emu.settings.index_path, ignore_errors=True)
-        shutil.copytree(source / _INDEX, emu.settings.index_path)
+        share_index(source / _INDEX, emu.settings.index_path)
         emu.index.open()
         emu.reload()
+
+
+def saved_dir(emu: Emulator, name: str) -> Path:
+    """The directory of a saved state (`BASELINE` or a snapshot name): its `emulator.db` and `index/`.
+
+    Read it while holding `emu.index.write_lock`: a save replaces the directory.
+    """
+    if name == BASELINE:
+        ensure_baseline(emu)
+    source = _root(emu) / name
+    if not (name == BASELINE or _NAME.match(name)) or not (source / _META).is_file():
+        raise NotFound(f"Snapshot '{name}' does not exist")
+    return source
 
 
 def listing(emu: Emulator) -> list[Snapshot]:

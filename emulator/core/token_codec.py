@@ -104,13 +104,19 @@ def mint(token: TokenInfo, secret: str, tenant: str) -> str:
 
 
 def bearer_caller(
-    header: str | None, *, secret: str, tenant: str, registry: TokenRegistry, catalog: Catalog, now_ms: int
+    header: str | None,
+    *,
+    secret: str,
+    tenants: Collection[str],
+    registry: TokenRegistry,
+    catalog: Catalog,
+    now_ms: int,
 ) -> Caller:
-    """The caller behind an `Authorization: Bearer <jwt>` header, or 401 saying why."""
+    """The caller behind an `Authorization: Bearer <jwt>` header, or 401 saying why (its tenant one of `tenants`)."""
     if not header or header[:7].lower() != "bearer ":
         raise AuthenticationError("A Bearer token is required (Authorization: Bearer <token>)")
     claims = _verified_claims(header[7:].strip(), secret)
-    if claims["tenant"] != tenant:
+    if claims["tenant"] not in tenants:
         raise AuthenticationError("Invalid token: it was issued for another tenant")
     if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
         raise AuthenticationError("Invalid token: it has expired")

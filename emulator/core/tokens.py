@@ -61,7 +61,18 @@ def create_token(
         except IntegrityError:  # created by a concurrent request since the check above
             raise Conflict(f"A token with id {info.id!r} already exists", field="id") from None
     emu.tokens.put(info)
-    return info, mint(info, emu.jwt_secret, emu.settings.tenant)
+    return info, mint(info, emu.jwt_secret, minting_tenant(emu))
+
+
+def minting_tenant(emu: Emulator) -> str:
+    """The `tenant` claim of tokens minted here: the setting, plus `/<namespace>` outside the default namespace.
+
+    Tokens carrying the plain tenant (the fixtures' and the default namespace's) are still accepted everywhere their
+    id is known (a namespace starts with the default's tokens); one minted in a namespace is refused in any other.
+    """
+    if emu.settings.namespace == "default":
+        return emu.settings.tenant
+    return f"{emu.settings.tenant}/{emu.settings.namespace}"
 
 
 def list_tokens(emu: Emulator) -> list[TokenInfo]:
@@ -139,7 +150,7 @@ def authenticate(emu: Emulator, header: str | None) -> Caller:
     return bearer_caller(
         header,
         secret=emu.jwt_secret,
-        tenant=emu.settings.tenant,
+        tenants=(emu.settings.tenant, minting_tenant(emu)),
         registry=emu.tokens,
         catalog=emu.catalog,
         now_ms=emu.clock.now_ms(),

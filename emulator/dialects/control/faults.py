@@ -13,6 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from emulator.core.faults import FaultRule, Faults, fault_error
 from emulator.dialects.control.journal import NOT_VENDOR
 from emulator.dialects.http.errors import Dialects, render_error
+from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.paths import route_path
 
 router = APIRouter(prefix="/_emulator/faults", tags=["Emulator control"])
 
@@ -33,9 +35,14 @@ class FaultIn(BaseModel):
     retryAfter: int | None = Field(default=None, ge=0, description="the Retry-After header, seconds")  # noqa: N815
 
 
+def faults_of(scope: Scope, default: Faults) -> Faults:
+    """The fault rules of the request's namespace (`default` outside one)."""
+    found = namespace_of(scope)
+    return found.faults if found is not None else default
+
+
 async def get_faults(request: Request) -> Faults:
-    faults: Faults = request.app.state.faults
-    return faults
+    return faults_of(request.scope, request.app.state.faults)
 
 
 FaultsDep = Annotated[Faults, Depends(get_faults)]
@@ -101,16 +108,20 @@ class FaultInjector:
         self.app, self.faults, self.dialects = app, faults, dialects
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.faults.active or scope["path"].startswith(NOT_VENDOR):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rule = self.faults.take(scope["method"], scope["path"])
+        faults, path = faults_of(scope, self.faults), route_path(scope)
+        if not faults.active or path.startswith(NOT_VENDOR):
+            await self.app(scope, receive, send)
+            return
+        rule = faults.take(scope["method"], path)
         if rule is not None and rule.delay_ms:
             await asyncio.sleep(rule.delay_ms / 1000)  # yields: other requests go on meanwhile
         if rule is None or rule.status is None:
             await self.app(scope, receive, send)
             return
-        await self._answer(rule, rule.status, scope["path"])(scope, receive, send)
+        await self._answer(rule, rule.status, path)(scope, receive, send)
 
     def _answer(self, rule: FaultRule, status: int, path: str) -> Response:
         if rule.body is not None:

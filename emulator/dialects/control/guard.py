@@ -8,11 +8,12 @@ from emulator.core.auth import basic_user
 from emulator.core.errors import PermissionDenied
 from emulator.core.token_codec import ADMIN_GROUP
 from emulator.dialects.http.deps import EmulatorDep
+from emulator.dialects.http.paths import route_path
 
 
 async def control_guard(request: Request, emu: EmulatorDep) -> None:
     """With `control_auth` on, `/_emulator/` routes (health excepted) need an administrator's Basic credentials."""
-    if not emu.settings.control_auth or request.url.path == "/_emulator/health":
+    if not emu.settings.control_auth or route_path(request.scope) == "/_emulator/health":
         return
     user = basic_user(request.headers.get("authorization"), emu.catalog)
     if ADMIN_GROUP not in user.groups:

@@ -16,6 +16,8 @@ from emulator.core.journal import (
     describe,
     principal,
 )
+from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.paths import route_path
 from emulator.dialects.http.routing import WARNING_HEADER
 
 router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
@@ -27,9 +29,14 @@ WARNING_KEY = WARNING_HEADER.lower().encode("latin-1")  # near-miss hints, as th
 _NOTED_HEADERS = (b"authorization", CLIENT_HEADER)
 
 
+def journal_of(scope: Scope, default: Journal) -> Journal:
+    """The request journal of the request's namespace (`default` outside one)."""
+    found = namespace_of(scope)
+    return found.journal if found is not None else default
+
+
 async def get_journal(request: Request) -> Journal:
-    journal: Journal = request.app.state.journal
-    return journal
+    return journal_of(request.scope, request.app.state.journal)
 
 
 JournalDep = Annotated[Journal, Depends(get_journal)]
@@ -103,10 +110,17 @@ class JournalRecorder:
         self.app, self.journal = app, journal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.journal.enabled or scope["path"].startswith(NOT_VENDOR):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started, at, limit = time.perf_counter(), self.journal.now_ms(), self.journal.body_limit
+        journal, path = journal_of(scope, self.journal), route_path(scope)
+        if not journal.enabled or path.startswith(NOT_VENDOR):
+            await self.app(scope, receive, send)
+            return
+        await self._record(journal, path, scope, receive, send)
+
+    async def _record(self, journal: Journal, path: str, scope: Scope, receive: Receive, send: Send) -> None:
+        started, at, limit = time.perf_counter(), journal.now_ms(), journal.body_limit
         # Read the request up front: an answer that never reads it (a 401, a fault) still shows what was sent.
         received = await _read_request(receive)
         request_body = b"".join(m.get("body", b"") for m in received)
@@ -134,10 +148,10 @@ class JournalRecorder:
         finally:
             headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in _NOTED_HEADERS}
             entry = Entry(
-                id=self.journal.next_id(),
+                id=journal.next_id(),
                 time=at,
                 method=scope["method"],
-                path=scope["path"],
+                path=path,
                 query=scope.get("query_string", b""),
                 status=status,
                 latency_ms=(time.perf_counter() - started) * 1000,
@@ -149,7 +163,7 @@ class JournalRecorder:
                 client=headers.get(CLIENT_HEADER),
                 warnings=tuple(warnings),
             )
-            self.journal.record(entry)
+            journal.record(entry)
 
 
 async def _read_request(receive: Receive) -> list[Message]:

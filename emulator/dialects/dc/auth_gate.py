@@ -12,6 +12,8 @@ from emulator.core.auth import basic_user
 from emulator.core.errors import AuthenticationError
 from emulator.core.runtime import Emulator
 from emulator.dialects.http.errors import Dialects, render_error
+from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.paths import route_path
 
 
 class BasicAuthGate:
@@ -21,12 +23,14 @@ class BasicAuthGate:
         self.app, self.emulator, self.prefix, self.dialects = app, emulator, prefix, dialects
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(self.prefix):
+        if scope["type"] == "http" and (path := route_path(scope)).startswith(self.prefix):
             header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
+            found = namespace_of(scope)
+            emulator = found.emulator if found is not None else self.emulator
             try:
-                user = basic_user(header, self.emulator.catalog)
+                user = basic_user(header, emulator.catalog)
             except AuthenticationError as exc:
-                await render_error(self.dialects, scope["path"], exc)(scope, receive, send)
+                await render_error(self.dialects, path, exc)(scope, receive, send)
                 return
             scope.setdefault("state", {})["user"] = user
         await self.app(scope, receive, send)

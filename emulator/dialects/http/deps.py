@@ -1,4 +1,4 @@
-"""FastAPI adapters: the emulator on `app.state` and the authenticated caller."""
+"""FastAPI adapters: the request's emulator (its namespace's, else the one on `app.state`) and the caller."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from fastapi import Depends, Request
 from emulator.core.auth import basic_user
 from emulator.core.catalog import UserInfo
 from emulator.core.runtime import Emulator
+from emulator.dialects.http.namespaces import namespace_of
 
 
 async def get_emulator(request: Request) -> Emulator:  # async: no threadpool hop for a lookup
+    found = namespace_of(request.scope)
+    if found is not None:
+        return found.emulator
     emulator: Emulator = request.app.state.emulator
     return emulator
 

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.core.errors import AuthenticationError, EmulatorError, NotFound, ValidationError
+from emulator.dialects.http.paths import route_path
 
 log = logging.getLogger("aip_emulator")
 JIRA_401 = "Client must be authenticated to access this resource."
@@ -69,13 +70,13 @@ def install(app: FastAPI, dialects: Dialects) -> None:
 
     async def emulator_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, EmulatorError)
-        return render_error(dialects, request.url.path, exc)
+        return render_error(dialects, route_path(request.scope), exc)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         found = exc.errors()
         error = ValidationError(describe_validation(found), field=validation_field(found))
-        return render_error(dialects, request.url.path, error)
+        return render_error(dialects, route_path(request.scope), error)
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -83,7 +84,7 @@ def install(app: FastAPI, dialects: Dialects) -> None:
         kind = _HTTP_ERRORS.get(exc.status_code, EmulatorError)
         error = kind(message, field="body" if message == UNREADABLE else None)
         error.status = exc.status_code
-        return render_error(dialects, request.url.path, error)
+        return render_error(dialects, route_path(request.scope), error)
 
     app.add_exception_handler(EmulatorError, emulator_error)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -118,14 +119,14 @@ class CatchAll:
             if started:
                 raise
             error = EmulatorError(f"internal error: {type(exc).__name__}: {exc}")
-            await render_error(self.dialects, scope["path"], error)(scope, receive, send)
+            await render_error(self.dialects, route_path(scope), error)(scope, receive, send)
 
 
 def _http_message(request: Request, exc: StarletteHTTPException) -> str:
     if exc.status_code == 404:
-        return f"No resource at {request.url.path}"
+        return f"No resource at {route_path(request.scope)}"
     if exc.status_code == 405:
-        return f"Method {request.method} is not allowed on {request.url.path}"
+        return f"Method {request.method} is not allowed on {route_path(request.scope)}"
     if exc.status_code == 400 and exc.detail == FASTAPI_UNREADABLE:
         return UNREADABLE
     return str(exc.detail)

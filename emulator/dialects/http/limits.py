@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.core.errors import PayloadTooLarge
 from emulator.dialects.http.errors import Dialects, render_error
+from emulator.dialects.http.paths import route_path
 
 
 class BodySizeLimit:
@@ -47,4 +48,4 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = PayloadTooLarge(f"The request body is larger than the limit of {self.max_bytes} bytes")
-        await render_error(self.dialects, scope["path"], error)(scope, receive, send)
+        await render_error(self.dialects, route_path(scope), error)(scope, receive, send)

@@ -1,0 +1,104 @@
+"""A namespace on disk: `<data dir>/namespaces/<name>/` holds a data directory of its own plus `namespace.json`.
+
+A new one is made from a saved state of the default namespace (its reset baseline or a snapshot): the database is
+copied (SQLite writes it in place), the index's segment files and the saved database behind the new namespace's own
+reset baseline are hard links to the source's, which nobody rewrites. Nothing is re-indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from emulator.core.files import share_file, share_index
+from emulator.store import models as m
+
+META = "namespace.json"
+_DB, _INDEX, _SNAPSHOTS, _BASELINE, _SNAPSHOT_META = "emulator.db", "index", "snapshots", "_baseline", "snapshot.json"
+
+
+def wall_ms() -> int:
+    """Real time in epoch ms (a namespace's own clock may be frozen; idleness is judged by the wall clock)."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Meta:
+    """What `namespace.json` keeps."""
+
+    name: str
+    created_at: int
+    last_used_at: int
+    source: str  # "baseline" or "snapshot:<name>"
+
+
+def read_meta(directory: Path) -> Meta:
+    data = json.loads((directory / META).read_text())
+    return Meta(data["name"], int(data["createdAt"]), int(data["lastUsedAt"]), str(data.get("from", "baseline")))
+
+
+def write_meta(directory: Path, meta: Meta) -> None:
+    body = {"name": meta.name, "createdAt": meta.created_at, "lastUsedAt": meta.last_used_at, "from": meta.source}
+    partial = directory / (META + ".tmp")
+    partial.write_text(json.dumps(body))
+    partial.replace(directory / META)
+
+
+def is_namespace(directory: Path) -> bool:
+    return (directory / META).is_file()
+
+
+def make(source: Path, target: Path, meta: Meta) -> None:
+    """Create the namespace directory `target` from the saved state in `source` (its `emulator.db` and `index/`).
+
+    Built beside the target and renamed into place, so a crash leaves either nothing or a whole namespace.
+    """
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    try:
+        shutil.copyfile(source / _DB, partial / _DB)
+        share_index(source / _INDEX, partial / _INDEX)
+        baseline = partial / _SNAPSHOTS / _BASELINE
+        baseline.mkdir(parents=True)
+        share_file(source / _DB, baseline / _DB)
+        share_index(source / _INDEX, baseline / _INDEX)
+        (baseline / _SNAPSHOT_META).write_text(json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
+        write_meta(partial, meta)
+        partial.rename(target)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def identity(saved: Path) -> tuple[int, int]:
+    """Which saved state `saved` holds: its database file's inode and modification time (a new save is a new file)."""
+    info = (saved / _DB).stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def remove(directory: Path) -> None:
+    """Delete a namespace's data from disk: renamed away first, so a half-deleted one is never opened again."""
+    doomed = directory.with_name(f".{directory.name}.deleted")
+    shutil.rmtree(doomed, ignore_errors=True)
+    directory.rename(doomed)
+    shutil.rmtree(doomed)
+
+
+def stored_assets(directory: Path) -> int:
+    """How many assets a namespace that is not open holds (read from its database file)."""
+    with sqlite3.connect(directory / _DB) as connection:
+        row = connection.execute(f"SELECT count(*) FROM {m.Asset.__tablename__}").fetchone()
+    connection.close()
+    return int(row[0])
+
+
+def leftovers(root: Path) -> None:
+    """Remove what an interrupted create or delete left behind (`.name.partial`, `.name.deleted`)."""
+    for stale in root.glob(".*"):
+        if stale.is_dir() and stale.suffix in (".partial", ".deleted"):
+            shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,109 @@
+"""What the pytest plugin (`emulator.testing`) runs on: a live uvicorn server, the worker's namespace, and a target
+(the session's in-process emulator or the external server named by `AIP_EMULATOR_URL`) that goes back to its baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+
+from emulator.core import state
+from emulator.core.namespaces import DEFAULT, Namespaces, check_name
+from emulator.core.tokens import create_token
+
+URL_ENV = "AIP_EMULATOR_URL"  # an emulator already running (a compose service): the session uses it instead
+WORKER_ENV = "PYTEST_XDIST_WORKER"  # set by pytest-xdist in each worker: gw0, gw1, ...
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """A uvicorn server running an app in a background thread on a free loopback port."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live emulator server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def close_app(app: FastAPI) -> None:
+    """Close an app made by `create_app` without its lifespan: its namespaces, then its own emulator."""
+    app.state.namespaces.close()
+    app.state.emulator.close()
+
+
+def worker_namespace() -> str:
+    """The namespace of this test process: the pytest-xdist worker id (`gw0`, ...), else `default`."""
+    worker = os.environ.get(WORKER_ENV)
+    return check_name(worker.lower()) if worker else DEFAULT
+
+
+def namespaced(url: str, namespace: str) -> str:
+    """The base URL of `namespace` on the server at `url`."""
+    url = url.rstrip("/")
+    return url if namespace == DEFAULT else f"{url}/_ns/{namespace}"
+
+
+@dataclass
+class InProcess:
+    """The session's own emulator app, used in the worker's namespace."""
+
+    app: FastAPI
+    namespace: str
+
+    def reset(self) -> None:
+        namespaces: Namespaces = self.app.state.namespaces
+        emulator = namespaces.get(self.namespace).emulator
+        state.reset(emulator)
+        emulator.clock.release()
+
+    def cloud_token(self) -> str:
+        namespaces: Namespaces = self.app.state.namespaces
+        _info, token = create_token(namespaces.get(self.namespace).emulator, "pytest", "WRITE", never_expire=True)
+        return token
+
+
+@dataclass
+class Remote:
+    """An emulator server that is already running, used in the worker's namespace over HTTP."""
+
+    url: str  # the namespace's base URL
+
+    def reset(self) -> None:
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            client.post("/_emulator/reset").raise_for_status()
+            client.delete("/_emulator/clock").raise_for_status()
+
+    def cloud_token(self) -> str:
+        body = {"name": "pytest", "access": "WRITE", "neverExpire": True}
+        with httpx.Client(base_url=self.url, timeout=30) as client:
+            answer = client.post("/_emulator/tokens", json=body)
+        answer.raise_for_status()
+        token: str = answer.json()["token"]
+        return token
