@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -10,7 +11,22 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_FIXTURES = PACKAGE_ROOT.parent / "fixtures" / "default"
+# The source of the default data set, at the top of a checkout; the wheel ships a copy as `emulator/_fixtures`.
+SOURCE_FIXTURES = PACKAGE_ROOT.parent / "fixtures"
+
+
+def shipped_fixtures() -> Path | None:
+    """The fixture directories the installed package carries (`emulator/_fixtures`), if it carries them."""
+    shipped = files("emulator").joinpath("_fixtures")
+    return shipped if isinstance(shipped, Path) and shipped.joinpath("default").is_dir() else None
+
+
+def fixtures_root() -> Path:
+    """The packaged fixtures of an installed wheel, else the source of a checkout (an editable install)."""
+    return shipped_fixtures() or SOURCE_FIXTURES
+
+
+DEFAULT_FIXTURES = fixtures_root() / "default"
 
 
 class Settings(BaseSettings):
