@@ -6,7 +6,6 @@ The plugin loads itself through its `pytest11` entry point (the editable install
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,5 +43,5 @@ def live_server(_aip_live_server: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def shared_client(_aip_shared_client: Client) -> Iterator[Client]:
-    yield _aip_shared_client
+def shared_client(_aip_shared_client: Client) -> Client:
+    return _aip_shared_client
