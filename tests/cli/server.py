@@ -24,10 +24,10 @@ def env(**extra: str) -> dict[str, str]:
     return clean | extra
 
 
-def run(*args: str, cwd: Path | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path | None = None, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the CLI to completion."""
     return subprocess.run(
-        command(*args), cwd=cwd, env=env(**extra), capture_output=True, text=True, timeout=120, check=False
+        command(*args), cwd=cwd, env=env(**(extra or {})), capture_output=True, text=True, timeout=120, check=False
     )
 
 

@@ -108,7 +108,7 @@ def test_a_failed_start_leaves_no_data_dir_behind(tmp_path: Path) -> None:
 def test_a_bad_setting_is_one_line_naming_it_and_its_value(
     tmp_path: Path, argv: tuple[str, ...], env: dict[str, str], line: str
 ) -> None:
-    result = run("serve", "--data-dir", str(tmp_path / "data"), *argv, **env)
+    result = run("serve", "--data-dir", str(tmp_path / "data"), *argv, extra=env)
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
