@@ -6,6 +6,7 @@ renders it in the envelope of the dialect that was called.
     ├── AuthenticationError    401  (Jira's own 401 body)
     ├── PermissionDenied       403  PermissionException
     ├── NotFound               404  EntityNotFoundException
+    ├── MethodNotAllowed       405  MethodNotAllowedException
     ├── Conflict               409  ConflictException
     ├── PayloadTooLarge        413  ValidationException
     └── InsufficientStorage    507  InsufficientStorageException
@@ -56,6 +57,13 @@ class NotFound(EmulatorError):
 
     status = 404
     code = "EntityNotFoundException"
+
+
+class MethodNotAllowed(EmulatorError):
+    """The path exists, the method does not (the answer carries an `Allow` header)."""
+
+    status = 405
+    code = "MethodNotAllowedException"
 
 
 class Conflict(EmulatorError):

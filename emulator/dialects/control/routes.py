@@ -59,8 +59,9 @@ def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
 
 @router.post("/reset")
 def reset(emu: EmulatorDep) -> dict[str, Any]:
-    """Return to the loaded fixtures: rows and index."""
+    """Return to the loaded fixtures (rows and index) and the clock to real time."""
     state.reset(emu)
+    emu.clock.release()
     return {"status": "reset", "assets": emu.index.doc_count()}
 
 
@@ -116,6 +117,13 @@ def _seed_from(emu: Emulator, fixtures: Path) -> int:
 def get_clock(emu: EmulatorDep) -> dict[str, Any]:
     """The emulator's time and whether it is frozen."""
     return {"now": emu.clock.now_ms(), "frozen": emu.clock.frozen}
+
+
+@router.delete("/clock")
+def release_clock(emu: EmulatorDep) -> dict[str, Any]:
+    """Back to real time: not frozen, no shift (what `reset` does to the clock too)."""
+    emu.clock.release()
+    return get_clock(emu)
 
 
 @router.post("/clock")
