@@ -14,6 +14,8 @@ renders it in the envelope of the dialect that was called.
 
 from __future__ import annotations
 
+from emulator.core import auth_failure
+
 
 class EmulatorError(Exception):
     """Base of every error the emulator answers with on purpose."""
@@ -40,9 +42,16 @@ class AuthenticationError(EmulatorError):
     status = 401
     code = "AuthenticationException"
 
-    def __init__(self, message: str = "Client must be authenticated to access this resource.", *, failed: bool = False):
+    def __init__(
+        self,
+        message: str = "Client must be authenticated to access this resource.",
+        *,
+        failed: bool = False,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.failed = failed  # credentials were given but wrong (Jira sets X-Seraph-LoginReason)
+        auth_failure.note(reason or message)  # for the journal and the log only; the answer stays the same
 
 
 class PermissionDenied(EmulatorError):

@@ -43,6 +43,7 @@ class Entry:
     request_size: int
     response_body: bytes
     response_size: int
+    auth_failure: str | None = None  # why a 401 was answered (the client's body does not say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ def describe(entry: Entry, body_limit: int) -> dict[str, Any]:
         "principal": entry.principal,
         "requestBody": masked_body(entry.request_body, entry.request_size, body_limit),
         "responseBody": masked_body(entry.response_body, entry.response_size, body_limit),
+        "authFailure": entry.auth_failure,
     }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.core import auth_failure
 from emulator.core.journal import (
     Entry,
     Filter,
@@ -15,6 +17,8 @@ from emulator.core.journal import (
     describe,
     principal,
 )
+
+log = logging.getLogger("aip_emulator")
 
 router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
 # Not vendor traffic: the control routes and the API documentation are never journaled nor faulted.
@@ -94,7 +98,8 @@ class JournalRecorder:
             await send(message)
 
         try:
-            await self.app(scope, replaying_receive, recording_send)
+            with auth_failure.collecting() as reasons:
+                await self.app(scope, replaying_receive, recording_send)
         finally:
             header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"authorization"), None)
             entry = Entry(
@@ -110,8 +115,18 @@ class JournalRecorder:
                 request_size=len(request_body),
                 response_body=bytes(response_body),
                 response_size=response_size,
+                auth_failure=_refusal(status, reasons, scope),
             )
             self.journal.record(entry)
+
+
+def _refusal(status: int, reasons: list[str], scope: Scope) -> str | None:
+    """Why a 401 was answered (logged too), or None."""
+    if status != 401:
+        return None
+    reason = reasons[-1] if reasons else "unknown"
+    log.info("401 on %s %s: %s", scope["method"], scope["path"], reason)
+    return reason
 
 
 async def _read_request(receive: Receive) -> list[Message]:
