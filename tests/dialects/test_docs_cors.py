@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
+from emulator.dialects.http.docs import ROOT_REDIRECT
 from emulator.settings import Settings
 from emulator.testing import Client, copy_data_dir
 from tests.helpers import ADMIN
@@ -120,3 +121,10 @@ def test_cors_origins_come_from_the_environment_comma_separated(monkeypatch: pyt
     monkeypatch.setenv("AIP_EMULATOR_CORS_ORIGINS", "http://a.localhost, http://b.localhost:8000/")
 
     assert Settings().cors_origins == ["http://a.localhost", "http://b.localhost:8000"]
+
+
+def test_the_root_redirects_to_the_docs(shared_client: Client) -> None:
+    answer = shared_client.get("/", follow_redirects=False)
+
+    assert answer.status_code == 307
+    assert answer.headers["location"] == ROOT_REDIRECT == "/docs"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 DOCS = "/docs"
 ASSETS = "/docs/assets"
+# Where `GET /` sends a browser: the docs for now, the emulator's web page (/_emulator/ui/) once it exists.
+ROOT_REDIRECT = DOCS
 router = APIRouter(include_in_schema=False)
 
 
@@ -28,6 +30,12 @@ async def swagger_ui(request: Request) -> HTMLResponse:
         swagger_css_url=f"{root}{ASSETS}/swagger-ui.css",
         swagger_favicon_url=f"{root}{ASSETS}/favicon-32x32.png",
     )
+
+
+@router.get("/")
+async def root(request: Request) -> RedirectResponse:
+    """A browser pointed at the server lands somewhere useful."""
+    return RedirectResponse(request.scope.get("root_path", "") + ROOT_REDIRECT, status_code=307)
 
 
 def install(app: FastAPI) -> None:
