@@ -126,5 +126,5 @@ def test_cors_origins_come_from_the_environment_comma_separated(monkeypatch: pyt
 def test_the_root_redirects_to_the_docs(shared_client: Client) -> None:
     answer = shared_client.get("/", follow_redirects=False)
 
-    assert answer.status_code == 307
+    assert answer.status_code == 302
     assert answer.headers["location"] == ROOT_REDIRECT == "/docs"

@@ -35,7 +35,7 @@ async def swagger_ui(request: Request) -> HTMLResponse:
 @router.get("/")
 async def root(request: Request) -> RedirectResponse:
     """A browser pointed at the server lands somewhere useful."""
-    return RedirectResponse(request.scope.get("root_path", "") + ROOT_REDIRECT, status_code=307)
+    return RedirectResponse(request.scope.get("root_path", "") + ROOT_REDIRECT, status_code=302)
 
 
 def install(app: FastAPI) -> None:
