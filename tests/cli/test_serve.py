@@ -169,3 +169,13 @@ def test_wait_gives_up_after_the_timeout() -> None:
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"aip-emulator: {url} not ready after 0.3 s: no aip-emulator answers at {url}")
+
+
+def test_a_lock_file_left_by_a_dead_server_does_not_block(data_dir: Path) -> None:
+    (data_dir / "server.lock").write_text('{"pid": 999999, "url": "http://127.0.0.1:1"}')
+
+    assert running_server(data_dir) is None
+    with serving(data_dir) as url:
+        holder = running_server(data_dir)
+        assert holder is not None
+        assert holder.url == url

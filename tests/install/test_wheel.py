@@ -138,6 +138,29 @@ def test_the_installed_server_generates_and_seeds(served: str) -> None:
     assert httpx.get(f"{served}/_emulator/health").json()["assets"] == 5
 
 
+def test_the_installed_settings_default_to_the_packaged_fixtures(venv: Path, tmp_path: Path) -> None:
+    code = "from emulator.settings import Settings; print(Settings().fixtures)"
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=clean_env(), capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+
+    shipped = Path(result.stdout.strip())
+    assert shipped.parts[-3:] == ("emulator", "_fixtures", "default")
+    assert "site-packages" in shipped.parts
+    assert sorted(path.name for path in shipped.iterdir()) == sorted(
+        path.name for path in (ROOT / "fixtures" / "default").iterdir()
+    )
+
+
+def test_the_installed_command_generates_fixtures(venv: Path, tmp_path: Path) -> None:
+    command = [str(venv / "bin" / "aip-emulator"), "generate", "--assets", "10", "--out", "g"]
+    result = subprocess.run(command, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "g" / "schemes.json").is_file()
+
+
 def _user_project(tmp_path: Path, old_conftest: bool = False) -> Path:
     project = tmp_path / "project"
     (project / "tests").mkdir(parents=True)
