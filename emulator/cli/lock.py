@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from emulator.store.db import DataDirError, storage_problem
+
 LOCK_FILE = "server.lock"
 
 
@@ -70,9 +72,16 @@ class ServerLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        """Take the lock (creating the data directory), or raise `DataDirInUse`."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+")
+        """Take the lock (creating the data directory), or raise `DataDirInUse` (or `DataDirError` for a file)."""
+        data_dir = self.path.parent
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            handle = self.path.open("a+")
+        except OSError as exc:
+            problem = storage_problem(exc, data_dir)
+            if problem is None:
+                raise
+            raise DataDirError(data_dir, problem) from exc
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

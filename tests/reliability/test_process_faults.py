@@ -47,7 +47,7 @@ def test_a_data_dir_that_is_a_file_is_one_clear_line(
     data_dir = tmp_path / "data"
     data_dir.write_text("not a directory")
     code, err = _run_cli(
-        [command, "--data-dir", str(data_dir), *(["--port", "1"] if command == "serve" else [])], capsys
+        [command, "--data-dir", str(data_dir), *(["--port", "0"] if command == "serve" else [])], capsys
     )
     assert code == 2
     assert err.strip() == (
