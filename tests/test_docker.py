@@ -6,9 +6,11 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from emulator.settings import DEFAULT_FIXTURES
@@ -92,3 +94,20 @@ def test_compose_publishes_on_loopback_only_and_shows_a_fixtures_mount() -> None
     assert published == ["127.0.0.1:8080:8080"]
     assert "# - ./my-fixtures:/fixtures:ro" in text
     assert '# AIP_EMULATOR_FIXTURES: "/fixtures"' in text
+
+
+def test_the_files_the_image_copies_build_a_wheel_with_the_fixtures(tmp_path: Path) -> None:
+    context = tmp_path / "app"
+    context.mkdir()
+    for line in DOCKERFILE.splitlines():
+        if line.startswith("COPY "):
+            *sources, _target = line.split()[1:]
+            for source in sources:
+                copy = shutil.copytree if (ROOT / source).is_dir() else shutil.copy
+                copy(ROOT / source, context / source)
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", "dist", "."]
+    subprocess.run(command, cwd=context, check=True, capture_output=True)
+
+    (wheel,) = (context / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert "emulator/_fixtures/default/assets.json" in archive.namelist()
