@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import socket
+from types import FrameType
 from typing import TYPE_CHECKING
 
 from emulator.cli.lock import ServerLock
@@ -81,11 +83,17 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     for line in start_lines(settings, url):
         log.info("%s", line)
     config = uvicorn.Config(app, log_level="info", access_log=settings.access_log, lifespan="on")
+    # uvicorn shuts down on SIGTERM, then raises it again: exit cleanly then, so the lock file is removed.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         lock.release()
     return 0
+
+
+def _exit(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _open(settings: Settings, lock: ServerLock, reseed: bool) -> FastAPI:

@@ -179,3 +179,10 @@ def test_a_lock_file_left_by_a_dead_server_does_not_block(data_dir: Path) -> Non
         holder = running_server(data_dir)
         assert holder is not None
         assert holder.url == url
+
+
+def test_a_stopped_server_removes_its_lock_file(data_dir: Path) -> None:
+    with serving(data_dir):
+        assert (data_dir / "server.lock").is_file()
+
+    assert not (data_dir / "server.lock").exists()
