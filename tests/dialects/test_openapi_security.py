@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,9 @@ def test_the_error_answers_are_declared_with_the_dialects_bodies(shared_client: 
     assert _errors(paths["/_emulator/tokens"]["post"]) == {
         "400": "ControlError", "409": "ControlError", "413": "ControlError", "default": "ControlError",
     }  # fmt: skip
+
+
+def test_the_document_points_only_at_the_projects_own_docs(shared_client: Client) -> None:
+    text = shared_client.get("/openapi.json").text
+
+    assert re.findall(r"\b(?:dc|cloud|control)-api\.md", text) == []

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/_emulator/faults", tags=["Emulator control"])
 
 
 class FaultIn(BaseModel):
-    """A fault rule as posted (control-api.md, "Fault rule")."""
+    """A fault rule as posted (docs/api.md §7, "A fault rule")."""
 
     model_config = ConfigDict(extra="forbid")
 
