@@ -80,6 +80,20 @@ def test_the_wheel_ships_the_fixture_source_unchanged(wheel: Path) -> None:
     assert shipped == source
 
 
+def test_the_wheel_ships_every_file_of_the_package(wheel: Path) -> None:
+    """The web page's static files, py.typed and any data file next to the code: nothing is left behind."""
+    package = ROOT / "emulator"
+    source = {
+        path.relative_to(ROOT).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    }
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = set(archive.namelist())
+
+    assert source - shipped == set()
+
+
 def test_the_wheel_registers_the_pytest_plugin_and_the_command(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         (entry_points,) = [name for name in archive.namelist() if name.endswith(".dist-info/entry_points.txt")]
