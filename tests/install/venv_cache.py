@@ -6,16 +6,21 @@ dependencies are installed once; every run reinstalls only the freshly built whe
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSTRAINTS = ROOT / "constraints.txt"
 COMPLETE = ".aip-complete"
+INSTALLED = ".aip-installed-wheel"
 # What a user project adds next to the emulator to run its tests in parallel.
 USER_EXTRAS = ["pytest-xdist"]
 
@@ -28,10 +33,20 @@ def clean_env() -> dict[str, str]:
     return env
 
 
+@contextmanager
+def _exclusive() -> Iterator[None]:
+    """One build or install at a time: pytest-xdist workers share the checkout's build/ and the cached venv."""
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with (cache_dir() / "venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def build_wheel(out: Path) -> Path:
     """Build the checkout's wheel into `out` (no isolation: setuptools is in the dev extra, so it works offline)."""
     command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(out), "."]
-    subprocess.run(command, cwd=ROOT, check=True, env=clean_env(), capture_output=True)
+    with _exclusive():
+        subprocess.run(command, cwd=ROOT, check=True, env=clean_env(), capture_output=True)
     (wheel,) = out.glob("aip_emulator-*.whl")
     return wheel
 
@@ -55,12 +70,30 @@ def _pip(venv: Path, *args: str) -> None:
 
 
 def user_venv(wheel: Path) -> Path:
-    """A venv outside the checkout with `aip-emulator[testing]` from `wheel` (dependencies cached between runs)."""
-    venv = cache_dir() / f"venv-{venv_key()}"
+    """A venv outside the checkout with `aip-emulator[testing]` from `wheel` (dependencies cached between runs).
+
+    A file lock keeps parallel runs (pytest-xdist workers, two checkouts) from building or reinstalling it at once.
+    """
+    with _exclusive():
+        return _installed(cache_dir() / f"venv-{venv_key()}", wheel)
+
+
+def _installed(venv: Path, wheel: Path) -> Path:
     if not (venv / COMPLETE).is_file():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=clean_env())
         _pip(venv, f"{wheel}[testing]", *USER_EXTRAS)
         (venv / COMPLETE).write_text(str(wheel.name))
+    built = wheel_digest(wheel)
+    if (venv / INSTALLED).is_file() and (venv / INSTALLED).read_text() == built:
+        return venv  # the same files are installed (another worker of this run put them there)
     _pip(venv, "--no-deps", "--force-reinstall", str(wheel))
+    (venv / INSTALLED).write_text(built)
     return venv
+
+
+def wheel_digest(wheel: Path) -> str:
+    """Changes with the content of the wheel, not with its build time (RECORD lists every file's hash)."""
+    with zipfile.ZipFile(wheel) as archive:
+        (record,) = [name for name in archive.namelist() if name.endswith(".dist-info/RECORD")]
+        return hashlib.sha256(archive.read(record)).hexdigest()
