@@ -5,14 +5,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     AIP_EMULATOR_HOST=0.0.0.0 \
     AIP_EMULATOR_PORT=8080 \
-    AIP_EMULATOR_DATA_DIR=/data \
-    AIP_EMULATOR_FIXTURES=/app/fixtures/default
+    AIP_EMULATOR_DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml constraints.txt README.md ./
-COPY emulator ./emulator
+# The dependencies first, in a layer of their own: editing the code does not reinstall them.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > requirements.txt \
+    && pip install --no-cache-dir -c constraints.txt -r requirements.txt
+# Then the code; the wheel carries the default fixtures (fixtures/ is copied in by setup.py).
+COPY setup.py MANIFEST.in README.md LICENSE ./
 COPY fixtures ./fixtures
-RUN pip install --no-cache-dir -c constraints.txt . \
+COPY emulator ./emulator
+RUN pip install --no-cache-dir --no-deps . \
     && useradd --system --uid 10001 --home-dir /app emulator \
     && mkdir -p /data && chown emulator /data
 

@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+# `make run` listens where PORT (or AIP_EMULATOR_PORT, or HOST / AIP_EMULATOR_HOST) says.
+PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
+HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
 .PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces reliability clean
 
@@ -12,10 +16,16 @@ $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
 
-run: install
-	$(BIN)/aip-emulator serve --host 127.0.0.1 --port 8080
+# The runtime only (no test or lint toolchain); `make install` adds the dev extra.
+$(RUNTIME_STAMP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
+	$(BIN)/aip-emulator serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check emulator tests bench

@@ -25,7 +25,7 @@ from emulator.dialects.control.guard import control_guard
 from emulator.dialects.dc import inventory as dc_inventory
 from emulator.dialects.dc import routes as dc
 from emulator.dialects.dc.auth_gate import BasicAuthGate
-from emulator.dialects.http import docs, errors
+from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
 from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.jira import routes as jira
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
         now_ms=current_now_ms(emu.clock.now_ms),
     )
     errors.install(app, dialects)
+    openapi.install(app, dialects, settings.control_auth)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, dialects=dialects)  # before auth reads
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -10,24 +11,40 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_FIXTURES = PACKAGE_ROOT.parent / "fixtures" / "default"
+# The source of the default data set, at the top of a checkout; the wheel ships a copy as `emulator/_fixtures`.
+SOURCE_FIXTURES = PACKAGE_ROOT.parent / "fixtures"
+
+
+def shipped_fixtures() -> Path | None:
+    """The fixture directories the installed package carries (`emulator/_fixtures`), if it carries them."""
+    shipped = files("emulator").joinpath("_fixtures")
+    return shipped if isinstance(shipped, Path) and shipped.joinpath("default").is_dir() else None
+
+
+def fixtures_root() -> Path:
+    """The packaged fixtures of an installed wheel, else the source of a checkout (an editable install)."""
+    return shipped_fixtures() or SOURCE_FIXTURES
+
+
+DEFAULT_FIXTURES = fixtures_root() / "default"
+ENV_PREFIX = "AIP_EMULATOR_"
 
 
 class Settings(BaseSettings):
     """Everything the emulator can be told; every field is also `AIP_EMULATOR_<NAME>`."""
 
-    model_config = SettingsConfigDict(env_prefix="AIP_EMULATOR_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    data_dir: Path = Path(".aip-emulator")
-    fixtures: Path = DEFAULT_FIXTURES
+    host: str = Field(default="127.0.0.1", description="address to listen on")
+    port: int = Field(default=8080, ge=0, le=65535, description="port to listen on")
+    data_dir: Path = Field(default=Path(".aip-emulator"), description="database, index and snapshots")
+    fixtures: Path = Field(default=DEFAULT_FIXTURES, description="fixture directory a new data dir is seeded from")
     context_path: str = Field(default="", description="Jira context path, e.g. /jira")
-    time_zone: str = "UTC"
-    customfield_id: str = "customfield_10100"
-    max_page_size: int = 1000
+    time_zone: str = Field(default="UTC", description="IANA zone dates are read and shown in")
+    customfield_id: str = Field(default="customfield_10100", description="the customfieldId of every asset")
+    max_page_size: int = Field(default=1000, ge=1, description="larger pageSize values are a 400")
     base_url: str | None = Field(default=None, description="Jira base URL shown in links; default: the request's")
-    cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served (cloud-api.md §2)")
+    cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served")
     tenant: str = Field(default="emulator", description="the `tenant` claim Cloud tokens must carry")
     jwt_secret: str | None = Field(default=None, description="HS256 secret; generated and kept in the data dir")
     seed: int | None = Field(default=None, description="makes generated ids and secrets reproducible")
@@ -44,6 +61,7 @@ class Settings(BaseSettings):
     namespace_idle_s: float = Field(default=0, ge=0, description="delete namespaces idle this long; 0: never")
     namespaces_auto_create: bool = Field(default=True, description="create an unknown namespace on first use")
     namespace: str = Field(default="default", description="internal: the namespace an emulator serves")
+    access_log: bool = Field(default=False, description="log every request (method, path, status)")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

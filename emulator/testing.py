@@ -1,4 +1,4 @@
-"""A pytest plugin for testing against the emulator: `pytest_plugins = ["emulator.testing"]`.
+"""The pytest plugin, loaded by itself once the package is installed (the `pytest11` entry point).
 
 For your own test suite (one emulator per session, returned to its fixtures after every test):
 - `aip_emulator_settings`: override it to load your own fixtures (`Settings(data_dir=..., fixtures=...)`).
@@ -11,12 +11,12 @@ Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULA
 CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` is then an
 `httpx.Client` of the worker's namespace there, and `aip_live_url` that namespace's base URL.
 
-The project's own fixtures (fresh state per test):
-- `emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
-- `emulator_app`: an app over those settings (in-process).
-- `emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
+Private fixtures (`_aip_...`, the emulator's own test suite uses them; not for you, they may change):
+- `_aip_emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
+- `_aip_emulator_app`: an app over those settings (in-process).
+- `_aip_emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
   uvicorn server on a free port instead.
-- `live_server`: the base URL of a real uvicorn server over a session-wide copy of the default data.
+- `_aip_live_server`: the base URL of a real uvicorn server over a session-wide copy of the default data.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _aip_seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory seeded from the default fixtures once per session; tests get copies of it."""
     data_dir = tmp_path_factory.mktemp("template")
     emulator = Emulator(Settings(data_dir=data_dir))
@@ -67,21 +67,21 @@ def copy_data_dir(template: Path, target: Path) -> Path:
 
 
 @pytest.fixture
-def emulator_settings(seeded_template: Path, tmp_path: Path) -> Settings:
-    return Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"))
+def _aip_emulator_settings(_aip_seeded_template: Path, tmp_path: Path) -> Settings:
+    return Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path / "data"))
 
 
 @pytest.fixture
-def emulator_app(emulator_settings: Settings) -> Iterator[FastAPI]:
-    app = create_app(emulator_settings)
+def _aip_emulator_app(_aip_emulator_settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(_aip_emulator_settings)
     yield app
     close_app(app)
 
 
 @pytest.fixture(scope="session")
-def live_server(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _aip_live_server(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a real uvicorn server over a copy of the default data (shared by the session)."""
-    settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path_factory.mktemp("live")))
+    settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("live")))
     app = create_app(settings)
     with LiveServer(app) as server:
         yield server.url
@@ -89,13 +89,13 @@ def live_server(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture
-def emulator_client(emulator_app: FastAPI) -> Iterator[httpx.Client | TestClient]:
+def _aip_emulator_client(_aip_emulator_app: FastAPI) -> Iterator[httpx.Client | TestClient]:
     """A client of a fresh emulator: in-process, or over real HTTP when `AIP_EMULATOR_TEST_LIVE=1`."""
     if os.environ.get(LIVE_ENV) == "1":
-        with LiveServer(emulator_app) as server, httpx.Client(base_url=server.url) as client:
+        with LiveServer(_aip_emulator_app) as server, httpx.Client(base_url=server.url) as client:
             yield client
     else:
-        with TestClient(emulator_app) as client:
+        with TestClient(_aip_emulator_app) as client:
             yield client
 
 
@@ -103,11 +103,11 @@ Client = httpx.Client | TestClient
 
 
 @pytest.fixture(scope="session", params=["in-process", "live"])
-def shared_client(
-    request: pytest.FixtureRequest, seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
+def _aip_shared_client(
+    request: pytest.FixtureRequest, _aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Client]:
     """A client of one emulator shared by read-only tests, once in-process and once over real HTTP."""
-    settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path_factory.mktemp("shared")))
+    settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("shared")))
     app = create_app(settings)
     if request.param == "live":
         with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:

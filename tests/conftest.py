@@ -1,3 +1,47 @@
-"""Test setup: the project's own pytest plugin provides the emulator fixtures."""
+"""Test setup: the plugin's private fixtures under the short names this suite uses.
+
+The plugin loads itself through its `pytest11` entry point (the editable install registers it); the old
+`pytest_plugins = ["emulator.testing"]` line stays as the proof that it is harmless.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from emulator.settings import Settings
+from emulator.testing import Client
 
 pytest_plugins = ["emulator.testing"]
+
+
+@pytest.fixture(scope="session")
+def seeded_template(_aip_seeded_template: Path) -> Path:
+    return _aip_seeded_template
+
+
+@pytest.fixture
+def emulator_settings(_aip_emulator_settings: Settings) -> Settings:
+    return _aip_emulator_settings
+
+
+@pytest.fixture
+def emulator_app(_aip_emulator_app: FastAPI) -> FastAPI:
+    return _aip_emulator_app
+
+
+@pytest.fixture
+def emulator_client(_aip_emulator_client: Client) -> Client:
+    return _aip_emulator_client
+
+
+@pytest.fixture(scope="session")
+def live_server(_aip_live_server: str) -> str:
+    return _aip_live_server
+
+
+@pytest.fixture(scope="session")
+def shared_client(_aip_shared_client: Client) -> Client:
+    return _aip_shared_client

@@ -6,9 +6,11 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from emulator.settings import DEFAULT_FIXTURES
@@ -50,7 +52,7 @@ def test_the_entrypoint_and_health_check_work_with_the_images_environment(
     port = free_port()
     env = {**os.environ, **_image_env(), "AIP_EMULATOR_PORT": str(port), "AIP_EMULATOR_HOST": "127.0.0.1"}
     env["AIP_EMULATOR_DATA_DIR"] = str(copy_data_dir(seeded_template, tmp_path / "data"))  # the volume
-    env["AIP_EMULATOR_FIXTURES"] = str(DEFAULT_FIXTURES)  # /app/fixtures/default in the image
+    env["AIP_EMULATOR_FIXTURES"] = str(DEFAULT_FIXTURES)  # what the installed wheel ships
     entrypoint = [str(Path(sys.executable).with_name("aip-emulator")), *_exec_form("ENTRYPOINT")[1:]]
     health: list[str] = json.loads(_instruction("HEALTHCHECK").split(" CMD ", 1)[1])
     health[0] = sys.executable  # the image's "python"
@@ -70,3 +72,42 @@ def _healthy(command: list[str], env: dict[str, str], attempts: int = 100) -> bo
             return True
         time.sleep(0.2)
     return False
+
+
+def test_dependencies_are_installed_in_a_layer_before_the_code() -> None:
+    lines = DOCKERFILE.splitlines()
+    dependencies = next(i for i, line in enumerate(lines) if "-r requirements.txt" in line)
+    code = next(i for i, line in enumerate(lines) if line.startswith("COPY emulator"))
+
+    assert dependencies < code
+    assert not any(line.startswith("COPY") and "emulator" in line for line in lines[:dependencies])
+
+
+def test_the_image_needs_no_fixture_path_the_wheel_ships_them() -> None:
+    assert "AIP_EMULATOR_FIXTURES" not in _image_env()
+
+
+def test_compose_publishes_on_loopback_only_and_shows_a_fixtures_mount() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    published = re.findall(r'^\s+- "([\d.:]+)"$', text, re.MULTILINE)
+
+    assert published == ["127.0.0.1:8080:8080"]
+    assert "# - ./my-fixtures:/fixtures:ro" in text
+    assert '# AIP_EMULATOR_FIXTURES: "/fixtures"' in text
+
+
+def test_the_files_the_image_copies_build_a_wheel_with_the_fixtures(tmp_path: Path) -> None:
+    context = tmp_path / "app"
+    context.mkdir()
+    for line in DOCKERFILE.splitlines():
+        if line.startswith("COPY "):
+            *sources, _target = line.split()[1:]
+            for source in sources:
+                copy = shutil.copytree if (ROOT / source).is_dir() else shutil.copy
+                copy(ROOT / source, context / source)
+    command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", "dist", "."]
+    subprocess.run(command, cwd=context, check=True, capture_output=True)
+
+    (wheel,) = (context / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert "emulator/_fixtures/default/assets.json" in archive.namelist()

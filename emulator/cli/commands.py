@@ -1,5 +1,5 @@
-"""`aip-emulator serve | reindex | generate | export | token | namespace`: every flag of the commands that open a data
-directory is also an `AIP_EMULATOR_*` variable; `namespace` talks to a running server."""
+"""`aip-emulator serve | wait | reindex | generate | export | token | namespace`: every setting is a flag and a
+variable; `namespace` talks to a running server."""
 
 from __future__ import annotations
 
@@ -7,49 +7,64 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError as SettingsError
-
+from emulator import __version__
+from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
-from emulator.cli.tokens import add_token_commands, run_token_command
+from emulator.cli.options import DATA_SETTINGS, SettingsProblem, add_setting_flags, settings_from
+from emulator.cli.serve import PortBusy, serve
+from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
+from emulator.cli.wait import add_wait_command, wait
+from emulator.core.datadir import DataFormatError
 from emulator.core.errors import EmulatorError
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.store.db import DataDirError
 
+EXAMPLES = {
+    "serve": "aip-emulator serve --port 8080 --data-dir .aip-emulator --fixtures fixtures/default",
+    "reindex": "aip-emulator reindex --data-dir .aip-emulator",
+    "generate": "aip-emulator generate --assets 1000 --out big && aip-emulator serve --fixtures big --data-dir big.d",
+    "export": "aip-emulator export --data-dir .aip-emulator exported-fixtures",
+}
+ONE_LINE_ERRORS = (FixtureError, SettingsProblem, DataDirError, DataDirInUse, DataFormatError, PortBusy, NoTokenTarget)
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=text, description=text, epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aip-emulator", description="Emulator of the Jira AIP REST API")
+    parser = argparse.ArgumentParser(
+        prog="aip-emulator",
+        description="Emulator of the Jira Assets & Inventory Plugin REST API (Data Center and Cloud). "
+        "Every flag is also an AIP_EMULATOR_* environment variable; flags win.",
+        epilog="example:\n  aip-emulator serve            # http://127.0.0.1:8080/docs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"aip-emulator {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the emulator over HTTP")
-    serve.add_argument("--host", help="address to listen on (AIP_EMULATOR_HOST, default 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (AIP_EMULATOR_PORT, default 8080)")
-    reindex = commands.add_parser("reindex", help="rebuild the search index from the database")
-    generate = commands.add_parser("generate", help="write a fixture directory of generated assets")
+    serve_ = _command(commands, "serve", "serve the emulator over HTTP")
+    add_setting_flags(serve_)
+    serve_.add_argument("--reseed", action="store_true", help="drop the data directory's data and seed it again")
+    reindex = _command(commands, "reindex", "rebuild the search index from the database")
+    generate = _command(commands, "generate", "write a fixture directory of generated assets")
     generate.add_argument("--assets", type=int, required=True, help="how many assets")
     generate.add_argument("--out", type=Path, required=True, help="the fixture directory to write")
-    generate.add_argument("--seed", type=int, default=0, help="the same seed writes the same files")
-    export = commands.add_parser("export", help="write a data dir's current state as a fixture directory")
+    generate.add_argument("--seed", type=int, default=0, help="the same seed writes the same files (default: 0)")
+    export = _command(commands, "export", "write a data dir's current state as a fixture directory")
     export.add_argument("directory", type=Path, help="the fixture directory to write")
-    for command in (serve, reindex, export):
-        command.add_argument("--data-dir", type=Path, help="database and index (AIP_EMULATOR_DATA_DIR)")
-        command.add_argument("--fixtures", type=Path, help="fixtures to seed a new data dir (AIP_EMULATOR_FIXTURES)")
-        command.add_argument("--context-path", help="Jira context path, e.g. /jira (AIP_EMULATOR_CONTEXT_PATH)")
-        command.add_argument("--time-zone", help="IANA zone for dates (AIP_EMULATOR_TIME_ZONE, default UTC)")
-    add_token_commands(commands)
+    for command in (reindex, export):
+        add_setting_flags(command, DATA_SETTINGS)
+    add_token_commands(commands, lambda sub: add_setting_flags(sub, DATA_SETTINGS))
+    add_wait_command(commands)
     add_namespace_commands(commands)
     return parser
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    """Environment first, flags on top."""
-    given: dict[str, Any] = {
-        name: value
-        for name in ("host", "port", "data_dir", "fixtures", "context_path", "time_zone")
-        if (value := getattr(args, name, None)) is not None
-    }
-    return Settings(**given)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,32 +74,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "namespace":
         return run_namespace_command(args)
     try:
-        settings = settings_from(args)
-        if args.command == "serve":
-            return _serve(settings)
-        if args.command == "token":
-            return run_token_command(args, settings)
+        if args.command == "wait":
+            return wait(args.url, args.timeout)
         if args.command == "generate":
             return _generate(args.out, args.assets, args.seed)
+        settings = settings_from(args)
+        if args.command == "serve":
+            return serve(settings, reseed=args.reseed)
+        if args.command == "token":
+            return run_token_command(args, settings)
         if args.command == "export":
             return _export(settings, args.directory)
         return _reindex(settings)
-    except (FixtureError, SettingsError, DataDirError) as exc:
+    except ONE_LINE_ERRORS as exc:
         print(f"aip-emulator: {exc}", file=sys.stderr)
         return 2
     except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...
         print(f"aip-emulator: {exc.message}", file=sys.stderr)
         return 1
-
-
-def _serve(settings: Settings) -> int:
-    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
-
-    from emulator.app import create_app  # noqa: PLC0415 - importing FastAPI is slow; reindex does not need it
-
-    app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", access_log=False)
-    return 0
 
 
 def _reindex(settings: Settings) -> int:

@@ -1,7 +1,8 @@
-"""`aip-emulator token create | list | revoke`: Cloud API tokens of a data directory (cloud-api.md §2).
+"""`aip-emulator token create | list | revoke`: Cloud API tokens, changed where they take effect at once.
 
-The commands work on the database directly. A server already running on the same data directory keeps its own copy
-of the token list until it restarts; use the `/_emulator/tokens` routes to change the tokens of a running server.
+With a server running (`--url`, or the one the data directory's lock file names) the commands go through its
+`/_emulator/tokens` routes, so a created token works and a revoked one is refused from the next request on.
+With no server they change the data directory, which the next server reads.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from emulator.core.errors import ValidationError
+from emulator.cli.http import Refused, call
+from emulator.cli.lock import running_server
+from emulator.core.errors import EmulatorError, ValidationError
 from emulator.core.token_codec import Access
 from emulator.settings import Settings
 
@@ -22,13 +25,26 @@ if TYPE_CHECKING:
     from emulator.core.runtime import Emulator
 
 _EPOCH_MS = re.compile(r"^\d+$")
+TOKENS = "/_emulator/tokens"
+EXAMPLES = {
+    "create": "aip-emulator token create --name ci --access WRITE --never-expire",
+    "list": "aip-emulator token list --url http://127.0.0.1:8080",
+    "revoke": "aip-emulator token revoke 3f2a9c",
+}
 
 
-def add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+class NoTokenTarget(Exception):
+    """Neither a running server nor a data directory to act on."""
+
+
+def add_token_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_settings: Callable[[argparse.ArgumentParser], None],
+) -> None:
     """Add the `token` command and its subcommands to the CLI's parser."""
-    token = commands.add_parser("token", help="create, list and revoke Cloud API tokens of a data dir")
+    token = commands.add_parser("token", help="create, list and revoke Cloud API tokens")
     actions = token.add_subparsers(dest="token_command", required=True)
-    create = actions.add_parser("create", help="create a token and print it (the only time it is shown)")
+    create = _action(actions, "create", "create a token and print it as JSON (the only time it is shown)")
     create.add_argument("--name", required=True, help="the token's name")
     create.add_argument("--access", required=True, type=str.upper, choices=[a.value for a in Access])
     expiry = create.add_mutually_exclusive_group()
@@ -36,17 +52,68 @@ def add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     expiry.add_argument("--never-expire", action="store_true", help="a token without expiry (default: 30 days)")
     create.add_argument("--owner", help="accountId or username of the owner (default: the first administrator)")
     create.add_argument("--id", help="a fixed token id (default: a random one)")
-    listing = actions.add_parser("list", help="list the tokens that have not been revoked")
-    revoke = actions.add_parser("revoke", help="revoke a token")
+    listing = _action(actions, "list", "list the tokens that have not been revoked, as a JSON list")
+    revoke = _action(actions, "revoke", "revoke a token (refused at once by a running server)")
     revoke.add_argument("token_id", metavar="ID", help="the token's id")
     for command in (create, listing, revoke):
-        command.add_argument("--data-dir", type=Path, help="database and index (AIP_EMULATOR_DATA_DIR)")
-        command.add_argument("--fixtures", type=Path, help="fixtures to seed a new data dir (AIP_EMULATOR_FIXTURES)")
-        command.add_argument("--time-zone", help="IANA zone for --expires-at (AIP_EMULATOR_TIME_ZONE, default UTC)")
+        command.add_argument("--url", help="a running server (default: the one holding --data-dir, if any)")
+        command.add_argument("--auth", metavar="USER:PASSWORD", help="an administrator, if the control plane needs one")
+        add_settings(command)
+
+
+def _action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    return actions.add_parser(
+        name, help=text, description=text, epilog=f"example:\n  {EXAMPLES[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
 
 
 def run_token_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one `token` subcommand against the data directory; print the result as JSON."""
+    """Run one `token` subcommand on the running server, else on the data directory."""
+    holder = None if args.url else running_server(settings.data_dir)
+    url = args.url or (holder.url if holder else None)
+    if url:
+        _over_http(args, url.rstrip("/"), ZoneInfo(settings.time_zone))
+        return 0
+    if not settings.database_path.is_file():
+        raise NoTokenTarget(
+            f"no server is running on data directory {settings.data_dir} and it holds no data: "
+            "start one with `aip-emulator serve`, or pass --url or --data-dir"
+        )
+    _on_data_dir(args, settings)
+    return 0
+
+
+def _over_http(args: argparse.Namespace, url: str, zone: ZoneInfo) -> None:
+    try:
+        if args.token_command == "create":
+            created = call("POST", url + TOKENS, _new_token(args, zone), args.auth)
+            print(json.dumps(created, indent=2))
+        elif args.token_command == "list":
+            print(json.dumps(call("GET", url + TOKENS, auth=args.auth), indent=2))
+        else:
+            call("DELETE", f"{url}{TOKENS}/{args.token_id}", auth=args.auth)
+            print(f"revoked token {args.token_id}")
+    except Refused as exc:
+        error = EmulatorError(f"{url} refused: {exc.message}")
+        error.status = exc.status
+        raise error from None
+
+
+def _new_token(args: argparse.Namespace, zone: ZoneInfo) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": args.name, "access": args.access, "neverExpire": args.never_expire}
+    if args.expires_at is not None:
+        body["expiresAt"] = parse_moment(args.expires_at, zone)
+    if args.owner is not None:
+        body["ownerAccountId"] = args.owner
+    if args.id is not None:
+        body["id"] = args.id
+    return body
+
+
+def _on_data_dir(args: argparse.Namespace, settings: Settings) -> None:
     from emulator.core.runtime import Emulator  # noqa: PLC0415 - the search engine is slow to import
     from emulator.core.tokens import create_token, list_tokens, revoke_token  # noqa: PLC0415
     from emulator.dialects.control.tokens import token_json  # noqa: PLC0415 - FastAPI is slow to import
@@ -72,7 +139,6 @@ def run_token_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"revoked token {args.token_id}")
     finally:
         emu.close()
-    return 0
 
 
 def parse_moment(text: str, zone: ZoneInfo) -> int:

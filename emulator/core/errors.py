@@ -6,6 +6,7 @@ renders it in the envelope of the dialect that was called.
     ├── AuthenticationError    401  (Jira's own 401 body)
     ├── PermissionDenied       403  PermissionException
     ├── NotFound               404  EntityNotFoundException
+    ├── MethodNotAllowed       405  MethodNotAllowedException
     ├── Conflict               409  ConflictException
     ├── PayloadTooLarge        413  ValidationException
     ├── TooManyNamespaces      429  TooManyNamespaces
@@ -13,6 +14,8 @@ renders it in the envelope of the dialect that was called.
 """
 
 from __future__ import annotations
+
+from emulator.core import auth_failure
 
 
 class EmulatorError(Exception):
@@ -40,9 +43,16 @@ class AuthenticationError(EmulatorError):
     status = 401
     code = "AuthenticationException"
 
-    def __init__(self, message: str = "Client must be authenticated to access this resource.", *, failed: bool = False):
+    def __init__(
+        self,
+        message: str = "Client must be authenticated to access this resource.",
+        *,
+        failed: bool = False,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.failed = failed  # credentials were given but wrong (Jira sets X-Seraph-LoginReason)
+        auth_failure.note(reason or message)  # for the journal and the log only; the answer stays the same
 
 
 class PermissionDenied(EmulatorError):
@@ -57,6 +67,13 @@ class NotFound(EmulatorError):
 
     status = 404
     code = "EntityNotFoundException"
+
+
+class MethodNotAllowed(EmulatorError):
+    """The path exists, the method does not (the answer carries an `Allow` header)."""
+
+    status = 405
+    code = "MethodNotAllowedException"
 
 
 class Conflict(EmulatorError):

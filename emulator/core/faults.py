@@ -74,7 +74,7 @@ class InjectedFault(EmulatorError):
 def fault_error(status: int) -> EmulatorError:
     """The vendor error for `status`: Jira's own 401, else an injected fault with the status's vendor code."""
     if status == 401:
-        return AuthenticationError()
+        return AuthenticationError(reason="an injected fault (/_emulator/faults)")
     return InjectedFault(status)
 
 

@@ -45,6 +45,7 @@ class Entry:
     response_size: int
     client: str | None = None  # the X-AIP-Emulator-Client header: "ui" for the emulator's own web page
     warnings: tuple[str, ...] = ()  # the X-AIP-Emulator-Warning headers of the answer (near-miss hints)
+    auth_failure: str | None = None  # why a 401 was answered (the client's body does not say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ def describe(entry: Entry, body_limit: int) -> dict[str, Any]:
         "principal": entry.principal,
         "client": entry.client,
         "warnings": list(entry.warnings),
+        "authFailure": entry.auth_failure,
         **body_fields("request", entry.request_body, entry.request_size, body_limit),
         **body_fields("response", entry.response_body, entry.response_size, body_limit),
     }

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from emulator.core import datadir
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
@@ -75,12 +76,15 @@ class Emulator:
 
     def open_store(self, progress: bool = False) -> int:
         """Open the database, seeding an empty one from the fixtures; return its generation."""
+        datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
             self._engine = open_engine(self.settings.database_path)
             self._sessions = session_factory(self._engine)
             with self.session() as session:
                 if generation(session) == 0:
                     self._seed(session, progress)
+                else:
+                    datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
                 self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
                 self.tokens.replace_all(stored_tokens(session))
                 return generation(session)
@@ -99,6 +103,7 @@ class Emulator:
     def _seed(self, session: Session, progress: bool) -> None:
         fixtures = read_fixtures(self.settings.fixtures)
         count = load_fixtures(session, fixtures, self.zone, progress)
+        datadir.record_seed(session, self.settings.fixtures)
         session.commit()
         log.info("seeded %d assets from %s", count, self.settings.fixtures)
 

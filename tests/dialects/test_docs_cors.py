@@ -120,3 +120,11 @@ def test_cors_origins_come_from_the_environment_comma_separated(monkeypatch: pyt
     monkeypatch.setenv("AIP_EMULATOR_CORS_ORIGINS", "http://a.localhost, http://b.localhost:8000/")
 
     assert Settings().cors_origins == ["http://a.localhost", "http://b.localhost:8000"]
+
+
+def test_the_root_redirects_to_the_web_page_also_inside_a_namespace(shared_client: Client) -> None:
+    answer = shared_client.get("/", follow_redirects=False)
+    inside = shared_client.get("/_ns/docs-root/", follow_redirects=False)
+
+    assert (answer.status_code, answer.headers["location"]) == (302, "/_emulator/ui/")
+    assert (inside.status_code, inside.headers["location"]) == (302, "/_ns/docs-root/_emulator/ui/")

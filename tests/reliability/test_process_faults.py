@@ -47,7 +47,7 @@ def test_a_data_dir_that_is_a_file_is_one_clear_line(
     data_dir = tmp_path / "data"
     data_dir.write_text("not a directory")
     code, err = _run_cli(
-        [command, "--data-dir", str(data_dir), *(["--port", "1"] if command == "serve" else [])], capsys
+        [command, "--data-dir", str(data_dir), *(["--port", "0"] if command == "serve" else [])], capsys
     )
     assert code == 2
     assert err.strip() == (
@@ -85,7 +85,7 @@ def test_a_full_disk_at_start_is_one_clear_line(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
     data_dir = tmp_path / "data"
-    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", "1"]
+    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", "0"]
     done = subprocess.run(command, preexec_fn=small_files, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2, done.stderr
     last = done.stderr.strip().splitlines()[-1]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from emulator.core.errors import NotFound
 from emulator.core.faults import FaultRule, Faults, fault_error
 from emulator.dialects.control.journal import NOT_VENDOR
 from emulator.dialects.http.errors import Dialects, render_error
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/_emulator/faults", tags=["Emulator control"])
 
 
 class FaultIn(BaseModel):
-    """A fault rule as posted (control-api.md, "Fault rule")."""
+    """A fault rule as posted (docs/api.md §7, "A fault rule")."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -93,6 +94,15 @@ async def list_faults(faults: FaultsDep) -> list[dict[str, Any]]:
 async def clear_faults(faults: FaultsDep) -> Response:
     faults.clear()
     return Response(status_code=204)
+
+
+@router.get("/{rule_id}")
+async def get_fault(faults: FaultsDep, rule_id: int) -> dict[str, Any]:
+    """One rule with how often it applied."""
+    for rule in faults.all():
+        if rule.id == rule_id:
+            return {**describe(rule), "hits": rule.hits}
+    raise NotFound(f"No fault rule with id {rule_id}")
 
 
 @router.delete("/{rule_id}", status_code=204)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Annotated, Any
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulator.core import auth_failure
 from emulator.core.journal import (
     Entry,
     Filter,
@@ -19,6 +21,8 @@ from emulator.core.journal import (
 from emulator.dialects.http.namespaces import namespace_of
 from emulator.dialects.http.paths import route_path
 from emulator.dialects.http.routing import WARNING_HEADER
+
+log = logging.getLogger("aip_emulator")
 
 router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
 # Not vendor traffic: the control routes and the API documentation are never journaled nor faulted.
@@ -56,7 +60,7 @@ FilterDep = Annotated[Filter, Depends(_filter)]
 
 
 class JournalEntry(BaseModel):
-    """One recorded request (control-api.md): every field always present, always of its one type."""
+    """One recorded request: every field always present, always of its one type."""
 
     id: int
     time: int = Field(description="epoch ms")
@@ -68,6 +72,9 @@ class JournalEntry(BaseModel):
     principal: str | None = Field(description="the Basic user name, or a Bearer token's owner/jti; not checked")
     client: str | None = Field(description="the X-AIP-Emulator-Client header, e.g. `ui`")
     warnings: list[str] = Field(description="the X-AIP-Emulator-Warning headers of the answer")
+    authFailure: str | None = Field(  # noqa: N815 - the wire name
+        description="why a 401 was answered (unknown user, wrong password, ...); the client's body does not say"
+    )
     requestBody: Any = Field(description="the body as JSON, masked; null when empty, not JSON or cut")  # noqa: N815
     requestText: str | None = Field(description="the body as text, masked, cut at the limit")  # noqa: N815
     requestTruncated: bool  # noqa: N815
@@ -144,7 +151,8 @@ class JournalRecorder:
             await send(message)
 
         try:
-            await self.app(scope, replaying_receive, recording_send)
+            with auth_failure.collecting() as reasons:
+                await self.app(scope, replaying_receive, recording_send)
         finally:
             headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in _NOTED_HEADERS}
             entry = Entry(
@@ -162,8 +170,18 @@ class JournalRecorder:
                 response_size=response_size,
                 client=headers.get(CLIENT_HEADER),
                 warnings=tuple(warnings),
+                auth_failure=_refusal(status, reasons, scope),
             )
             journal.record(entry)
+
+
+def _refusal(status: int, reasons: list[str], scope: Scope) -> str | None:
+    """Why a 401 was answered (logged too), or None."""
+    if status != 401:
+        return None
+    reason = reasons[-1] if reasons else "unknown"
+    log.info("401 on %s %s: %s", scope["method"], scope["path"], reason)
+    return reason
 
 
 async def _read_request(receive: Receive) -> list[Message]:

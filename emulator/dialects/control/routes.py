@@ -59,8 +59,9 @@ def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
 
 @router.post("/reset")
 def reset(emu: EmulatorDep) -> dict[str, Any]:
-    """Return to the loaded fixtures: rows and index."""
+    """Return to the loaded fixtures (rows and index) and the clock to real time."""
     state.reset(emu)
+    emu.clock.release()
     return {"status": "reset", "assets": emu.index.doc_count()}
 
 
@@ -118,6 +119,13 @@ def get_clock(emu: EmulatorDep) -> dict[str, Any]:
     return {"now": emu.clock.now_ms(), "frozen": emu.clock.frozen}
 
 
+@router.delete("/clock")
+def release_clock(emu: EmulatorDep) -> dict[str, Any]:
+    """Back to real time: not frozen, no shift (what `reset` does to the clock too)."""
+    emu.clock.release()
+    return get_clock(emu)
+
+
 @router.post("/clock")
 def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
     """Freeze or release the clock, set it, or move it forward (token expiry, relative dates, timestamps)."""
@@ -134,13 +142,6 @@ def set_clock(body: ClockBody, emu: EmulatorDep) -> dict[str, Any]:
         emu.clock.advance(body.advance_ms)
     if body.freeze is False:
         emu.clock.unfreeze()
-    return get_clock(emu)
-
-
-@router.delete("/clock")
-def release_clock(emu: EmulatorDep) -> dict[str, Any]:
-    """Back to real time: not frozen, no offset."""
-    emu.clock.release()
     return get_clock(emu)
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from emulator.core.errors import NotFound
 from emulator.core.token_codec import TokenInfo
 from emulator.core.tokens import create_token, list_tokens, revoke_token
 from emulator.dialects.http.deps import EmulatorDep
@@ -60,6 +61,15 @@ def create(body: NewToken, emu: EmulatorDep) -> JSONResponse:
 def list_all(emu: EmulatorDep) -> JSONResponse:
     """List the tokens that have not been revoked, oldest first."""
     return JSONResponse([token_json(token) for token in list_tokens(emu)])
+
+
+@router.get("/tokens/{token_id}")
+def get_one(token_id: str, emu: EmulatorDep) -> JSONResponse:
+    """One token that has not been revoked (without its JWT)."""
+    for token in list_tokens(emu):
+        if token.id == token_id:
+            return JSONResponse(token_json(token))
+    raise NotFound(f"No token with id {token_id!r}")
 
 
 @router.delete("/tokens/{token_id}", status_code=204)

@@ -153,7 +153,7 @@ class FormEntry(Wire):
 
 
 class InventoryWrite(Wire):
-    """The body of `POST /inventory.json` and `PUT /inventory/{id}.json` (dc-api.md §4)."""
+    """The body of `POST /inventory.json` and `PUT /inventory/{id}.json` (docs/api.md §4)."""
 
     form_id: int | None = None
     name: str | None = None

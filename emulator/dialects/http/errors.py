@@ -12,9 +12,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from emulator.core.errors import AuthenticationError, EmulatorError, NotFound, ValidationError
+from emulator.core.errors import AuthenticationError, EmulatorError, MethodNotAllowed, NotFound, ValidationError
 from emulator.dialects.http.paths import route_path
 
 log = logging.getLogger("aip_emulator")
@@ -23,7 +24,8 @@ JIRA_401 = "Client must be authenticated to access this resource."
 FASTAPI_UNREADABLE = "There was an error parsing the body"
 UNREADABLE = "Malformed JSON in the request body: it is not valid UTF-8 or it is nested too deeply"
 NOT_JSON = "request body: not read as JSON; send it with Content-Type: application/json"
-_HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError}
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+_HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError, 405: MethodNotAllowed}
 
 
 class Dialects:
@@ -43,10 +45,12 @@ class Dialects:
         return "dc"
 
 
-def render_error(dialects: Dialects, path: str, exc: EmulatorError) -> JSONResponse:
-    """The vendor-shaped answer for `exc` on `path`."""
+def render_error(
+    dialects: Dialects, path: str, exc: EmulatorError, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The vendor-shaped answer for `exc` on `path` (with `headers`, e.g. a 405's `Allow`)."""
     dialect = dialects.of(path)
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     body: dict[str, Any]
     if dialect == "control":
         body = {"error": exc.code, "message": exc.message}
@@ -84,7 +88,10 @@ def install(app: FastAPI, dialects: Dialects) -> None:
         kind = _HTTP_ERRORS.get(exc.status_code, EmulatorError)
         error = kind(message, field="body" if message == UNREADABLE else None)
         error.status = exc.status_code
-        return render_error(dialects, route_path(request.scope), error)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return render_error(dialects, route_path(request.scope), error, headers)
 
     app.add_exception_handler(EmulatorError, emulator_error)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -120,6 +127,13 @@ class CatchAll:
                 raise
             error = EmulatorError(f"internal error: {type(exc).__name__}: {exc}")
             await render_error(self.dialects, route_path(scope), error)(scope, receive, send)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves on this path (Starlette's own `Allow` names the first route's only)."""
+    routes = request.app.router.routes
+    found = [m for m in _METHODS if any(r.matches({**request.scope, "method": m})[0] == Match.FULL for r in routes)]
+    return ", ".join(found)
 
 
 def _http_message(request: Request, exc: StarletteHTTPException) -> str:

@@ -29,8 +29,8 @@ def json_response(model: BaseModel, warnings: Iterable[str] = ()) -> Response:
     """Serialize a wire model once, here, instead of FastAPI validating it again on the way out; each warning of
     the search behind it (a near miss, a lenient reading: `emulator.core.hints`) becomes a header of its own."""
     response = Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
-    for warning in warnings:
-        response.headers.append(WARNING_HEADER, warning)
+    for warning in warnings:  # ASCII, so that every client reads the header alike: the rest as \x, \u escapes
+        response.headers.append(WARNING_HEADER, warning.encode("ascii", "backslashreplace").decode("ascii"))
     return response
 
 

@@ -66,7 +66,7 @@ def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client:
     [entry] = _requests(emulator_client)
     assert _without_latency(entry) == {
         "id": 1, "time": FROZEN, "method": "PUT", "path": ASSET, "query": "notify=false", "status": 404,
-        "principal": "admin", "client": None, "warnings": [],
+        "principal": "admin", "client": None, "warnings": [], "authFailure": None,
         "requestBody": {"name": "Renamed"}, "requestText": '{"name":"Renamed"}', "requestTruncated": False,
         "requestSize": 18, "responseBody": MISSING, "responseText": json.dumps(MISSING, separators=(",", ":")),
         "responseTruncated": False, "responseSize": len(json.dumps(MISSING, separators=(",", ":"))),

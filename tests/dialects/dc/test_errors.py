@@ -137,4 +137,5 @@ def test_wrong_method_is_405_in_the_envelope(shared_client: Client) -> None:
     response = shared_client.get(SEARCH, auth=ADMIN)
 
     assert response.status_code == 405
-    assert response.json() == _error(f"Method GET is not allowed on {SEARCH}", "InternalError")
+    assert response.headers["Allow"] == "POST"
+    assert response.json() == _error(f"Method GET is not allowed on {SEARCH}", "MethodNotAllowedException")

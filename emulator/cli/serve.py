@@ -1,0 +1,113 @@
+"""`aip-emulator serve`: port first, then the data directory's lock, then the data, then uvicorn.
+
+Everything that can fail cheaply is checked before anything is written: a busy port or a missing fixture
+directory is reported before seeding, and a start that fails leaves no data directory behind it did not find.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import socket
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from emulator.cli.lock import ServerLock
+from emulator.core import datadir
+from emulator.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+log = logging.getLogger("aip_emulator")
+DC_PREFIX = "/rest/jip-api/1.0"
+JIRA_PREFIX = "/rest/api/2"
+_ANY = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}
+
+
+class PortBusy(Exception):
+    """The port is taken: a one-line message naming host and port."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, or `PortBusy` (before anything is seeded)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise PortBusy(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; pass another --port (or AIP_EMULATOR_PORT)"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(host: str, sock: socket.socket) -> str:
+    """The URL a client on this machine reaches the socket at."""
+    port = sock.getsockname()[1]
+    shown = _ANY.get(host, f"[{host}]" if ":" in host else host)
+    return f"http://{shown}:{port}"
+
+
+def start_lines(settings: Settings, url: str) -> list[str]:
+    """What the start log says: where the data is, the docs and every dialect's base path."""
+    ctx = settings.context_path
+    return [
+        f"aip-emulator serving {settings.data_dir} on {url}",
+        f"  docs (Swagger UI)  {url}/docs",
+        f"  Data Center API    {url}{ctx}{DC_PREFIX}",
+        f"  Jira API           {url}{ctx}{JIRA_PREFIX}",
+        f"  Cloud API          {url}{settings.cloud_base_path}",
+        f"  control plane      {url}/_emulator",
+    ]
+
+
+def serve(settings: Settings, reseed: bool = False) -> int:
+    """Serve until interrupted; raise the one-line errors the CLI turns into exit status 2."""
+    import uvicorn  # noqa: PLC0415 - only the serve command needs the server
+
+    datadir.require_fixtures(settings.fixtures)
+    sock = bind(settings.host, settings.port)
+    lock = ServerLock(settings.data_dir)
+    try:
+        app = _open(settings, lock, reseed)
+    except BaseException:
+        sock.close()
+        raise
+    url = base_url(settings.host, sock)
+    lock.publish(url)
+    for line in start_lines(settings, url):
+        log.info("%s", line)
+    config = uvicorn.Config(app, log_level="info", access_log=settings.access_log, lifespan="on")
+    # uvicorn shuts down on SIGTERM, then raises it again: exit cleanly then, so the lock file is removed.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        lock.release()
+    return 0
+
+
+def _exit(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def _open(settings: Settings, lock: ServerLock, reseed: bool) -> FastAPI:
+    """Take the data directory and open (or seed) it; remove what a failed start created."""
+    from emulator.app import create_app  # noqa: PLC0415 - importing FastAPI is slow; other commands skip it
+
+    created = not settings.data_dir.exists()
+    lock.acquire()
+    try:
+        if reseed:
+            datadir.clear(settings.data_dir)
+        return create_app(settings)
+    except BaseException:
+        lock.release()
+        if created:
+            shutil.rmtree(settings.data_dir, ignore_errors=True)
+        raise

@@ -1,0 +1,59 @@
+"""`aip-emulator serve` in a child process, for the CLI tests that need a running server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from emulator.testing import free_port
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "emulator.cli", *args]
+
+
+def env(**extra: str) -> dict[str, str]:
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("AIP_EMULATOR_")}
+    return clean | extra
+
+
+def run(*args: str, cwd: Path | None = None, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI to completion."""
+    return subprocess.run(
+        command(*args), cwd=cwd, env=env(**(extra or {})), capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@contextmanager
+def serving(data_dir: Path, *args: str) -> Iterator[str]:
+    """A server on `data_dir`; yields its URL once healthy."""
+    port = free_port()
+    argv = command("serve", "--data-dir", str(data_dir), "--port", str(port), *args)
+    with subprocess.Popen(argv, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as server:
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _healthy(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def _healthy(url: str, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(server.stderr.read() if server.stderr else "the server exited")
+        try:
+            if httpx.get(f"{url}/_emulator/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise AssertionError("the server never became healthy")

@@ -1,0 +1,188 @@
+"""`aip-emulator serve` and friends from the outside: one server per data dir, token commands on a running
+server, nothing left on disk by a failing command, one-line setting errors (issue 11: 3, 4, 10, 11, 14)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulator import __version__
+from emulator.cli.commands import main
+from emulator.cli.lock import running_server
+from emulator.testing import copy_data_dir, free_port
+from tests.cli.server import command, env, run, serving
+
+
+@pytest.fixture
+def data_dir(seeded_template: Path, tmp_path: Path) -> Path:
+    return copy_data_dir(seeded_template, tmp_path / "data")
+
+
+def _bearer(url: str, token: str) -> int:
+    return httpx.get(f"{url}/api/v1/collections", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_a_second_server_on_the_same_data_dir_exits_2_naming_it_and_the_pid(data_dir: Path) -> None:
+    with serving(data_dir) as url:
+        holder = running_server(data_dir)
+        assert holder is not None
+        assert holder.url == url
+
+        second = run("serve", "--data-dir", str(data_dir), "--port", "0")
+
+    assert second.returncode == 2
+    assert second.stderr == (
+        f"aip-emulator: data directory {data_dir} is in use by another aip-emulator (pid {holder.pid} at {url}); "
+        "stop that one or pass another --data-dir\n"
+    )
+
+
+def test_token_commands_act_on_the_running_server_at_once(data_dir: Path) -> None:
+    with serving(data_dir) as url:
+        created = run("token", "create", "--name", "ci", "--access", "WRITE", "--id", "ci", "--data-dir", str(data_dir))
+        assert created.returncode == 0, created.stderr
+        answer = json.loads(created.stdout)
+        assert _bearer(url, answer["token"]) == 200
+
+        listed = json.loads(run("token", "list", "--url", url).stdout)
+        assert [token["id"] for token in listed] == ["default-admin", "default-read", "default-write", "ci"]
+
+        revoked = run("token", "revoke", "ci", "--data-dir", str(data_dir))
+        assert (revoked.returncode, revoked.stdout) == (0, "revoked token ci\n")
+        assert _bearer(url, answer["token"]) == 401
+
+
+def test_a_token_command_without_server_or_data_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    result = run("token", "list", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "aip-emulator: no server is running on data directory .aip-emulator and it holds no data: "
+        "start one with `aip-emulator serve`, or pass --url or --data-dir\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_busy_port_is_reported_before_anything_is_seeded(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+
+        result = run("serve", "--data-dir", str(tmp_path / "data"), "--port", str(port))
+
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"aip-emulator: cannot listen on 127.0.0.1:{port}: Address already in use; "
+        "pass another --port (or AIP_EMULATOR_PORT)\n"
+    )
+    assert "seeded" not in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_failed_start_leaves_no_data_dir_behind(tmp_path: Path) -> None:
+    broken = tmp_path / "fixtures"
+    broken.mkdir()
+    (broken / "schemes.json").write_text("{not json")
+
+    result = run("serve", "--data-dir", str(tmp_path / "data"), "--port", "0", "--fixtures", str(broken))
+
+    assert result.returncode == 2
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "line"),
+    [
+        ((), {"AIP_EMULATOR_PORT": "abc"}, "AIP_EMULATOR_PORT='abc': Input should be a valid integer"),
+        (("--port", "abc"), {}, "--port='abc': Input should be a valid integer"),
+        (("--time-zone", "Mars/Olympus"), {}, "--time-zone='Mars/Olympus': unknown time zone 'Mars/Olympus'"),
+        ((), {"AIP_EMULATOR_CONTROL_AUTH": "maybe"}, "AIP_EMULATOR_CONTROL_AUTH='maybe': Input should be a valid"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_and_its_value(
+    tmp_path: Path, argv: tuple[str, ...], env: dict[str, str], line: str
+) -> None:
+    result = run("serve", "--data-dir", str(tmp_path / "data"), *argv, extra=env)
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"aip-emulator: {line}")
+    assert not (tmp_path / "data").exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"aip-emulator {__version__}\n"
+
+
+@pytest.mark.parametrize("command", ["serve", "reindex", "export", "generate", "wait"])
+def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+
+    text = capsys.readouterr().out
+    assert "example:\n  aip-emulator " in text
+    if command == "serve":
+        assert "(AIP_EMULATOR_PORT, default: 8080)" in text
+        assert "--access-log" in text
+
+
+def test_the_start_lines_name_the_docs_and_every_dialects_base_path(data_dir: Path) -> None:
+    argv = command("serve", "--data-dir", str(data_dir), "--port", str(port := free_port()), "--context-path", "jira")
+    with subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True) as server:
+        assert run("wait", "--url", f"http://127.0.0.1:{port}", "--timeout", "60").returncode == 0
+        server.terminate()
+        _out, err = server.communicate(timeout=20)
+
+    url = f"http://127.0.0.1:{port}"
+    lines = [line.split("aip_emulator: ", 1)[1] for line in err.splitlines() if "aip_emulator: " in line]
+    assert lines[-6:] == [
+        f"aip-emulator serving {data_dir} on {url}",
+        f"  docs (Swagger UI)  {url}/docs",
+        f"  Data Center API    {url}/jira/rest/jip-api/1.0",
+        f"  Jira API           {url}/jira/rest/api/2",
+        f"  Cloud API          {url}/api/v1",
+        f"  control plane      {url}/_emulator",
+    ]
+
+
+def test_wait_returns_once_the_server_is_ready(data_dir: Path) -> None:
+    with serving(data_dir) as url:
+        result = run("wait", "--url", url, "--timeout", "5")
+
+    assert (result.returncode, result.stdout) == (0, f"aip-emulator at {url} is ready: 39 assets\n")
+
+
+def test_wait_gives_up_after_the_timeout() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+
+    result = run("wait", "--url", url, "--timeout", "0.3")
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"aip-emulator: {url} not ready after 0.3 s: no aip-emulator answers at {url}")
+
+
+def test_a_lock_file_left_by_a_dead_server_does_not_block(data_dir: Path) -> None:
+    (data_dir / "server.lock").write_text('{"pid": 999999, "url": "http://127.0.0.1:1"}')
+
+    assert running_server(data_dir) is None
+    with serving(data_dir) as url:
+        holder = running_server(data_dir)
+        assert holder is not None
+        assert holder.url == url
+
+
+def test_a_stopped_server_removes_its_lock_file(data_dir: Path) -> None:
+    with serving(data_dir):
+        assert (data_dir / "server.lock").is_file()
+
+    assert not (data_dir / "server.lock").exists()

@@ -1,0 +1,53 @@
+"""`EmulatorServer`: the emulator for unittest, scripts and other runners (issue 11, Build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulator.cli.lock import DataDirInUse, running_server
+from emulator.server import EmulatorServer
+from emulator.settings import Settings
+from emulator.testing import copy_data_dir
+from tests.helpers import ADMIN, SEARCH
+
+NEW = {"formId": 9, "name": "Threaded Laptop", "attributes": {}}
+FIND = {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "threaded", "fieldType": "STRING"}]}
+
+
+def _found(url: str) -> int:
+    return len(httpx.post(url + SEARCH, json=FIND, auth=ADMIN).json()["assets"])
+
+
+def test_it_serves_the_default_fixtures_on_a_free_port_and_cleans_up() -> None:
+    with EmulatorServer() as server:
+        assert httpx.get(f"{server.url}/_emulator/health").json() == {"status": "ok", "assets": 39, "indexedAssets": 39}
+        scratch = server.settings.data_dir
+
+    assert not scratch.exists()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{server.url}/_emulator/health", timeout=1)
+
+
+def test_reset_returns_to_the_fixtures(seeded_template: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"))
+    with EmulatorServer(settings) as server:
+        httpx.post(f"{server.url}/rest/jip-api/1.0/inventory.json", json=NEW, auth=ADMIN)
+        assert _found(server.url) == 1
+
+        server.reset()
+
+        assert _found(server.url) == 0
+    assert (tmp_path / "data" / "emulator.db").is_file()  # a data directory you give is kept
+
+
+def test_it_holds_the_data_dir_like_a_server(seeded_template: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"))
+    with EmulatorServer(settings) as server:
+        holder = running_server(settings.data_dir)
+        assert holder is not None
+        assert holder.url == server.url
+        with pytest.raises(DataDirInUse):
+            EmulatorServer(settings).start()
