@@ -59,7 +59,7 @@ def search_assets(
 ) -> SearchResult:
     """One page of the assets matching `query` that `user` may see, with the total."""
     hits = emu.index.search(visible(emu, user, query), sort, offset, limit)
-    return SearchResult(hits.total, emu.views.get(hits.version, hits.asset_ids, lambda ids: _load(emu, ids)))
+    return SearchResult(hits.total, emu.views.get(hits.asset_ids, lambda ids: _load(emu, ids)))
 
 
 def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:

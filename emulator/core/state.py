@@ -1,7 +1,10 @@
 """Snapshots of the whole state, reset to the loaded fixtures, and seeding new data (control-api.md).
 
 Database and index travel together and are copied, never re-indexed: SQLite's online backup copies the database
-into or out of the open file, and the index directory is copied while the single writer lock is held.
+into or out of the open file, and the index directory is copied (hard links: segment files never change) while
+the single writer lock is held. A snapshot's index holds what was flushed when it was taken; the change log in its
+database holds the rest, which is replayed into the in-memory layer when the snapshot comes back (as after a
+restart). Segments the snapshot shares with the running index keep their open readers and caches.
 """
 
 from __future__ import annotations
@@ -58,7 +61,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
         with emu.raw_connection() as live, sqlite3.connect(partial / _DB) as copy:
             live.backup(copy)
         copy.close()
-        shutil.copytree(emu.settings.index_path, partial / _INDEX)
+        emu.index.copy_to(partial / _INDEX)
         snapshot = Snapshot(name, emu.clock.now_ms())
         (partial / _META).write_text(json.dumps({"name": name, "createdAt": snapshot.created_at}))
         shutil.rmtree(target, ignore_errors=True)
@@ -82,11 +85,9 @@ def _load(emu: Emulator, source: Path) -> None:
             saved.backup(live)
         saved.close()
         emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
-        emu.index.close()
-        shutil.rmtree(emu.settings.index_path, ignore_errors=True)
-        shutil.copytree(source / _INDEX, emu.settings.index_path)
-        emu.index.open()
+        emu.index.load_from(source / _INDEX)
         emu.reload()
+        emu.catch_up()
 
 
 def listing(emu: Emulator) -> list[Snapshot]:
@@ -135,11 +136,12 @@ def seed(emu: Emulator, fixtures: Path) -> int:
     return assets
 
 
-def counts(emu: Emulator) -> tuple[int, int]:
-    """Assets in the database and documents in the index (they agree unless something is wrong)."""
+def counts(emu: Emulator) -> tuple[int, int, int]:
+    """Assets in the database, assets a search sees (they agree unless a write is under way) and changes waiting
+    to be flushed from memory to the Whoosh segments."""
     with emu.session() as session:
         assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
-    return assets, emu.index.doc_count()
+    return assets, emu.index.doc_count(), emu.index.pending()
 
 
 def export_zip(emu: Emulator) -> bytes:
