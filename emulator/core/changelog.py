@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, distinct, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import Catalog
@@ -38,14 +38,22 @@ def prune(session: Session, flushed: int) -> None:
     set_meta(session, FLOOR, str(flushed))
 
 
-def floor(session: Session) -> int:
-    """The generation up to which the log has been pruned: an index stamped older cannot catch up."""
-    return int(get_meta(session, FLOOR) or 0)
+def floor(session: Session, current: int) -> int:
+    """The generation up to which the log has been pruned: an index stamped older cannot catch up.
+
+    A database that never had a floor (just seeded, or older than the log) logged nothing up to `current`: the
+    floor is set there, in the caller's transaction.
+    """
+    found = get_meta(session, FLOOR)
+    if found is None:
+        set_meta(session, FLOOR, str(current))
+        return current
+    return int(found)
 
 
 def changed_since(session: Session, generation: int) -> list[int]:
     """The assets changed after `generation`."""
-    query = select(distinct(m.IndexChange.asset_id)).where(m.IndexChange.generation > generation)
+    query = select(m.IndexChange.asset_id).where(m.IndexChange.generation > generation).distinct()
     return sorted(session.scalars(query))
 
 

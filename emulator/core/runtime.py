@@ -88,7 +88,8 @@ class Emulator:
                     self._seed(session, progress)
                 self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
                 self.tokens.replace_all(stored_tokens(session))
-                self.pruned_through = changelog.floor(session)
+                self.pruned_through = changelog.floor(session, generation(session))
+                session.commit()
                 return generation(session)
 
     @contextmanager
@@ -177,7 +178,8 @@ class Emulator:
         with self.session() as session:
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             self.tokens.replace_all(stored_tokens(session))
-            self.pruned_through = changelog.floor(session)
+            self.pruned_through = changelog.floor(session, generation(session))
+            session.commit()
 
 
 def _instance_secret(session: Session, ids: Ids) -> str:
