@@ -133,4 +133,5 @@ def test_the_flush_thread_writes_waiting_changes_and_stops_on_close(tmp_path: Pa
     index.close()
 
     assert index.flushed == 2
-    assert thread is not None and not thread.is_alive()
+    assert thread is not None
+    assert not thread.is_alive()

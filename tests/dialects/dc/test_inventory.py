@@ -219,7 +219,7 @@ def test_a_failing_flush_loses_no_acknowledged_write(
 
     monkeypatch.setattr(index, "_write", broken_write)
     response = emulator_client.post(f"{INVENTORY}.json", json=LAPTOP, auth=ADMIN)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         index.flush()
     found_before = _find(emulator_client, "asset.name", "STRING", keyword="rig")
     monkeypatch.undo()
