@@ -52,10 +52,11 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
         flushed = emu.index.flushed
         if flushed > emu.pruned_through:  # the index on disk holds these: the log can forget them
             changelog.prune(session, flushed)
-        session.commit()  # raises: the session rolls back and nothing reached the index
+        with emu.index.commit_lock:  # a search that missed a row waits for its index change here
+            session.commit()  # raises: the session rolls back and nothing reached the index
+            emu.index.apply(new_generation, changes, ctx.created)
+            emu.views.forget(changed)
         emu.pruned_through = max(emu.pruned_through, flushed)
-        emu.index.apply(new_generation, changes, ctx.created)
-        emu.views.forget(changed)
         ctx.views = {view.id: view for view in views}
 
 

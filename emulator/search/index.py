@@ -49,12 +49,13 @@ class SearchIndex:
     """One Whoosh index on disk, the in-memory layer in front of it, and the thread that flushes one into the other.
 
     `write_lock` is the application's single writer (database transactions and whole-state changes hold it);
-    searches never take it. `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
+    searches never take it. `commit_lock` spans a writer's database commit and its `apply`, nothing longer. `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
     """
 
     def __init__(self, path: Path, flush_interval_s: float = 0.25, flush_batch: int = 500) -> None:
         self.path = path
         self.write_lock = threading.RLock()
+        self.commit_lock = threading.Lock()  # held by a writer from its database commit to `apply` only
         self._whoosh = threading.RLock()
         self._publish = threading.Lock()  # swaps of `_state` and the pins of searches
         self._index: Any = None
