@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-mixed reliability clean
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ bench-state: install
 
 bench-cloud: install
 	$(BIN)/python -m bench.cloud_bench $(BENCH_ARGS)
+
+# Searches under concurrent writes, write latency, the test cycle and crash recovery (issue 9).
+bench-mixed: install
+	$(BIN)/python -m bench.mixed_bench $(BENCH_ARGS)
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     journal_size: int = Field(default=1000, ge=0, description="requests the journal keeps (0 turns it off)")
     journal_body_limit: int = Field(default=4096, ge=0, description="bytes of each body the journal keeps")
     flush_interval_ms: int = Field(
-        default=250, ge=1, description="how often recent writes are flushed from memory to the search index"
+        default=1000, ge=1, description="how often recent writes are flushed from memory to the search index"
     )
     flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
     cors_origins: Annotated[list[str], NoDecode] = Field(

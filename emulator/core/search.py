@@ -20,7 +20,6 @@ from emulator.search.tree import (
     or_,
 )
 
-
 _ATTEMPTS = 5
 
 

@@ -107,7 +107,7 @@ def create_asset(emu: Emulator, user: UserInfo, form_id: int | None, name: Any, 
         _check_required(ctx, asset, form)
         ctx.touched.add(asset.id)
         ctx.created.add(asset.id)
-    return _reload(emu, asset.id)
+    return _reload(emu, ctx, asset.id)
 
 
 def update_asset(emu: Emulator, user: UserInfo, asset_id: int, changes: dict[str, Any]) -> AssetView:
@@ -123,7 +123,7 @@ def update_asset(emu: Emulator, user: UserInfo, asset_id: int, changes: dict[str
         _check_required(ctx, asset, form)
         asset.updated, asset.updated_by = emu.clock.now_ms(), user.username
         ctx.touched.add(asset.id)
-    return _reload(emu, asset_id)
+    return _reload(emu, ctx, asset_id)
 
 
 def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
@@ -237,6 +237,9 @@ def _next_key(session: Session, form: FormInfo) -> str:
     return f"{form.key_prefix}-{used + 1}"
 
 
-def _reload(emu: Emulator, asset_id: int) -> AssetView:
+def _reload(emu: Emulator, ctx: WriteContext, asset_id: int) -> AssetView:
+    """The asset as committed: read back by the transaction already, else from the database."""
+    if asset_id in ctx.views:
+        return ctx.views[asset_id]
     with emu.session() as session:
         return load_views(session, emu.catalog, [asset_id])[0]

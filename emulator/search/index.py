@@ -32,7 +32,7 @@ from emulator.search.tree import All, Document, Hits, Node, SortKey
 
 SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
 STAMP_FILE = "emulator-stamp.json"
-MERGE_EVERY = 4  # flushes between merges of the small segments they leave
+MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
 log = logging.getLogger("aip_emulator")
 
 
@@ -49,10 +49,11 @@ class SearchIndex:
     """One Whoosh index on disk, the in-memory layer in front of it, and the thread that flushes one into the other.
 
     `write_lock` is the application's single writer (database transactions and whole-state changes hold it);
-    searches never take it. `commit_lock` spans a writer's database commit and its `apply`, nothing longer. `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
+    searches never take it. `commit_lock` spans a writer's database commit and its `apply`, nothing longer.
+    `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
     """
 
-    def __init__(self, path: Path, flush_interval_s: float = 0.25, flush_batch: int = 500) -> None:
+    def __init__(self, path: Path, flush_interval_s: float = 1.0, flush_batch: int = 500) -> None:
         self.path = path
         self.write_lock = threading.RLock()
         self.commit_lock = threading.Lock()  # held by a writer from its database commit to `apply` only

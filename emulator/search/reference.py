@@ -49,9 +49,10 @@ def texts(values: FieldValues) -> list[str]:
     return [text for text in values.texts if text]
 
 
-def whole_values(values: FieldValues) -> list[str]:
+@lru_cache(maxsize=65_536)  # pure: documents are immutable, and the in-memory layer asks again on every search
+def whole_values(values: FieldValues) -> tuple[str, ...]:
     """The whole-value terms of a field, lower-cased and cut, sorted and unique."""
-    return sorted({text.lower()[:MAX_VALUE_LENGTH] for text in texts(values)})
+    return tuple(sorted({text.lower()[:MAX_VALUE_LENGTH] for text in texts(values)}))
 
 
 def sort_bytes(values: FieldValues) -> bytes:
@@ -161,9 +162,10 @@ def _compiled(regex: str) -> Any:
     return _compiled_pattern(regex).match
 
 
-def words(values: FieldValues) -> list[str]:
+@lru_cache(maxsize=65_536)
+def words(values: FieldValues) -> tuple[str, ...]:
     """The words of a field in order, as the index's analyzer splits them."""
-    return tokenize("\n".join(texts(values)))
+    return tuple(tokenize("\n".join(texts(values))))
 
 
 def _phrase(values: FieldValues, wanted: tuple[str, ...]) -> bool:
@@ -171,7 +173,7 @@ def _phrase(values: FieldValues, wanted: tuple[str, ...]) -> bool:
         return False
     found = words(values)
     size = len(wanted)
-    return any(tuple(found[i : i + size]) == wanted for i in range(len(found) - size + 1))
+    return any(found[i : i + size] == wanted for i in range(len(found) - size + 1))
 
 
 def _between(value: Any, low: Any, high: Any, include_low: bool, include_high: bool) -> bool:

@@ -83,7 +83,7 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     present = texts(values)
     if present:
         out[f"w_{slug}"] = "\n".join(present)
-        out[f"v_{slug}"] = whole_values(values)
+        out[f"v_{slug}"] = list(whole_values(values))
     if sort_key := sort_bytes(values):
         out[f"s_{slug}"] = sort_key
     if values.number is not None:

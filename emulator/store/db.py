@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,8 +46,9 @@ def get_meta(session: Session, key: str) -> str | None:
 
 
 def set_meta(session: Session, key: str, value: str) -> None:
-    """Write one fact to the meta table (in the caller's transaction)."""
-    session.merge(Meta(key=key, value=value))
+    """Write one fact to the meta table (in the caller's transaction): one upsert statement."""
+    upsert = sqlite_insert(Meta).values(key=key, value=value)
+    session.execute(upsert.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value}))
 
 
 def generation(session: Session) -> int:

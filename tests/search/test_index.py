@@ -60,7 +60,7 @@ def test_sorting_by_a_column_spans_segments_and_puts_missing_values_first(index:
 
 
 def test_an_update_replaces_the_document_and_a_delete_removes_it(index: SearchIndex) -> None:
-    _write(index, 2, [_doc(1, 99.0)], [2])
+    _write(index, 2, [_doc(1, 99.0)], (2,))
 
     assert index.search(All(), [], 0, 10).asset_ids == [1]
     assert index.search(Range("n", 99, 99), [], 0, 10).asset_ids == [1]
