@@ -130,8 +130,7 @@ class SearchIndex:
         with self._whoosh:
             if self._index is not None:
                 self._index.close()
-            shutil.rmtree(self.path, ignore_errors=True)
-            shutil.copytree(source, self.path, copy_function=_link_or_copy)
+            _mirror(source, self.path)
             self.open()
 
     def close(self) -> None:
@@ -264,6 +263,24 @@ def _visible(part: Part, recent: Recent) -> DocSet:
     docnums = part.caches.docnums()
     hidden = {docnums[i] for i in recent.entries if i in docnums}
     return part.live - hidden if hidden else part.live
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """Make `target` hold exactly the files of `source`: segment files of the same name are the same files (a
+    segment id names one immutable segment) and stay; the rest is removed, replaced or linked anew."""
+    if not target.is_dir():
+        shutil.copytree(source, target, copy_function=_link_or_copy)
+        return
+    wanted = {entry.name for entry in os.scandir(source)}
+    for entry in os.scandir(target):
+        if entry.name not in wanted or not _immutable(entry.name):
+            os.unlink(entry.path)
+    for name in wanted - {entry.name for entry in os.scandir(target)}:
+        _link_or_copy(str(source / name), str(target / name))
+
+
+def _immutable(name: str) -> bool:
+    return name.startswith(f"{INDEX_NAME}_") and name != f"{INDEX_NAME}_WRITELOCK"
 
 
 def _link_or_copy(source: str, target: str) -> None:
