@@ -13,9 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import whoosh.util as whoosh_util
 from tqdm import tqdm
 from whoosh import analysis, columns, fields, index
+from whoosh.codec import base as codec_base
 from whoosh.codec.base import Segment
+from whoosh.filedb import compound, filestore
 from whoosh.util import IDCHARS
 
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
@@ -31,7 +34,15 @@ def _segment_id(_cls: type, size: int = 16) -> str:
     return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
 
 
+def _random_name(size: int = 28) -> str:
+    """Whoosh's temporary file names, also from the OS: the flush thread must not touch the global `random`
+    (another thread may be seeding or drawing from it, as Hypothesis does)."""
+    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
+
+
 Segment._random_id = classmethod(_segment_id)
+for _module in (whoosh_util, codec_base, filestore, compound):
+    _module.random_name = _random_name
 
 
 def _schema() -> fields.Schema:
