@@ -158,12 +158,15 @@ class Executor:
         self.c = caches
         self.live = live
 
-    def run(self, node: Node, sort: list[SortKey], needed: int) -> tuple[int, list[Keyed]]:
-        """The number of live documents matching `node` and the first `needed` of them with their order keys."""
-        docs = self.evaluate(node, None)
-        docs = docs & self.live if len(docs) > len(self.live) else {d for d in docs if d in self.live}
+    def run(self, node: Node, sort: list[SortKey], needed: int, keyed: bool = True) -> tuple[int, list[Keyed]]:
+        """The number of live documents matching `node` and the first `needed` of them with their order keys
+        (empty keys unless `keyed`: a lone source needs no merging)."""
+        docs = self.evaluate(node, None) & self.live
         ordered = self._order(docs, sort, needed)[:needed]
-        return len(docs), [(self.c.order_key(d, sort), int(self.c.column("aid")[d])) for d in ordered]
+        ids = self.c.column("aid")
+        if not keyed:
+            return len(docs), [((), int(ids[d])) for d in ordered]
+        return len(docs), [(self.c.order_key(d, sort), int(ids[d])) for d in ordered]
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:

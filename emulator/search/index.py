@@ -231,9 +231,11 @@ class SearchIndex:
         try:
             needed = offset + limit
             total, answers = 0, []
+            keyed = len(state.view.parts) + bool(state.recent.entries) > 1
             for part in state.view.parts:
                 with part.caches.lock:
-                    count, top = Executor(part.caches, _visible(part, state.recent)).run(node, sort, needed)
+                    executor = Executor(part.caches, _visible(part, state.recent))
+                    count, top = executor.run(node, sort, needed, keyed)
                 total += count
                 answers.append(top)
             mine = state.recent.matching(node, sort)
