@@ -46,8 +46,6 @@ from emulator.search.tree import (
 
 DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
-
-
 _CACHED_POSTINGS = 4096  # posting sets kept per segment (a test suite repeats its queries)
 
 
@@ -72,7 +70,7 @@ class SegmentCaches:
         self._docnums: dict[int, int] | None = None
 
     def close(self) -> None:
-        self.searcher.close()
+        self.searcher.close()  # closes the reader too
 
     def column(self, name: str) -> list[Any]:
         """All values of a column by document number ([] when the segment has no such column)."""
