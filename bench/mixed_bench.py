@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -26,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from bench.mixed_load import Run, Traffic, percentiles, searches_for, writer_loop
+from bench.mixed_load import Run, Traffic, percentiles, searches_for
 from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, SEARCH, _get_ok, dataset, serve
 from emulator.core.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
@@ -163,8 +162,7 @@ def _recovery(source: Path, changes: int) -> dict[str, Any]:
         command, cwd=ROOT.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     ) as first:
         _wait(url, first)
-        stop = threading.Event()
-        writer_loop(url, 0, stop, limit=changes)
+        _distinct_changes(url, changes)
         with httpx.Client(base_url=url, trust_env=False) as probe:
             pending = probe.get(HEALTH).json().get("pendingChanges")
         first.kill()
@@ -183,6 +181,17 @@ def _recovery(source: Path, changes: int) -> dict[str, Any]:
             second.terminate()
             second.wait(timeout=30)
     return {"pendingAtKill": pending, "firstAnswerS": round(first_answer, 2), "healthAfter": health}
+
+
+def _distinct_changes(url: str, count: int) -> None:
+    """`count` changes of as many assets: updates of existing ones (ids from 1), the rest creates."""
+    with httpx.Client(base_url=url, auth=AUTH, trust_env=False, timeout=60) as client:
+        for n in range(count):
+            if n < count // 2:
+                updated = client.put(f"{INVENTORY}/{n + 1}.json", json={"name": f"Recovery {n + 1}"})
+                if updated.status_code == 200:
+                    continue
+            client.post(f"{INVENTORY}.json", json=_laptop(f"Recovery new {n}")).raise_for_status()
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], search: bool = False) -> None:

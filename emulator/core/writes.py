@@ -139,11 +139,12 @@ def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
 
 def referencing(session: Session, asset_id: int) -> set[int]:
     """The assets whose reference attributes point at `asset_id`."""
-    query = text(
+    query = text(  # instr() skips the JSON of lists that cannot hold the id (most of them) before json_each
         "SELECT DISTINCT v.asset_id FROM asset_values v, json_each(v.ref_ids) r "
-        "WHERE v.ref_ids IS NOT NULL AND r.value = :target AND v.asset_id != :target"
+        "WHERE v.ref_ids IS NOT NULL AND instr(v.ref_ids, :digits) > 0 AND r.value = :target "
+        "AND v.asset_id != :target"
     )
-    return {row[0] for row in session.execute(query, {"target": asset_id})}
+    return {row[0] for row in session.execute(query, {"target": asset_id, "digits": str(asset_id)})}
 
 
 def _drop_reference(ctx: WriteContext, holder: int, target: int) -> None:
