@@ -1,7 +1,7 @@
 """`python -m bench.reliability [--short] [--size 10000] [--seconds 30] [--clients 4]`: all reliability checks.
 
 Runs the pytest reliability suite (tests/reliability: crashes, concurrency, process faults, fuzzing with the long
-profile `AIP_EMULATOR_FUZZ=long` unless --short; and tests/domain: the write-consistency property test), then the
+profile `AIP_EMULATOR_FUZZ=long` unless --short; and tests/core: the write-consistency property test), then the
 loopback load test (bench.load). Prints one summary table (suite, cases, failures, throughput / p99) and exits 1 if
 anything failed.
 """
@@ -22,7 +22,10 @@ from pathlib import Path
 from bench.load import RESULTS as LOAD_RESULTS
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITES = {"pytest: tests/reliability": ["tests/reliability"], "pytest: tests/domain (property)": ["tests/domain"]}
+SUITES = {
+    "pytest: tests/reliability": ["tests/reliability"],
+    "pytest: tests/core (property)": ["tests/core/test_write_consistency.py"],
+}
 
 
 @dataclass(frozen=True)
