@@ -21,7 +21,7 @@ from emulator.core.catalog import Catalog
 from emulator.core.errors import InsufficientStorage
 from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView
-from emulator.store.db import GENERATION, generation, set_meta, storage_problem
+from emulator.store.db import GENERATION, increment_meta, storage_problem
 
 
 @dataclass
@@ -43,8 +43,7 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
         ctx = WriteContext(session, emu.catalog)
         yield ctx
         session.flush()
-        new_generation = generation(session) + 1
-        set_meta(session, GENERATION, str(new_generation))
+        new_generation = increment_meta(session, GENERATION)
         changed = ctx.touched | ctx.deleted
         changes, views = changelog.documents(session, ctx.catalog, emu.zone, changed - ctx.deleted)
         changes.update(dict.fromkeys(ctx.deleted))

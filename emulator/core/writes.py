@@ -25,7 +25,7 @@ from emulator.core.types import as_id
 from emulator.core.values import AttributeInfo, coerce
 from emulator.core.views import AssetView, load_views, storable_id
 from emulator.store import models as m
-from emulator.store.db import get_meta, set_meta
+from emulator.store.db import increment_meta
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
 
@@ -232,10 +232,7 @@ def _check_required(ctx: WriteContext, asset: m.Asset, form: FormInfo) -> None:
 
 def _next_key(session: Session, form: FormInfo) -> str:
     """`PREFIX-n` from a per-prefix counter that never goes back, so deleted keys are not reused."""
-    counter = f"key_counter:{form.key_prefix}"
-    used = int(get_meta(session, counter) or 0)
-    set_meta(session, counter, str(used + 1))
-    return f"{form.key_prefix}-{used + 1}"
+    return f"{form.key_prefix}-{increment_meta(session, f'key_counter:{form.key_prefix}')}"
 
 
 def _reload(emu: Emulator, ctx: WriteContext, asset_id: int) -> AssetView:
