@@ -27,7 +27,7 @@ from emulator.search.executor import DocSet, Executor
 from emulator.search.flusher import Flusher
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
-from emulator.search.segments import Part, Segments, View
+from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 
 SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
@@ -103,6 +103,9 @@ class SearchIndex:
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
             build_index(fresh, docs, total, progress)
+            built = index.open_dir(str(fresh), indexname=INDEX_NAME)
+            clean(built)  # the segments of intermediate commits, merged away by the final optimize
+            built.close()
             _write_stamp(fresh, generation)
             self._swap_in(fresh)
 

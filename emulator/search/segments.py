@@ -96,6 +96,12 @@ class Segments:
         self._caches = {}
 
 
+def clean(ix: Any) -> None:
+    """Delete what the latest table of contents does not list (no reader may be open on it)."""
+    toc = ix._read_toc()
+    _clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+
+
 def _reader(ix: Any, schema: Any, segment: Any) -> SegmentReader:
     whole = copy.copy(segment)
     whole._deleted = None  # the reader sees every document; `Part.live` says which count
