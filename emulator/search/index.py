@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -232,7 +233,7 @@ class SearchIndex:
         """One page of asset ids matching `node` in `sort` order, with the total: segments and layer merged."""
         state = self._pin()
         try:
-            needed = offset + limit
+            needed = min(offset + limit, sys.maxsize)  # a fuzzer's page number can be larger than any list
             total, answers = 0, []
             keyed = len(state.view.parts) + bool(state.recent.entries) > 1
             for part in state.view.parts:

@@ -135,3 +135,11 @@ def test_the_flush_thread_writes_waiting_changes_and_stops_on_close(tmp_path: Pa
     assert index.flushed == 2
     assert thread is not None
     assert not thread.is_alive()
+
+
+def test_a_page_beyond_any_list_is_empty_with_the_total(index: SearchIndex) -> None:
+    index.apply(2, {3: _doc(3)}, new=[3])
+
+    hits = index.search(All(), [], 10**30, 10)
+
+    assert (hits.total, hits.asset_ids) == (3, [])
