@@ -12,7 +12,6 @@ from __future__ import annotations
 import heapq
 import json
 import logging
-import os
 import shutil
 import sys
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 from whoosh import index
 
 from emulator.search.executor import DocSet, Executor
+from emulator.search.files import link_or_copy, mirror
 from emulator.search.flusher import Flusher
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
@@ -94,11 +94,14 @@ class SearchIndex:
             self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
             stamp = self.stamp() or {}
             self.flushed = int(stamp.get("generation", 0))
-            self._publish_state(self._segments.read(self._index, self._state.view), Recent(self.flushed))
+            view = self._segments.read(self._index, self._state.view)
+            with self._publish:
+                self._publish_state(view, Recent(self.flushed))
         self._flusher.start()
 
     def rebuild(self, docs: Iterable[Document], total: int, generation: int, progress: bool = False) -> None:
         """Build a fresh index beside the current one from `docs`, then swap it in."""
+        self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")
             shutil.rmtree(fresh, ignore_errors=True)
@@ -123,7 +126,7 @@ class SearchIndex:
     def copy_to(self, target: Path) -> None:
         """Copy the index directory as flushed (segment files are immutable: hard links where possible)."""
         with self._whoosh:
-            shutil.copytree(self.path, target, copy_function=_link_or_copy)
+            shutil.copytree(self.path, target, copy_function=link_or_copy)
 
     def load_from(self, source: Path) -> None:
         """Replace the index directory by a copy of `source` and open it; the layer starts empty.
@@ -134,7 +137,7 @@ class SearchIndex:
         with self._whoosh:
             if self._index is not None:
                 self._index.close()
-            _mirror(source, self.path)
+            mirror(source, self.path)
             self.open()
 
     def close(self) -> None:
@@ -198,7 +201,7 @@ class SearchIndex:
         writer.commit(merge=self._flushes % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
 
     def _publish_state(self, view: View, recent: Recent) -> None:
-        """Make `view` and `recent` what new searches read (caller holds `_publish` or runs alone)."""
+        """Make `view` and `recent` what new searches read (caller holds `_publish`)."""
         old = self._state.view
         if view is not old:
             self._retired.append(old)
@@ -269,31 +272,6 @@ def _visible(part: Part, recent: Recent) -> DocSet:
     docnums = part.caches.docnums()
     hidden = {docnums[i] for i in recent.entries if i in docnums}
     return part.live - hidden if hidden else part.live
-
-
-def _mirror(source: Path, target: Path) -> None:
-    """Make `target` hold exactly the files of `source`: segment files of the same name are the same files (a
-    segment id names one immutable segment) and stay; the rest is removed, replaced or linked anew."""
-    if not target.is_dir():
-        shutil.copytree(source, target, copy_function=_link_or_copy)
-        return
-    wanted = {entry.name for entry in os.scandir(source)}
-    for entry in os.scandir(target):
-        if entry.name not in wanted or not _immutable(entry.name):
-            os.unlink(entry.path)
-    for name in wanted - {entry.name for entry in os.scandir(target)}:
-        _link_or_copy(str(source / name), str(target / name))
-
-
-def _immutable(name: str) -> bool:
-    return name.startswith(f"{INDEX_NAME}_") and name != f"{INDEX_NAME}_WRITELOCK"
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _write_stamp(path: Path, generation: int) -> None:

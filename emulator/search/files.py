@@ -1,0 +1,34 @@
+"""The index directory on disk: copies by hard link (segment files never change once written) and mirroring."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from emulator.search.schema import INDEX_NAME
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make `target` hold exactly the files of `source`: segment files of the same name are the same files (a
+    segment id names one immutable segment) and stay; the rest is removed, replaced or linked anew."""
+    if not target.is_dir():
+        shutil.copytree(source, target, copy_function=link_or_copy)
+        return
+    wanted = {entry.name for entry in os.scandir(source)}
+    for entry in os.scandir(target):
+        if entry.name not in wanted or not _immutable(entry.name):
+            os.unlink(entry.path)
+    for name in wanted - {entry.name for entry in os.scandir(target)}:
+        link_or_copy(str(source / name), str(target / name))
+
+
+def _immutable(name: str) -> bool:
+    return name.startswith(f"{INDEX_NAME}_") and name != f"{INDEX_NAME}_WRITELOCK"
+
+
+def link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
