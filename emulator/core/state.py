@@ -80,7 +80,8 @@ def restore(emu: Emulator, name: str) -> None:
 
 
 def _load(emu: Emulator, source: Path) -> None:
-    with emu.index.write_lock:
+    # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
+    with emu.index.write_lock, emu.index.commit_lock:
         with sqlite3.connect(source / _DB) as saved, emu.raw_connection() as live:
             saved.backup(live)
         saved.close()

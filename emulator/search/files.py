@@ -10,14 +10,19 @@ from emulator.search.schema import INDEX_NAME
 
 
 def mirror(source: Path, target: Path) -> None:
-    """Make `target` hold exactly the files of `source`: segment files of the same name are the same files (a
-    segment id names one immutable segment) and stay; the rest is removed, replaced or linked anew."""
+    """Make `target` hold the files of `source`: its table of contents, stamp and segment files.
+
+    Segment files of the same name are the same files (a segment id names one immutable segment) and stay.
+    Segment files `source` does not list stay too, for now: a search may still be reading them; the flush thread
+    deletes them once no search holds a view that lists them (`SearchIndex.maintain`). Everything else (tables of
+    contents, the stamp, the lock file) is removed or replaced.
+    """
     if not target.is_dir():
         shutil.copytree(source, target, copy_function=link_or_copy)
         return
     wanted = {entry.name for entry in os.scandir(source)}
     for entry in os.scandir(target):
-        if entry.name not in wanted or not _immutable(entry.name):
+        if not _immutable(entry.name):
             os.unlink(entry.path)
     for name in wanted - {entry.name for entry in os.scandir(target)}:
         link_or_copy(str(source / name), str(target / name))
