@@ -34,7 +34,8 @@ def test_resets_and_flushes_under_concurrent_searches_fail_no_search(seeded_temp
     emu = Emulator(Settings(data_dir=data_dir, flush_interval_ms=2, flush_batch=1))
     emu.start()
     state.ensure_baseline(emu)
-    done, failures = threading.Event(), []
+    done = threading.Event()
+    failures: list[str] = []
     searchers = [threading.Thread(target=_search_until, args=(emu, done, failures)) for _ in range(3)]
     for thread in searchers:
         thread.start()
