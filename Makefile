@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed reliability clean
 
 install: $(STAMP)
 
@@ -55,6 +55,10 @@ bench-cloud: install
 
 bench-namespaces: install
 	$(BIN)/python -m bench.namespace_bench $(BENCH_ARGS)
+
+# Searches under concurrent writes, write latency, the test cycle and crash recovery (issue 9).
+bench-mixed: install
+	$(BIN)/python -m bench.mixed_bench $(BENCH_ARGS)
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)

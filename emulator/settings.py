@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     namespaces_auto_create: bool = Field(default=True, description="create an unknown namespace on first use")
     namespace: str = Field(default="default", description="internal: the namespace an emulator serves")
     access_log: bool = Field(default=False, description="log every request (method, path, status)")
+    flush_interval_ms: int = Field(
+        default=1000, ge=1, description="how often recent writes are flushed from memory to the search index"
+    )
+    flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -111,7 +111,7 @@ def test_serve_answers_over_real_http(seeded_template: Path, tmp_path: Path) -> 
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
         try:
             health = _wait_for(f"http://127.0.0.1:{port}/_emulator/health", server)
-            assert health == {"status": "ok", "assets": 39, "indexedAssets": 39}
+            assert health == {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
         finally:
             server.terminate()
             server.wait(timeout=10)

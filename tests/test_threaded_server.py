@@ -23,7 +23,12 @@ def _found(url: str) -> int:
 
 def test_it_serves_the_default_fixtures_on_a_free_port_and_cleans_up() -> None:
     with EmulatorServer() as server:
-        assert httpx.get(f"{server.url}/_emulator/health").json() == {"status": "ok", "assets": 39, "indexedAssets": 39}
+        assert httpx.get(f"{server.url}/_emulator/health").json() == {
+            "status": "ok",
+            "assets": 39,
+            "indexedAssets": 39,
+            "pendingChanges": 0,
+        }
         scratch = server.settings.data_dir
 
     assert not scratch.exists()

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from emulator.core.files import share_file, share_index
+from emulator.search.files import copy_index, link_or_copy
 from emulator.store import models as m
 
 META = "namespace.json"
@@ -62,11 +62,11 @@ def make(source: Path, target: Path, meta: Meta) -> None:
     partial.mkdir(parents=True)
     try:
         shutil.copyfile(source / _DB, partial / _DB)
-        share_index(source / _INDEX, partial / _INDEX)
+        copy_index(source / _INDEX, partial / _INDEX)
         baseline = partial / _SNAPSHOTS / _BASELINE
         baseline.mkdir(parents=True)
-        share_file(source / _DB, baseline / _DB)
-        share_index(source / _INDEX, baseline / _INDEX)
+        link_or_copy(source / _DB, baseline / _DB)
+        copy_index(source / _INDEX, baseline / _INDEX)
         (baseline / _SNAPSHOT_META).write_text(json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
         write_meta(partial, meta)
         partial.rename(target)

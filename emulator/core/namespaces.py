@@ -224,7 +224,7 @@ class Namespaces:
         return dirs.read_meta(self.root / name).last_used_at
 
     def _info(self, found: Namespace) -> Info:
-        assets, _indexed = state.counts(found.emulator)
+        assets, _indexed, _pending = state.counts(found.emulator)
         return Info(found.name, found.created_at, found.last_used_at, assets)
 
     def _stored_info(self, name: str) -> Info:

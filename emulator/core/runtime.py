@@ -1,6 +1,9 @@
 """The emulator's running state: database, search index, catalog and clock, opened together.
 
-`create_app` builds one `Emulator` and keeps it on `app.state`; the CLI uses it directly.
+`create_app` builds one `Emulator` and keeps it on `app.state`; the CLI uses it directly. Everything that belongs
+to one data set lives in its `Emulator` (the index with its flush thread included), so several can run in one
+process; `close` stops the flush thread. At start an index whose stamp the change log can bridge is opened and
+caught up incrementally (`catch_up`); any other is rebuilt from the database.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from emulator.core import datadir
+from emulator.core import changelog, datadir
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
@@ -48,7 +51,8 @@ class Emulator:
         self.settings = settings
         self.zone = ZoneInfo(settings.time_zone)
         self.clock = clock or Clock()
-        self.index = SearchIndex(settings.index_path)
+        self.index = SearchIndex(settings.index_path, settings.flush_interval_ms / 1000, settings.flush_batch)
+        self.pruned_through = 0  # how far the change log was pruned (the database's `changelog_floor`)
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
@@ -65,8 +69,9 @@ class Emulator:
         started = time.perf_counter()
         current = self.open_store(progress)
         with self.storage_errors():
-            if self.index.is_current(current):
+            if self.index.can_catch_up(current, self.pruned_through):
                 self.index.open()
+                self.catch_up()
             else:
                 log.info("search index missing or stale: rebuilding from the database")
                 self.reindex(progress)
@@ -87,6 +92,8 @@ class Emulator:
                     datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
                 self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
                 self.tokens.replace_all(stored_tokens(session))
+                self.pruned_through = changelog.floor(session, generation(session))
+                session.commit()
                 return generation(session)
 
     @contextmanager
@@ -109,15 +116,25 @@ class Emulator:
 
     def reindex(self, progress: bool = False) -> int:
         """Rebuild the search index from the database; return the number of assets indexed."""
-        with self.storage_errors(), self.session() as session:
+        with self.index.write_lock, self.storage_errors(), self.session() as session:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
             self.index.rebuild(docs, total, generation(session), progress)
         return total
 
+    def catch_up(self) -> int:
+        """Replay the change log after the index's stamp into its in-memory layer; return how many assets."""
+        with self.index.write_lock, self.session() as session:
+            current = generation(session)
+            changed = changelog.changed_since(session, self.index.flushed)
+            if changed:
+                changes, _views = changelog.documents(session, self.catalog, self.zone, changed)
+                self.index.apply(current, changes)
+            return len(changed)
+
     def close(self) -> None:
-        """Release the index and the database."""
+        """Stop the flush thread, release the index and the database."""
         self.index.close()
         if self._engine is not None:
             self._engine.dispose()
@@ -142,9 +159,10 @@ class Emulator:
             return self._catalog
 
     def invalidate_catalog(self) -> None:
-        """Forget the cached metadata (after a metadata write)."""
+        """Forget the cached metadata and the asset views built with it (after a metadata write)."""
         with self._catalog_lock:
             self._catalog = None
+        self.views.clear()
 
     @contextmanager
     def raw_connection(self) -> Iterator[sqlite3.Connection]:
@@ -165,6 +183,8 @@ class Emulator:
         with self.session() as session:
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             self.tokens.replace_all(stored_tokens(session))
+            self.pruned_through = changelog.floor(session, generation(session))
+            session.commit()
 
 
 def _instance_secret(session: Session, ids: Ids) -> str:

@@ -20,6 +20,8 @@ from emulator.search.tree import (
     or_,
 )
 
+_ATTEMPTS = 5
+
 
 @dataclass(frozen=True)
 class Page:
@@ -58,9 +60,21 @@ def visible(emu: Emulator, user: UserInfo, query: Node) -> Node:
 def search_assets(
     emu: Emulator, user: UserInfo, query: Node, sort: list[SortKey], *, offset: int, limit: int
 ) -> SearchResult:
-    """One page of the assets matching `query` that `user` may see, with the total."""
-    hits = emu.index.search(visible(emu, user, query), sort, offset, limit)
-    return SearchResult(hits.total, emu.views.get(hits.version, hits.asset_ids, lambda ids: _load(emu, ids)))
+    """One page of the assets matching `query` that `user` may see, with the total.
+
+    The page's rows are read after the index answered: when an asset of the page was deleted in between, the
+    search runs again (after any write already committed has reached the index), so that a page always holds
+    what its total promises.
+    """
+    node = visible(emu, user, query)
+    for _attempt in range(_ATTEMPTS):
+        hits = emu.index.search(node, sort, offset, limit)
+        views = emu.views.get(hits.asset_ids, lambda ids: _load(emu, ids))
+        if len(views) == len(hits.asset_ids):
+            break
+        with emu.index.commit_lock:  # a barrier: writes committed so far are in the index once we hold it
+            pass
+    return SearchResult(hits.total, views)
 
 
 def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:

@@ -1,8 +1,10 @@
 """Snapshots of the whole state, reset to the loaded fixtures, and seeding new data (control-api.md).
 
 Database and index travel together and are copied, never re-indexed: SQLite's online backup copies the database
-into or out of the open file, and the index directory is copied while the single writer lock is held (its segment
-files, which Whoosh never rewrites, as hard links: `emulator.core.files`).
+into or out of the open file, and the index directory is copied (hard links: segment files never change) while
+the single writer lock is held. A snapshot's index holds what was flushed when it was taken; the change log in its
+database holds the rest, which is replayed into the in-memory layer when the snapshot comes back (as after a
+restart). Segments the snapshot shares with the running index keep their open readers and caches.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from emulator.core.errors import NotFound, ValidationError
-from emulator.core.files import share_index
 from emulator.core.runtime import Emulator
 from emulator.seeding.export import zip_bytes
 from emulator.store import models as m
@@ -60,7 +61,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
         with emu.raw_connection() as live, sqlite3.connect(partial / _DB) as copy:
             live.backup(copy)
         copy.close()
-        share_index(emu.settings.index_path, partial / _INDEX)
+        emu.index.copy_to(partial / _INDEX)
         snapshot = Snapshot(name, emu.clock.now_ms())
         (partial / _META).write_text(json.dumps({"name": name, "createdAt": snapshot.created_at}))
         shutil.rmtree(target, ignore_errors=True)
@@ -79,16 +80,15 @@ def restore(emu: Emulator, name: str) -> None:
 
 
 def _load(emu: Emulator, source: Path) -> None:
-    with emu.index.write_lock:
+    # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
+    with emu.index.write_lock, emu.index.commit_lock:
         with sqlite3.connect(source / _DB) as saved, emu.raw_connection() as live:
             saved.backup(live)
         saved.close()
         emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
-        emu.index.close()
-        shutil.rmtree(emu.settings.index_path, ignore_errors=True)
-        share_index(source / _INDEX, emu.settings.index_path)
-        emu.index.open()
+        emu.index.load_from(source / _INDEX)
         emu.reload()
+        emu.catch_up()
 
 
 def saved_dir(emu: Emulator, name: str) -> Path:
@@ -150,11 +150,12 @@ def seed(emu: Emulator, fixtures: Path) -> int:
     return assets
 
 
-def counts(emu: Emulator) -> tuple[int, int]:
-    """Assets in the database and documents in the index (they agree unless something is wrong)."""
+def counts(emu: Emulator) -> tuple[int, int, int]:
+    """Assets in the database, assets a search sees (they agree unless a write is under way) and changes waiting
+    to be flushed from memory to the Whoosh segments."""
     with emu.session() as session:
         assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
-    return assets, emu.index.doc_count()
+    return assets, emu.index.doc_count(), emu.index.pending()
 
 
 def export_zip(emu: Emulator) -> bytes:

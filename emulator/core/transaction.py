@@ -1,29 +1,27 @@
 """The one write path: every change to assets or metadata runs in `transaction`, so database and index agree.
 
-Under the index's single writer lock the rows are flushed, the generation is bumped and the index is committed
-(its stamp DIRTY); then the database commits and only then the stamp takes the new generation. A failure before the
-database commit leaves both as they were. If the database commit itself fails, the rows roll back and the index is
-rebuilt from them, at once or, when that fails too, before the next write (a restart also rebuilds: the stamp is
-still DIRTY). A write that meets a full disk answers 507.
+Under the index's single writer lock the caller changes rows; then the generation is bumped, the changed assets
+are read back into index documents and logged under that generation (`emulator.core.changelog`), and the database
+commits. Only then do the documents go to the index's in-memory layer (`SearchIndex.apply`), where the very next
+search sees them; the write does not wait for Whoosh (the flush thread writes them later, docs/write-path.md).
+A failure before or in the database commit leaves both as they were: nothing reached the index. A write that
+meets a full disk answers 507.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from emulator.core import changelog
 from emulator.core.catalog import Catalog
-from emulator.core.documents import build_document
 from emulator.core.errors import InsufficientStorage
 from emulator.core.runtime import Emulator
-from emulator.core.views import load_views
-from emulator.store.db import GENERATION, generation, set_meta, storage_problem
-
-log = logging.getLogger("aip_emulator")
+from emulator.core.views import AssetView
+from emulator.store.db import GENERATION, increment_meta, storage_problem
 
 
 @dataclass
@@ -35,49 +33,30 @@ class WriteContext:
     touched: set[int] = field(default_factory=set)
     deleted: set[int] = field(default_factory=set)
     created: set[int] = field(default_factory=set)
+    views: dict[int, AssetView] = field(default_factory=dict)  # the changed assets as committed
 
 
 @contextmanager
 def transaction(emu: Emulator) -> Iterator[WriteContext]:
     """Run one write: the caller changes rows in `ctx.session` and names the assets it touched."""
     with emu.index.write_lock, emu.session() as session, _full_disk_answers(emu):
-        if emu.index.needs_rebuild:  # an earlier failure left the index ahead of the database
-            emu.reindex()
-            emu.index.needs_rebuild = False
         ctx = WriteContext(session, emu.catalog)
         yield ctx
         session.flush()
-        new_generation = generation(session) + 1
-        set_meta(session, GENERATION, str(new_generation))
-        session.flush()
-        changed = sorted(ctx.touched - ctx.deleted)
-        docs = [build_document(v, ctx.catalog, emu.zone) for v in load_views(session, ctx.catalog, changed)]
-        emu.index.write(docs, sorted(ctx.deleted), new_generation, ctx.created)  # raises: the session rolls back
-        try:
-            session.commit()
-        except BaseException:
-            session.rollback()
-            _catch_up(emu)
-            raise
-        _stamp(emu, new_generation)
-
-
-def _catch_up(emu: Emulator) -> None:
-    """After a failed database commit the index is ahead of it: rebuild now, or before the next write."""
-    try:
-        emu.reindex()
-    except Exception:
-        log.exception("rebuilding the index after a failed database commit failed; retrying before the next write")
-        emu.index.needs_rebuild = True  # the stamp stays DIRTY, so a restart rebuilds too
-
-
-def _stamp(emu: Emulator, new_generation: int) -> None:
-    try:
-        emu.index.mark_current(new_generation)
-    except OSError:  # both are committed; the DIRTY stamp only costs a rebuild at the next start
-        log.warning(
-            "could not stamp the index with generation %d; it will be rebuilt at the next start", new_generation
-        )
+        new_generation = increment_meta(session, GENERATION)
+        changed = ctx.touched | ctx.deleted
+        changes, views = changelog.documents(session, ctx.catalog, emu.zone, changed - ctx.deleted)
+        changes.update(dict.fromkeys(ctx.deleted))
+        changelog.record(session, new_generation, changed)
+        flushed = emu.index.flushed
+        if flushed > emu.pruned_through:  # the index on disk holds these: the log can forget them
+            changelog.prune(session, flushed)
+        with emu.index.commit_lock:  # a search that missed a row waits for its index change here
+            session.commit()  # raises: the session rolls back and nothing reached the index
+            emu.index.apply(new_generation, changes, ctx.created)
+            emu.views.forget(changed)
+        emu.pruned_through = max(emu.pruned_through, flushed)
+        ctx.views = {view.id: view for view in views}
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,30 +153,43 @@ def _item(catalog: Catalog, placement: Placement, value: Any, refs: dict[int, Re
 
 
 class ViewCache:
-    """Asset views keyed by the index generation they were read for; a write moves the generation on.
+    """Asset views read for searches, kept until a write changes their asset (`forget`) or the metadata (`clear`).
 
-    Entries read for an old generation are never served for a newer one, so a write is always seen.
+    A load that overlaps a write is not kept (the epoch moved meanwhile), so a view older than an acknowledged
+    write is never served.
     """
 
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
-        self._version = -1
+        self._epoch = 0
         self._views: dict[int, AssetView] = {}
         self._lock = threading.Lock()
 
-    def get(self, version: int, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
+    def get(self, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
         """The views of `ids` in order, loading the missing ones with `load`."""
         with self._lock:
-            if version != self._version:
-                self._version, self._views = version, {}
+            epoch = self._epoch
             known = {i: self._views[i] for i in ids if i in self._views}
         missing = [i for i in ids if i not in known]
         if missing:
             loaded = {view.id: view for view in load(missing)}
             known.update(loaded)
             with self._lock:
-                if version == self._version:
+                if epoch == self._epoch:
                     if len(self._views) + len(loaded) > self.limit:
                         self._views = {}
                     self._views.update(loaded)
         return [known[i] for i in ids if i in known]
+
+    def forget(self, ids: Iterable[int]) -> None:
+        """Drop the views of assets a write changed."""
+        with self._lock:
+            self._epoch += 1
+            for asset_id in ids:
+                self._views.pop(asset_id, None)
+
+    def clear(self) -> None:
+        """Drop every view (the metadata or the whole data set changed)."""
+        with self._lock:
+            self._epoch += 1
+            self._views = {}

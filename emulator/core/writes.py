@@ -25,7 +25,7 @@ from emulator.core.types import as_id
 from emulator.core.values import AttributeInfo, coerce
 from emulator.core.views import AssetView, load_views, storable_id
 from emulator.store import models as m
-from emulator.store.db import get_meta, set_meta
+from emulator.store.db import increment_meta
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
 
@@ -107,7 +107,7 @@ def create_asset(emu: Emulator, user: UserInfo, form_id: int | None, name: Any, 
         _check_required(ctx, asset, form)
         ctx.touched.add(asset.id)
         ctx.created.add(asset.id)
-    return _reload(emu, asset.id)
+    return _reload(emu, ctx, asset.id)
 
 
 def update_asset(emu: Emulator, user: UserInfo, asset_id: int, changes: dict[str, Any]) -> AssetView:
@@ -123,7 +123,7 @@ def update_asset(emu: Emulator, user: UserInfo, asset_id: int, changes: dict[str
         _check_required(ctx, asset, form)
         asset.updated, asset.updated_by = emu.clock.now_ms(), user.username
         ctx.touched.add(asset.id)
-    return _reload(emu, asset_id)
+    return _reload(emu, ctx, asset_id)
 
 
 def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
@@ -139,11 +139,12 @@ def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
 
 def referencing(session: Session, asset_id: int) -> set[int]:
     """The assets whose reference attributes point at `asset_id`."""
-    query = text(
+    query = text(  # instr() skips the JSON of lists that cannot hold the id (most of them) before json_each
         "SELECT DISTINCT v.asset_id FROM asset_values v, json_each(v.ref_ids) r "
-        "WHERE v.ref_ids IS NOT NULL AND r.value = :target AND v.asset_id != :target"
+        "WHERE v.ref_ids IS NOT NULL AND instr(v.ref_ids, :digits) > 0 AND r.value = :target "
+        "AND v.asset_id != :target"
     )
-    return {row[0] for row in session.execute(query, {"target": asset_id})}
+    return {row[0] for row in session.execute(query, {"target": asset_id, "digits": str(asset_id)})}
 
 
 def _drop_reference(ctx: WriteContext, holder: int, target: int) -> None:
@@ -231,12 +232,12 @@ def _check_required(ctx: WriteContext, asset: m.Asset, form: FormInfo) -> None:
 
 def _next_key(session: Session, form: FormInfo) -> str:
     """`PREFIX-n` from a per-prefix counter that never goes back, so deleted keys are not reused."""
-    counter = f"key_counter:{form.key_prefix}"
-    used = int(get_meta(session, counter) or 0)
-    set_meta(session, counter, str(used + 1))
-    return f"{form.key_prefix}-{used + 1}"
+    return f"{form.key_prefix}-{increment_meta(session, f'key_counter:{form.key_prefix}')}"
 
 
-def _reload(emu: Emulator, asset_id: int) -> AssetView:
+def _reload(emu: Emulator, ctx: WriteContext, asset_id: int) -> AssetView:
+    """The asset as committed: read back by the transaction already, else from the database."""
+    if asset_id in ctx.views:
+        return ctx.views[asset_id]
     with emu.session() as session:
         return load_views(session, emu.catalog, [asset_id])[0]

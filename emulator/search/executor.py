@@ -1,8 +1,14 @@
-"""Execute a query tree on a Whoosh searcher with query planning (search.md, "Query planning").
+"""Execute a query tree on one Whoosh segment with query planning (search.md, "Query planning").
 
 Leaves become sets of document numbers: term postings for literals, expanded lexicons for wildcards, Whoosh's
 phrase matcher for phrases, and cached columns for ranges. `And` evaluates cheap clauses first and filters the
 candidates with ranges and negations, so no clause walks every document unless it has to.
+
+Everything is per segment. A Whoosh segment never changes once written (only its deletion set grows), so the
+caches of a segment (`SegmentCaches`: columns, lexicons, postings, sort ranks) live as long as the segment does,
+whatever is written or flushed beside it; deletions and ids shadowed by the in-memory layer are applied at the end
+through the `live` set the caller passes. Each segment answers its top hits with their order keys, and
+`emulator.search.index` merges the segments' and the in-memory layer's answers.
 """
 
 from __future__ import annotations
@@ -10,20 +16,22 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import threading
 from collections.abc import Callable, Hashable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from emulator.search.matching import sloppy_match, within_edits
+from emulator.search.reference import number_key, sort_value
 from emulator.search.tree import (
     All,
     And,
     Exists,
     Fuzzy,
-    Hits,
     Match,
     Node,
     Not,
@@ -39,47 +47,45 @@ from emulator.search.tree import (
 )
 
 DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
+Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
+_CACHED_POSTINGS = 4096  # posting sets kept per segment (a test suite repeats its queries)
 
 
-_CACHED_POSTINGS = 4096  # posting sets kept per searcher generation (a test suite repeats its queries)
+class SegmentCaches:
+    """Data derived from one segment, built on first use and kept as long as the segment exists.
 
-
-class Caches:
-    """Per-searcher-version data: live documents, columns, lexicons, postings and sort ranks, built on first use.
-
-    Everything here is derived from one index generation and dropped with it, so a write is always seen.
+    `reader` must see no deletions (the caller opens it over a copy of the segment without them), so nothing
+    here depends on the deletion set; `lock` serialises the use of the reader (Whoosh readers are not safe
+    across threads).
     """
 
-    def __init__(self, searcher: Searcher, version: int) -> None:
-        self.version = version
-        self.reader = searcher.reader()
-        self.searcher = searcher
-        self.live: DocSet = set(self.reader.all_doc_ids())
-        self._deletions = self.reader.has_deletions()
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self.searcher = Searcher(reader)
+        self.lock = threading.RLock()
+        self.size = reader.doc_count_all()
+        self.every: DocSet = frozenset(range(self.size))
         self._columns: dict[str, list[Any]] = {}
         self._lexicons: dict[str, list[str]] = {}
         self._postings: dict[Hashable, frozenset[int]] = {}  # (field, term) and whole leaf nodes
         self._ranks: dict[tuple[SortKey, bool], list[int]] = {}
+        self._docnums: dict[int, int] | None = None
+
+    def close(self) -> None:
+        self.searcher.close()  # closes the reader too
 
     def column(self, name: str) -> list[Any]:
-        """All values of a column by document number ([] when no segment has the column)."""
+        """All values of a column by document number ([] when the segment has no such column)."""
         if name not in self._columns:
             known = name in self.reader.schema and self.reader.has_column(name)
-            self._columns[name] = self._read_column(name) if known else []
+            self._columns[name] = list(self.reader.column_reader(name)) if known else []
         return self._columns[name]
 
-    def _read_column(self, name: str) -> list[Any]:
-        # Assembled segment by segment: Whoosh's multi-segment column reader leaves out segments that lack the
-        # column (one written after an update of documents without that field), shifting every later value.
-        default = float("nan") if name.startswith("n_") else b""
-        values: list[Any] = []
-        for segment, offset in self.reader.leaf_readers():
-            values.extend([default] * (offset - len(values)))
-            if segment.has_column(name):
-                values.extend(segment.column_reader(name))
-            else:
-                values.extend([default] * segment.doc_count_all())
-        return values
+    def docnums(self) -> dict[int, int]:
+        """Document number by asset id."""
+        if self._docnums is None:
+            self._docnums = {int(aid): docnum for docnum, aid in enumerate(self.column("aid"))}
+        return self._docnums
 
     def lexicon(self, field: str) -> list[str]:
         """Every term of `field`, decoded, for wildcard expansion without a prefix."""
@@ -89,17 +95,16 @@ class Caches:
         return self._lexicons[field]
 
     def postings(self, field: str, term: str) -> frozenset[int]:
-        """Live documents holding `term` in `field`."""
+        """Documents holding `term` in `field` (deleted ones included)."""
         return self.cached((field, term), lambda: self._read_postings(field, term))
 
     def _read_postings(self, field: str, term: str) -> frozenset[int]:
         if (field, term) not in self.reader:
             return frozenset()
-        docs = frozenset(self.reader.postings(field, term).all_ids())
-        return docs & self.live if self._deletions else docs
+        return frozenset(self.reader.postings(field, term).all_ids())
 
     def cached(self, key: Hashable, compute: Callable[[], AbstractSet[int]]) -> frozenset[int]:
-        """The document set under `key`, computed once per generation (bounded: dropped wholesale when full)."""
+        """The document set under `key`, computed once (bounded: dropped wholesale when full)."""
         found = self._postings.get(key)
         if found is None:
             found = frozenset(compute())
@@ -109,7 +114,7 @@ class Caches:
         return found
 
     def rank(self, key: SortKey, tied: bool = False) -> list[int]:
-        """Each document's position in the whole index ordered by `key`, ties by asset id (built once).
+        """Each document's position in the segment ordered by `key`, ties by asset id (built once).
 
         With `tied`, equal values share one position, so that a later sort key decides between them.
         """
@@ -132,23 +137,36 @@ class Caches:
     def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
         if key.kind is SortKind.NUMBER:
             numbers = self.column(f"n_{key.field}")
-            return (lambda d: _number_key(numbers[d])) if numbers else (lambda d: 0.0)
+            return (lambda d: number_key(numbers[d])) if numbers else (lambda d: -math.inf)
         texts = self.column(f"s_{key.field}")
         return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
 
+    def order_key(self, doc: int, sort: list[SortKey]) -> tuple[Any, ...]:
+        """The same order key `emulator.search.reference.order_key` gives this document."""
+        values = []
+        for key in sort:
+            column = self.column(f"{'n' if key.kind is SortKind.NUMBER else 's'}_{key.field}")
+            default = math.nan if key.kind is SortKind.NUMBER else b""
+            values.append(sort_value(key, column[doc] if column else default))
+        return (*values, int(self.column("aid")[doc]))
+
 
 class Executor:
-    """Evaluates one query against one searcher generation."""
+    """Evaluates one query against one segment, whose documents outside `live` do not count."""
 
-    def __init__(self, caches: Caches) -> None:
+    def __init__(self, caches: SegmentCaches, live: DocSet) -> None:
         self.c = caches
+        self.live = live
 
-    def run(self, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
-        """Evaluate `node`, order the hits and cut one page."""
-        docs = self.evaluate(node, None)
-        ordered = self._order(docs, sort, offset + limit)
+    def run(self, node: Node, sort: list[SortKey], needed: int, keyed: bool = True) -> tuple[int, list[Keyed]]:
+        """The number of live documents matching `node` and the first `needed` of them with their order keys
+        (empty keys unless `keyed`: a lone source needs no merging)."""
+        docs = self.evaluate(node, None) & self.live
+        ordered = self._order(docs, sort, needed)[:needed]
         ids = self.c.column("aid")
-        return Hits(total=len(docs), asset_ids=[int(ids[d]) for d in ordered[offset : offset + limit]])
+        if not keyed:
+            return len(docs), [((), int(ids[d])) for d in ordered]
+        return len(docs), [(self.c.order_key(d, sort), int(ids[d])) for d in ordered]
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:
@@ -165,10 +183,10 @@ class Executor:
                 out |= self.evaluate(item, candidates)
             return out
         if isinstance(node, Not):
-            base = self.c.live if candidates is None else candidates
+            base = self.live if candidates is None else candidates
             return base - self.evaluate(node.item, candidates)
         if isinstance(node, All):
-            return self.c.live if candidates is None else candidates
+            return self.live if candidates is None else candidates
         if isinstance(node, Nothing):
             return set()
         return self._leaf(node, candidates)
@@ -179,7 +197,7 @@ class Executor:
             current = self.evaluate(item, current)
             if not current:
                 return set()
-        return self.c.live if current is None else current
+        return self.live if current is None else current
 
     def _leaf(self, node: Node, candidates: DocSet | None) -> DocSet:
         if isinstance(node, Range):
@@ -224,8 +242,7 @@ class Executor:
             return self.c.postings(field, node.words[0])
         if node.slop:
             return self._sloppy(field, node.words, node.slop)
-        matched = wq.Phrase(field, list(node.words)).docs(self.c.searcher)
-        return set(matched) & self.c.live
+        return set(wq.Phrase(field, list(node.words)).docs(self.c.searcher))
 
     def _sloppy(self, field: str, words: tuple[str, ...], slop: int) -> DocSet:
         docs = sorted(frozenset.intersection(*(self.c.postings(field, word) for word in words)))
@@ -249,7 +266,7 @@ class Executor:
         low = -math.inf if node.low is None else node.low
         high = math.inf if node.high is None else node.high
         inside = _between(low, high, node.include_low, node.include_high)
-        docs = self.c.live if candidates is None else candidates
+        docs = self.live if candidates is None else candidates
         return {d for d in docs if inside(column[d])}
 
     def _text_range(self, node: TextRange) -> DocSet:
@@ -275,10 +292,6 @@ class Executor:
         if needed < len(docs) // 4:
             return heapq.nsmallest(needed, docs, key=order)
         return sorted(docs, key=order)
-
-
-def _number_key(value: float) -> float:
-    return -math.inf if value is None or math.isnan(value) else value
 
 
 def _between(low: Any, high: Any, include_low: bool, include_high: bool) -> Callable[[Any], bool]:

@@ -1,176 +1,115 @@
-"""The Whoosh index: schema, lifecycle (open, rebuild, stamp) and the single writer lock.
+"""The search index: Whoosh segments on disk plus the in-memory layer of recent changes (docs/write-path.md).
 
-Layout per field slug (search.md): `w_<slug>` words with positions, `v_<slug>` whole values lower-cased,
-`s_<slug>` a text sort column, `n_<slug>` a number column (numbers, dates as epoch ms). `has` lists the slugs a
-document has values for. Ranges and sorts read columns, never Whoosh range queries (measured: far faster).
+Writes reach the index through `apply` once the database has committed them: the documents join the in-memory
+layer (`emulator.search.recent`) and the call returns. The flush thread (`emulator.search.flusher`) writes the
+layer to Whoosh in batches and stamps the index with the database generation it now holds (`flushed`). A search
+reads one published `State` (segments view + layer) without the writer's lock: each segment answers its top hits
+(`emulator.search.executor`), the layer answers through the reference evaluator, and the answers are merged.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
-import random
+import logging
 import shutil
+import sys
 import threading
-from collections.abc import Container, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-from whoosh import analysis, columns, fields, index
-from whoosh.codec.base import Segment
-from whoosh.searching import Searcher
-from whoosh.util import IDCHARS
+from whoosh import index
 
-from emulator.search.executor import Caches, Executor
-from emulator.search.tree import (
-    WORD_PATTERN,
-    All,
-    Document,
-    FieldValues,
-    Hits,
-    Node,
-    SortKey,
-)
-
-_SEGMENT_NAMES = random.SystemRandom()
-
-
-def _segment_id(_cls: type, size: int = 16) -> str:
-    """Whoosh names segments with the global `random`, which Hypothesis (and any seeded caller) re-seeds: two
-    segments with one name then overwrite each other's files. Segment names come from the OS instead."""
-    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
-
-
-Segment._random_id = classmethod(_segment_id)
+from emulator.search.executor import DocSet, Executor
+from emulator.search.files import copy_index, mirror
+from emulator.search.flusher import Flusher
+from emulator.search.recent import Entry, Recent
+from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
+from emulator.search.segments import Part, Segments, View, clean
+from emulator.search.tree import All, Document, Hits, Node, SortKey
 
 SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
 STAMP_FILE = "emulator-stamp.json"
-DIRTY = -1  # the stamp's generation while a commit is under way
-MERGE_EVERY = 16  # incremental commits between merges of the small segments they leave
-INDEX_NAME = "assets"
-_MAX_VALUE_LENGTH = 512  # whole-value terms longer than this are cut (huge TextArea values)
+MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
+log = logging.getLogger("aip_emulator")
 
 
-def _schema() -> fields.Schema:
-    words = analysis.RegexTokenizer(WORD_PATTERN) | analysis.LowercaseFilter()
-    schema = fields.Schema(
-        uid=fields.ID(unique=True),
-        aid=fields.COLUMN(columns.NumericColumn("q")),
-        has=fields.KEYWORD(commas=False),
-    )
-    schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
-    schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
-    return schema
+@dataclass(frozen=True)
+class State:
+    """What one search reads: a segments view and the in-memory layer, published together."""
 
-
-def _column_field(name: str) -> fields.FieldType:
-    if name.startswith("n_"):
-        return fields.COLUMN(columns.NumericColumn("d", default=float("nan")))
-    return fields.COLUMN(columns.VarBytesColumn())
-
-
-def _new_columns(schema: fields.Schema, kwargs: dict[str, Any]) -> list[str]:
-    """Sort and number columns of a document that the schema does not name yet.
-
-    Column-only fields are declared one by one instead of through a glob: Whoosh's segment merge copies the
-    columns of named or indexed fields only and would silently drop column-only glob fields. A writer cannot
-    change the schema once it holds documents, so callers declare new columns before adding.
-    """
-    return [name for name in kwargs if name[:2] in ("s_", "n_") and name not in schema]
-
-
-def _declare(writer: Any, names: Iterable[str]) -> None:
-    for name in sorted(set(names)):
-        writer.add_field(name, _column_field(name))
-
-
-def whoosh_document(doc: Document) -> dict[str, Any]:
-    """Turn an engine-neutral document into the keyword arguments of a Whoosh writer call."""
-    out: dict[str, Any] = {"uid": str(doc.asset_id), "aid": doc.asset_id}
-    present: list[str] = []
-    for slug, values in doc.fields.items():
-        if _add_field(out, slug, values):
-            present.append(slug)
-    out["has"] = present
-    return out
-
-
-def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
-    texts = [text for text in values.texts if text]
-    if texts:
-        out[f"w_{slug}"] = "\n".join(texts)
-        out[f"v_{slug}"] = sorted({text.lower()[:_MAX_VALUE_LENGTH] for text in texts})
-    sort_text = values.sort_text if values.sort_text is not None else ", ".join(texts)
-    if sort_text:
-        out[f"s_{slug}"] = sort_text.lower().encode("utf-8")
-    if values.number is not None:
-        out[f"n_{slug}"] = float(values.number)
-    return bool(texts) or values.number is not None
+    view: View
+    recent: Recent
+    version: int  # moves with every published change
 
 
 class SearchIndex:
-    """One Whoosh index on disk plus the state that serves searches from it."""
+    """One Whoosh index on disk, the in-memory layer in front of it, and the thread that flushes one into the other.
 
-    def __init__(self, path: Path) -> None:
+    `write_lock` is the application's single writer (database transactions and whole-state changes hold it);
+    searches never take it. `commit_lock` spans a writer's database commit and its `apply`, nothing longer.
+    `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
+    """
+
+    def __init__(self, path: Path, flush_interval_s: float = 1.0, flush_batch: int = 500) -> None:
         self.path = path
-        self.write_lock = threading.RLock()  # the single writer; also held while swapping searchers
+        self.write_lock = threading.RLock()
+        self.commit_lock = threading.Lock()  # held by a writer from its database commit to `apply` only
+        self._whoosh = threading.RLock()
+        self._publish = threading.Lock()  # swaps of `_state` and the pins of searches
         self._index: Any = None
-        self._searcher: Searcher | None = None
-        self._version = 0  # bumped by every commit of ours; searchers refresh when it moves
-        self._searcher_version = -1
-        self._commits = 0
-        self.needs_rebuild = False  # set by the write path when the index may hold what the database rolled back
-        self._caches: Caches | None = None
+        self._segments = Segments()
+        self._state = State(View(), Recent(), 0)
+        self._retired: list[View] = []
+        self.flushed = 0  # the database generation the segments on disk hold (the stamp)
+        self._flushes = 0
+        self._flusher = Flusher(self.flush, self.pending, self.maintain, flush_interval_s, flush_batch)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def stamp(self) -> dict[str, int] | None:
-        """The generation and schema version the index on disk was built for, if any."""
+        """The flushed generation and schema version the index on disk carries, if any."""
         try:
             data = json.loads((self.path / STAMP_FILE).read_text())
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None
 
-    def is_current(self, generation: int) -> bool:
-        """Whether the index on disk exists and matches the database generation and our schema."""
+    def can_catch_up(self, generation: int, floor: int) -> bool:
+        """Whether the index on disk can be brought to database `generation` by replaying the change log, which
+        holds every change after generation `floor`."""
         stamp = self.stamp()
         return (
             stamp is not None
-            and stamp.get("generation") == generation
             and stamp.get("schema") == SCHEMA_VERSION
+            and floor <= int(stamp.get("generation", -1)) <= generation
             and index.exists_in(str(self.path), indexname=INDEX_NAME)
         )
 
     def open(self) -> None:
-        """Open the existing index for searching."""
-        self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
-        self._version += 1
+        """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
+        with self._whoosh:
+            self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
+            stamp = self.stamp() or {}
+            self.flushed = int(stamp.get("generation", 0))
+            view = self._segments.read(self._index, self._state.view)
+            with self._publish:
+                self._publish_state(view, Recent(self.flushed))
+        self._flusher.start()
 
     def rebuild(self, docs: Iterable[Document], total: int, generation: int, progress: bool = False) -> None:
         """Build a fresh index beside the current one from `docs`, then swap it in."""
-        with self.write_lock:
+        self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
+        with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
-            built = index.create_in(str(fresh), _schema(), indexname=INDEX_NAME)
-            writer = built.writer(limitmb=256, compound=False)
-            bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
-            try:
-                for doc in docs:
-                    kwargs = whoosh_document(doc)
-                    if new := _new_columns(writer.schema, kwargs):  # rare after the first documents
-                        writer.commit(merge=False)
-                        writer = built.writer(limitmb=256, compound=False)
-                        _declare(writer, new)
-                    writer.add_document(**kwargs)
-                    bar.update()
-            except BaseException:
-                writer.cancel()
-                raise
-            finally:
-                bar.close()
-            writer.commit(optimize=True)
+            build_index(fresh, docs, total, progress)
+            built = index.open_dir(str(fresh), indexname=INDEX_NAME)
+            clean(built)  # the segments of intermediate commits, merged away by the final optimize
+            built.close()
             _write_stamp(fresh, generation)
             self._swap_in(fresh)
 
@@ -184,76 +123,155 @@ class SearchIndex:
         shutil.rmtree(old, ignore_errors=True)
         self.open()
 
-    def write(
-        self, upserts: Iterable[Document], deletes: Iterable[int], generation: int, new: Container[int] = ()
-    ) -> None:
-        """Apply changes in one commit; caller holds `write_lock` and calls `mark_current` once the database
-        has committed too. Until then the stamp says DIRTY, so a crash or a failed database commit in between
-        leaves a stamp that matches no database generation and the next start rebuilds.
+    def copy_to(self, target: Path) -> None:
+        """Copy the index directory as flushed (segment files are immutable: hard links where possible)."""
+        with self._whoosh:
+            copy_index(self.path, target)
 
-        Documents of `new` assets are added without looking for an old copy: that look-up opens a reader over
-        every segment and costs most of a small write.
+    def load_from(self, source: Path) -> None:
+        """Replace the index directory by a copy of `source` and open it; the layer starts empty.
+
+        Readers of segments that `source` shares with the current index (same segment id: same files) are kept
+        with their caches, so returning to a snapshot costs only what differs.
         """
-        documents = [(doc.asset_id, whoosh_document(doc)) for doc in upserts]
-        _write_stamp(self.path, DIRTY)  # before the writer exists: failing here holds no lock
-        writer = self._index.writer(compound=False)
-        try:
-            _declare(writer, [name for _, kwargs in documents for name in _new_columns(writer.schema, kwargs)])
-            for asset_id in deletes:
-                writer.delete_by_term("uid", str(asset_id))
-            for asset_id, kwargs in documents:
-                (writer.add_document if asset_id in new else writer.update_document)(**kwargs)
-        except BaseException:
-            writer.cancel()
-            raise
-        self._commits += 1
-        writer.commit(merge=self._commits % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
-        self._version += 1
-
-    def mark_current(self, generation: int) -> None:
-        """Stamp the index with the database generation it now matches."""
-        _write_stamp(self.path, generation)
+        with self._whoosh:
+            if self._index is not None:
+                self._index.close()
+            mirror(source, self.path)
+            self.open()
 
     def close(self) -> None:
-        """Release the searcher and the index."""
-        with self.write_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = None
+        """Stop the flush thread and release the readers and the index (waiting changes stay in the log)."""
+        self._flusher.stop()
+        with self._whoosh:
+            with self._publish:
+                self._state, self._retired = State(View(), Recent(), self._state.version + 1), []
+            self._segments.close()
             if self._index is not None:
                 self._index.close()
             self._index = None
 
+    # -- writing ---------------------------------------------------------------------------------
+    def apply(self, generation: int, changes: Mapping[int, Document | None], new: Iterable[int] = ()) -> None:
+        """Changes the database committed as `generation`: searchable from now on, flushed later."""
+        with self._publish:
+            state = self._state
+            recent = state.recent.with_changes(generation, changes, new)
+            self._state = State(state.view, recent, state.version + 1)
+        if len(recent) >= self._flusher.batch:
+            self._flusher.wake()
+
+    def pending(self) -> int:
+        """How many changes wait to be flushed."""
+        return len(self._state.recent)
+
+    def flush(self) -> int:
+        """Write the in-memory layer to Whoosh in one commit, then stamp the generation; returns the count."""
+        with self._whoosh:
+            recent = self._state.recent
+            if not recent.entries or self._index is None:
+                return 0
+            batch = dict(recent.entries)
+            self._write(batch)
+            view = self._segments.read(self._index, self._state.view)
+            with self._publish:
+                self._publish_state(view, self._state.recent.without(batch))
+            try:
+                _write_stamp(self.path, recent.generation)
+                self.flushed = recent.generation
+            except OSError:  # the segments hold the changes; the change log replays them after a restart
+                log.warning("could not stamp the index with generation %d", recent.generation)
+            self.maintain()
+            return len(batch)
+
+    def _write(self, batch: Mapping[int, Entry]) -> None:
+        docs = {i: whoosh_document(e.doc) for i, e in batch.items() if e.doc is not None}
+        writer = self._index.writer(compound=False)
+        try:
+            declare(writer, [name for kwargs in docs.values() for name in new_columns(writer.schema, kwargs)])
+            for asset_id, entry in batch.items():
+                if entry.doc is None:
+                    writer.delete_by_term("uid", str(asset_id))
+                else:  # a create has no older copy to look up: that look-up is most of a small update
+                    (writer.add_document if entry.new else writer.update_document)(**docs[asset_id])
+        except BaseException:
+            writer.cancel()
+            raise
+        self._flushes += 1
+        writer.commit(merge=self._flushes % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
+
+    def _publish_state(self, view: View, recent: Recent) -> None:
+        """Make `view` and `recent` what new searches read (caller holds `_publish`)."""
+        old = self._state.view
+        if view is not old:
+            self._retired.append(old)
+        self._state = State(view, recent, self._state.version + 1)
+
+    def maintain(self) -> None:
+        """Close readers and delete files of segments that only retired views, no longer read, still list."""
+        with self._whoosh, self._publish:
+            if any(view.users for view in self._retired):
+                return
+            self._retired = []
+            current = self._state.view
+        with self._whoosh:
+            self._segments.close_unused(self._index, current)
+
     # -- reading ---------------------------------------------------------------------------------
-    @contextmanager
-    def reading(self) -> Iterator[tuple[Searcher, int]]:
-        """Hold the searcher (Whoosh readers are not safe across threads) with its version."""
-        with self.write_lock:
-            if self._index is None:
-                raise RuntimeError("the search index is not open")
-            if self._searcher is None or self._searcher_version != self._version:
-                if self._searcher is not None:
-                    self._searcher.close()
-                self._searcher = self._index.searcher()
-                self._searcher_version = self._version
-            yield self._searcher, self._version
+    def _pin(self) -> State:
+        with self._publish:
+            state = self._state
+            state.view.users += 1
+            return state
+
+    def _unpin(self, state: State) -> None:
+        with self._publish:
+            state.view.users -= 1
 
     def warm(self) -> None:
-        """Open the searcher and load the id column now, so the first search does not pay for it."""
+        """Load the id columns now, so the first search does not pay for them."""
         self.search(All(), [], 0, 1)
 
     def search(self, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
-        """Run one query and return one page of asset ids with the total."""
-        with self.reading() as (searcher, version):
-            if self._caches is None or self._caches.version != version or self._caches.searcher is not searcher:
-                self._caches = Caches(searcher, version)
-            hits = Executor(self._caches).run(node, sort, offset, limit)
-            return Hits(hits.total, hits.asset_ids, version)
+        """One page of asset ids matching `node` in `sort` order, with the total: segments and layer merged."""
+        state = self._pin()
+        try:
+            needed = min(offset + limit, sys.maxsize)  # a fuzzer's page number can be larger than any list
+            total, answers = 0, []
+            keyed = len(state.view.parts) + bool(state.recent.entries) > 1
+            for part in state.view.parts:
+                with part.caches.lock:
+                    executor = Executor(part.caches, _visible(part, state.recent))
+                    count, top = executor.run(node, sort, needed, keyed)
+                total += count
+                answers.append(top)
+            mine = state.recent.matching(node, sort)
+            answers.append(mine)
+            merged = list(islice(heapq.merge(*answers), needed))
+            return Hits(total + len(mine), [asset_id for _key, asset_id in merged[offset:]], state.version)
+        finally:
+            self._unpin(state)
 
     def doc_count(self) -> int:
-        """How many assets the index holds."""
-        with self.reading() as (searcher, _version):
-            return int(searcher.doc_count())
+        """How many assets a search sees: the segments' live documents not shadowed, plus the layer's."""
+        state = self._pin()
+        try:
+            count = 0
+            for part in state.view.parts:
+                with part.caches.lock:
+                    count += len(_visible(part, state.recent))
+            return count + len(state.recent.live_documents())
+        finally:
+            self._unpin(state)
+
+
+def _visible(part: Part, recent: Recent) -> DocSet:
+    """The segment's live documents, less those the in-memory layer shadows (caller holds the segment's lock)."""
+    if not recent.entries:
+        return part.live
+    docnums = part.caches.docnums()
+    hidden = {docnums[i] for i in recent.entries if i in docnums}
+    return part.live - hidden if hidden else part.live
 
 
 def _write_stamp(path: Path, generation: int) -> None:

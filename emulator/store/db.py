@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, Integer, Text, cast, create_engine, event, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,8 +66,18 @@ def get_meta(session: Session, key: str) -> str | None:
 
 
 def set_meta(session: Session, key: str, value: str) -> None:
-    """Write one fact to the meta table (in the caller's transaction)."""
-    session.merge(Meta(key=key, value=value))
+    """Write one fact to the meta table (in the caller's transaction): one upsert statement."""
+    upsert = sqlite_insert(Meta).values(key=key, value=value)
+    session.execute(upsert.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value}))
+
+
+def increment_meta(session: Session, key: str) -> int:
+    """Add one to a counter in the meta table (absent: 0) and return the new value, in one statement."""
+    upsert = sqlite_insert(Meta).values(key=key, value="1")
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[Meta.key], set_={"value": cast(cast(Meta.value, Integer) + 1, Text)}
+    )
+    return int(session.execute(upsert.returning(Meta.value)).scalar_one())
 
 
 def generation(session: Session) -> int:

@@ -196,3 +196,11 @@ class Token(Base):
     expires_at: Mapped[int | None] = mapped_column(Integer)  # None: never expires
     owner_account_id: Mapped[str] = mapped_column(String(128))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IndexChange(Base):
+    """One asset changed by one write generation: what a restart replays into the index after its stamp."""
+
+    __tablename__ = "index_changes"
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,4 +1,4 @@
-"""A write that fails half-way leaves database and index agreeing, and the next write works."""
+"""A write or a flush that fails half-way leaves database and index agreeing, and the next one works."""
 
 from __future__ import annotations
 
@@ -42,33 +42,40 @@ def _full() -> OSError:
     return OSError(errno.ENOSPC, "No space left on device")
 
 
-def test_a_failed_dirty_stamp_holds_no_index_lock(emulator_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_stamp_after_a_flush_loses_nothing_and_the_next_flush_stamps(
+    emulator_app: FastAPI, emulator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = emulator_app.state.emulator.index
     monkeypatch.setattr(index_module, "_write_stamp", _failing_once(index_module._write_stamp, _full()))
 
-    refused = emulator_client.post(INVENTORY, json=_laptop("Stampless One"), auth=ADMIN)
-    accepted = emulator_client.post(INVENTORY, json=_laptop("Stamped Two"), auth=ADMIN)
+    first = emulator_client.post(INVENTORY, json=_laptop("Stampless One"), auth=ADMIN)
+    index.flush()
+    unstamped = index.flushed
+    second = emulator_client.post(INVENTORY, json=_laptop("Stamped Two"), auth=ADMIN)
+    index.flush()
 
-    assert refused.status_code == 507
-    assert accepted.status_code == 200
-    assert _named(emulator_client, "stampless") == []
-    assert _named(emulator_client, "stamped") == [accepted.json()["data"]["id"]]
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert unstamped < index.flushed
+    assert index.stamp() == {"generation": index.flushed, "schema": index_module.SCHEMA_VERSION}
+    assert _named(emulator_client, "stampless") == [first.json()["data"]["id"]]
+    assert _named(emulator_client, "stamped") == [second.json()["data"]["id"]]
 
 
-def test_a_failed_database_commit_and_failed_rebuild_are_repaired_before_the_next_write(
+def test_a_failed_database_commit_reaches_neither_database_nor_index(
     emulator_app: FastAPI, emulator_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emu: Emulator = emulator_app.state.emulator
     monkeypatch.setattr(Session, "commit", _failing_once(Session.commit, _full()))
-    monkeypatch.setattr(emu, "reindex", _failing_once(emu.reindex, _full()))
 
     refused = emulator_client.post(INVENTORY, json=_laptop("Phantom Laptop"), auth=ADMIN)
-    pending = emu.index.needs_rebuild
+    pending = emu.index.pending()
     accepted = emulator_client.post(INVENTORY, json=_laptop("Real Laptop"), auth=ADMIN)
+    emu.index.flush()
 
     assert refused.status_code == 507
-    assert pending is True
+    assert pending == 0
     assert accepted.status_code == 200
-    assert emu.index.needs_rebuild is False
     assert _named(emulator_client, "phantom") == []
     assert _named(emulator_client, "real") == [accepted.json()["data"]["id"]]
-    assert emulator_client.get("/_emulator/health").json() == {"status": "ok", "assets": 40, "indexedAssets": 40}
+    health = emulator_client.get("/_emulator/health").json()
+    assert health == {"status": "ok", "assets": 40, "indexedAssets": 40, "pendingChanges": 0}

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from emulator.core.files import is_segment_file
+from emulator.search.files import is_segment_file
 from emulator.settings import Settings
 from tests.namespaces.test_isolation import create
 

@@ -1,17 +1,20 @@
-"""The Whoosh index behind the door: columns across segments, writes, stamps."""
+"""The Whoosh index behind the door: columns across segments, the in-memory layer, flushes, stamps, caches."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from emulator.search.index import DIRTY, STAMP_FILE, SearchIndex
+from emulator.search.index import SCHEMA_VERSION, SearchIndex
 from emulator.search.tree import (
     All,
     Document,
     FieldValues,
+    Match,
+    Pattern,
     Range,
     SortKey,
     SortKind,
@@ -25,16 +28,22 @@ def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document
 
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[SearchIndex]:
-    built = SearchIndex(tmp_path / "index")
+    built = SearchIndex(tmp_path / "index", flush_interval_s=3600, flush_batch=10**6)  # flushed by hand
     built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, generation=1)
     yield built
     built.close()
 
 
+def _write(index: SearchIndex, generation: int, docs: list[Document], deletes: tuple[int, ...] = ()) -> None:
+    changes: dict[int, Document | None] = {doc.asset_id: doc for doc in docs}
+    changes.update(dict.fromkeys(deletes))
+    index.apply(generation, changes)
+    index.flush()
+
+
 def test_a_range_sees_values_in_segments_written_after_one_without_the_column(index: SearchIndex) -> None:
-    with index.write_lock:
-        index.write([_doc(3)], [], generation=2)  # a segment without the "n" column
-        index.write([_doc(4, 40.0)], [], generation=3)
+    _write(index, 2, [_doc(3)])  # a segment without the "n" column
+    _write(index, 3, [_doc(4, 40.0)])
 
     hits = index.search(Range("n", 15, None), [], 0, 10)
 
@@ -42,9 +51,8 @@ def test_a_range_sees_values_in_segments_written_after_one_without_the_column(in
 
 
 def test_sorting_by_a_column_spans_segments_and_puts_missing_values_first(index: SearchIndex) -> None:
-    with index.write_lock:
-        index.write([_doc(3)], [], generation=2)
-        index.write([_doc(4, 5.0)], [], generation=3)
+    _write(index, 2, [_doc(3)])
+    _write(index, 3, [_doc(4, 5.0)])
 
     hits = index.search(All(), [SortKey("n", SortKind.NUMBER)], 0, 10)
 
@@ -52,36 +60,86 @@ def test_sorting_by_a_column_spans_segments_and_puts_missing_values_first(index:
 
 
 def test_an_update_replaces_the_document_and_a_delete_removes_it(index: SearchIndex) -> None:
-    with index.write_lock:
-        index.write([_doc(1, 99.0)], [2], generation=2)
+    _write(index, 2, [_doc(1, 99.0)], (2,))
 
     assert index.search(All(), [], 0, 10).asset_ids == [1]
     assert index.search(Range("n", 99, 99), [], 0, 10).asset_ids == [1]
     assert index.doc_count() == 1
 
 
-def test_a_commit_is_dirty_until_the_database_generation_is_stamped(index: SearchIndex) -> None:
-    with index.write_lock:
-        index.write([_doc(5)], [], generation=7)
-        dirty = index.stamp()
-        index.mark_current(7)
+def test_changes_are_searchable_before_any_flush_and_shadow_the_segments(index: SearchIndex) -> None:
+    index.apply(2, {1: _doc(1, 99.0, "c"), 2: None, 3: _doc(3, 5.0, "a")}, new=[3])
 
-    assert dirty == {"generation": DIRTY, "schema": 4}
-    assert index.stamp() == {"generation": 7, "schema": 4}
-    assert index.is_current(7)
-    assert not index.is_current(6)
-
-
-def test_a_commit_interrupted_after_the_dirty_mark_is_never_current(index: SearchIndex) -> None:
-    (index.path / STAMP_FILE).write_text(f'{{"generation": {DIRTY}, "schema": 4}}')
-
-    assert not index.is_current(1)
+    assert index.pending() == 3
+    assert index.search(All(), [SortKey("n", SortKind.NUMBER)], 0, 10).asset_ids == [3, 1]
+    assert index.search(Match("name", Pattern.exact("b")), [], 0, 10).asset_ids == []
+    assert index.search(All(), [SortKey("name", SortKind.TEXT, descending=True)], 1, 5).total == 2
+    assert index.doc_count() == 2
+    assert index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
 
 
-def test_columns_survive_the_segment_merges_of_many_small_commits(index: SearchIndex) -> None:
-    with index.write_lock:
-        for generation, asset_id in enumerate(range(10, 20), start=2):  # enough commits for Whoosh to merge
-            index.write([_doc(asset_id, name="x")], [], generation)
+def test_a_flush_empties_the_layer_and_stamps_the_generation(index: SearchIndex) -> None:
+    index.apply(2, {3: _doc(3, 30.0)}, new=[3])
+    index.apply(3, {3: _doc(3, 31.0)})
+
+    assert index.flush() == 1
+
+    assert index.pending() == 0
+    assert index.flushed == 3
+    assert index.stamp() == {"generation": 3, "schema": SCHEMA_VERSION}
+    assert index.search(Range("n", 31, 31), [], 0, 10).asset_ids == [3]
+    assert index.doc_count() == 3
+
+
+def test_a_flush_keeps_the_caches_of_segments_it_did_not_replace(index: SearchIndex) -> None:
+    index.search(All(), [SortKey("n", SortKind.NUMBER)], 0, 10)
+    before = index._state.view.parts[0].caches
+
+    _write(index, 2, [_doc(3, 1.0)])
+    _write(index, 3, [_doc(1, 2.0)])  # deletes a document of the first segment: its live set changes
+
+    parts = index._state.view.parts
+    assert parts[0].caches is before
+    assert len(parts[0].live) == 1
+    assert index.search(All(), [SortKey("n", SortKind.NUMBER)], 0, 10).asset_ids == [3, 1, 2]
+
+
+def test_an_index_catches_up_only_from_a_stamp_the_change_log_bridges(index: SearchIndex) -> None:
+    _write(index, 4, [_doc(3)])
+
+    assert index.can_catch_up(generation=9, floor=4)
+    assert index.can_catch_up(generation=4, floor=0)
+    assert not index.can_catch_up(generation=3, floor=0)  # the index is ahead of the database
+    assert not index.can_catch_up(generation=9, floor=5)  # the log no longer holds generation 5
+
+
+def test_columns_survive_the_segment_merges_of_many_small_flushes(index: SearchIndex) -> None:
+    for generation, asset_id in enumerate(range(10, 20), start=2):  # enough flushes for Whoosh to merge
+        _write(index, generation, [_doc(asset_id, name="x")])
 
     assert sorted(index.search(Range("n", 15, None), [], 0, 50).asset_ids) == [2]
     assert index.search(All(), [SortKey("name", SortKind.TEXT)], 0, 3).asset_ids == [2, 1, 10]  # "a", "b", "x"
+
+
+def test_the_flush_thread_writes_waiting_changes_and_stops_on_close(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index", flush_interval_s=0.01, flush_batch=1)
+    index.rebuild([_doc(1)], total=1, generation=1)
+    index.apply(2, {2: _doc(2)}, new=[2])
+    for _ in range(1000):
+        if index.flushed == 2:
+            break
+        time.sleep(0.01)
+    thread = index._flusher._thread
+    index.close()
+
+    assert index.flushed == 2
+    assert thread is not None
+    assert not thread.is_alive()
+
+
+def test_a_page_beyond_any_list_is_empty_with_the_total(index: SearchIndex) -> None:
+    index.apply(2, {3: _doc(3)}, new=[3])
+
+    hits = index.search(All(), [], 10**30, 10)
+
+    assert (hits.total, hits.asset_ids) == (3, [])

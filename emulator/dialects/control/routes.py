@@ -24,10 +24,10 @@ router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 def health(emu: EmulatorDep) -> JSONResponse:
     """Ready when the database and the index are open: 200 with counts, else 503."""
     try:
-        assets, indexed = state.counts(emu)
+        assets, indexed, pending = state.counts(emu)
     except RuntimeError as exc:
         return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
-    return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed})
+    return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed, "pendingChanges": pending})
 
 
 class SnapshotBody(BaseModel):

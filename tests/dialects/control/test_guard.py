@@ -50,4 +50,5 @@ def test_an_administrator_may_use_the_guarded_control_routes(guarded: TestClient
 
 
 def test_health_stays_open_for_probes_when_guarded(guarded: TestClient) -> None:
-    assert guarded.get("/_emulator/health").json() == {"status": "ok", "assets": 39, "indexedAssets": 39}
+    health = guarded.get("/_emulator/health").json()
+    assert health == {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}

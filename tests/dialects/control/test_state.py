@@ -44,7 +44,7 @@ def test_reset_discards_writes_in_rows_and_index(emulator_client: Client) -> Non
 
     assert response.status_code == 200
     assert response.json() == {"status": "reset", "assets": 39}
-    assert _health(emulator_client) == {"status": "ok", "assets": 39, "indexedAssets": 39}
+    assert _health(emulator_client) == {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
     assert emulator_client.get(f"{INVENTORY}/{created}.json", auth=ADMIN).status_code == 404
     assert _named(emulator_client, "snapshot") == []
     assert _named(emulator_client, "printer002") == [21]
@@ -116,7 +116,7 @@ def test_seeding_a_fixture_directory_replaces_the_data_and_becomes_the_reset_sta
     emulator_client.post("/_emulator/reset")
 
     assert seeded.json() == {"status": "seeded", "assets": 6}
-    assert _health(emulator_client) == {"status": "ok", "assets": 6, "indexedAssets": 6}
+    assert _health(emulator_client) == {"status": "ok", "assets": 6, "indexedAssets": 6, "pendingChanges": 0}
     assert ids(emulator_client, {}) == [1, 2, 3, 20, 21, 22]
 
 
@@ -124,7 +124,7 @@ def test_seeding_a_generated_data_set(emulator_client: Client) -> None:
     seeded = emulator_client.post("/_emulator/seed", json={"generate": {"assets": 25, "seed": 7}})
 
     assert seeded.json() == {"status": "seeded", "assets": 25}
-    assert _health(emulator_client) == {"status": "ok", "assets": 25, "indexedAssets": 25}
+    assert _health(emulator_client) == {"status": "ok", "assets": 25, "indexedAssets": 25, "pendingChanges": 0}
 
 
 def test_a_broken_seed_is_a_400_and_changes_nothing(emulator_client: Client, tmp_path: Path) -> None:

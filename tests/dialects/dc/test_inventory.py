@@ -221,26 +221,27 @@ def test_a_rejected_update_changes_neither_database_nor_index(emulator_client: C
     assert 167 in _find(emulator_client, "Vendor", "LIST", keywords=["Dell"])
 
 
-def test_a_failing_index_write_leaves_the_database_as_it_was(
+def test_a_failing_flush_loses_no_acknowledged_write(
     emulator_app: FastAPI, emulator_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    index = emulator_app.state.emulator.index
+
     def broken_write(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(emulator_app.state.emulator.index, "write", broken_write)
-
+    monkeypatch.setattr(index, "_write", broken_write)
     response = emulator_client.post(f"{INVENTORY}.json", json=LAPTOP, auth=ADMIN)
-
-    assert response.status_code == 500
-    assert response.json() == {
-        "success": False,
-        "errorCode": "InternalError",
-        "errorMessage": "internal error: OSError: disk full",
-    }
-
+    with pytest.raises(OSError, match="disk full"):
+        index.flush()
+    found_before = _find(emulator_client, "asset.name", "STRING", keyword="rig")
     monkeypatch.undo()
-    assert emulator_client.get("/_emulator/health").json() == {"status": "ok", "assets": 39, "indexedAssets": 39}
-    assert _find(emulator_client, "asset.name", "STRING", keyword="rig") == []
+    index.flush()
+
+    assert response.status_code == 200
+    assert found_before == [response.json()["data"]["id"]]
+    assert _find(emulator_client, "asset.name", "STRING", keyword="rig") == found_before
+    health = emulator_client.get("/_emulator/health").json()
+    assert health == {"status": "ok", "assets": 40, "indexedAssets": 40, "pendingChanges": 0}
 
 
 def test_writes_need_the_schemes_create_update_or_delete_permission(emulator_client: Client) -> None:

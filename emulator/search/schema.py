@@ -1,0 +1,125 @@
+"""The Whoosh side of one document: the schema and how an engine-neutral document becomes Whoosh fields.
+
+Layout per field slug (search.md): `w_<slug>` words with positions, `v_<slug>` whole values lower-cased,
+`s_<slug>` a text sort column, `n_<slug>` a number column (numbers, dates as epoch ms). `has` lists the slugs a
+document has values for. Ranges and sorts read columns, never Whoosh range queries (measured: far faster).
+`emulator.search.reference` reads a document by the very same rules (`texts`, `whole_values`, `sort_bytes`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import whoosh.util as whoosh_util
+from tqdm import tqdm
+from whoosh import analysis, columns, fields, index
+from whoosh.codec import base as codec_base
+from whoosh.codec.base import Segment
+from whoosh.filedb import compound, filestore
+from whoosh.util import IDCHARS
+
+from emulator.search.reference import has_value, sort_bytes, texts, whole_values
+from emulator.search.tree import WORD_PATTERN, Document, FieldValues
+
+INDEX_NAME = "assets"
+_SEGMENT_NAMES = random.SystemRandom()
+
+
+def _segment_id(_cls: type, size: int = 16) -> str:
+    """Whoosh names segments with the global `random`, which Hypothesis (and any seeded caller) re-seeds: two
+    segments with one name then overwrite each other's files. Segment names come from the OS instead."""
+    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
+
+
+def _random_name(size: int = 28) -> str:
+    """Whoosh's temporary file names, also from the OS: the flush thread must not touch the global `random`
+    (another thread may be seeding or drawing from it, as Hypothesis does)."""
+    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
+
+
+Segment._random_id = classmethod(_segment_id)
+for _module in (whoosh_util, codec_base, filestore, compound):
+    _module.random_name = _random_name
+
+
+def _schema() -> fields.Schema:
+    words = analysis.RegexTokenizer(WORD_PATTERN) | analysis.LowercaseFilter()
+    schema = fields.Schema(
+        uid=fields.ID(unique=True),
+        aid=fields.COLUMN(columns.NumericColumn("q")),
+        has=fields.KEYWORD(commas=False),
+    )
+    schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
+    schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
+    return schema
+
+
+def _column_field(name: str) -> fields.FieldType:
+    if name.startswith("n_"):
+        return fields.COLUMN(columns.NumericColumn("d", default=float("nan")))
+    return fields.COLUMN(columns.VarBytesColumn())
+
+
+def new_columns(schema: fields.Schema, kwargs: dict[str, Any]) -> list[str]:
+    """Sort and number columns of a document that the schema does not name yet.
+
+    Column-only fields are declared one by one instead of through a glob: Whoosh's segment merge copies the
+    columns of named or indexed fields only and would silently drop column-only glob fields. A writer cannot
+    change the schema once it holds documents, so callers declare new columns before adding.
+    """
+    return [name for name in kwargs if name[:2] in ("s_", "n_") and name not in schema]
+
+
+def declare(writer: Any, names: Iterable[str]) -> None:
+    for name in sorted(set(names)):
+        writer.add_field(name, _column_field(name))
+
+
+def whoosh_document(doc: Document) -> dict[str, Any]:
+    """Turn an engine-neutral document into the keyword arguments of a Whoosh writer call."""
+    out: dict[str, Any] = {"uid": str(doc.asset_id), "aid": doc.asset_id}
+    present: list[str] = []
+    for slug, values in doc.fields.items():
+        if _add_field(out, slug, values):
+            present.append(slug)
+    out["has"] = present
+    return out
+
+
+def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
+    """The sub-fields of one slug; `emulator.search.reference` reads a document by the very same rules."""
+    present = texts(values)
+    if present:
+        out[f"w_{slug}"] = "\n".join(present)
+        out[f"v_{slug}"] = list(whole_values(values))
+    if sort_key := sort_bytes(values):
+        out[f"s_{slug}"] = sort_key
+    if values.number is not None:
+        out[f"n_{slug}"] = float(values.number)
+    return has_value(values)
+
+
+def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool) -> None:
+    """Write `docs` into a new index at `path`, as one optimized segment."""
+    built = index.create_in(str(path), _schema(), indexname=INDEX_NAME)
+    writer = built.writer(limitmb=256, compound=False)
+    bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
+    try:
+        for doc in docs:
+            kwargs = whoosh_document(doc)
+            if new := new_columns(writer.schema, kwargs):  # rare after the first documents
+                writer.commit(merge=False)
+                writer = built.writer(limitmb=256, compound=False)
+                declare(writer, new)
+            writer.add_document(**kwargs)
+            bar.update()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        bar.close()
+    writer.commit(optimize=True)
+    built.close()
