@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+_NOT_PASSED = ("PORT", "HOST", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # a parent make's flags change the output
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
 def _dry_run(*args: str, **env: str) -> list[str]:
     """The commands `make run` would run, recipes forced (-B) so the install step shows too."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "HOST") and not k.startswith("AIP_EMULATOR_")}
-    result = subprocess.run(
-        ["make", "-n", "-B", "run", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, check=True
-    )
+    clean = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED and not k.startswith("AIP_EMULATOR_")}
+    command = ["make", "--no-print-directory", "-n", "-B", "run", *args]  # also when `make test` runs this test
+    result = subprocess.run(command, cwd=ROOT, env=clean | env, capture_output=True, text=True, check=True)
     return result.stdout.splitlines()
 
 
