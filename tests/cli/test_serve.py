@@ -3,6 +3,7 @@ server, nothing left on disk by a failing command, one-line setting errors (issu
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 from emulator import __version__
 from emulator.cli.commands import main
 from emulator.cli.lock import running_server
+from emulator.cli.serve import bind
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serving
 
@@ -186,3 +188,28 @@ def test_a_stopped_server_removes_its_lock_file(data_dir: Path) -> None:
         assert (data_dir / "server.lock").is_file()
 
     assert not (data_dir / "server.lock").exists()
+
+
+def test_connections_to_the_served_socket_have_nagle_off() -> None:
+    """Keep-alive answers must not wait for a delayed ACK: asyncio sets TCP_NODELAY only on sockets that say TCP."""
+    listening = bind("127.0.0.1", 0)
+    seen: list[int] = []
+
+    async def accept_one() -> None:
+        def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            seen.append(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listening)
+        port = listening.getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(accept_one())
+
+    assert seen == [1]
