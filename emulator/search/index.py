@@ -186,7 +186,7 @@ class SearchIndex:
 
     def _write(self, batch: Mapping[int, Entry]) -> None:
         docs = {i: whoosh_document(e.doc) for i, e in batch.items() if e.doc is not None}
-        writer = self._index.writer(compound=False)
+        writer = self._writer()
         try:
             declare(writer, [name for kwargs in docs.values() for name in new_columns(writer.schema, kwargs)])
             for asset_id, entry in batch.items():
@@ -199,6 +199,17 @@ class SearchIndex:
             raise
         self._flushes += 1
         writer.commit(merge=self._flushes % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
+
+    def _writer(self) -> Any:
+        """Whoosh's writer. Only this process writes this index (the data directory's server lock) and `_whoosh`
+        serialises its writers, so a lock Whoosh finds held is a stale one, left by a commit that failed between
+        writing and releasing it: the lock file is replaced (a new file, so the old lock no longer counts)."""
+        try:
+            return self._index.writer(compound=False)
+        except index.LockError:
+            log.warning("stale Whoosh write lock in %s: replaced", self.path)
+            (self.path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
+            return self._index.writer(compound=False)
 
     def _publish_state(self, view: View, recent: Recent) -> None:
         """Make `view` and `recent` what new searches read (caller holds `_publish`)."""

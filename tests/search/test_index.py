@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +145,24 @@ def test_a_page_beyond_any_list_is_empty_with_the_total(index: SearchIndex) -> N
     hits = index.search(All(), [], 10**30, 10)
 
     assert (hits.total, hits.asset_ids) == (3, [])
+
+
+def test_a_flush_replaces_a_stale_whoosh_lock_left_by_a_failed_commit(
+    index: SearchIndex, caplog: pytest.LogCaptureFixture
+) -> None:
+    stale = open_lock(index.path / "assets_WRITELOCK")  # as a commit that died between writing and releasing
+    try:
+        index.apply(2, {3: _doc(3, 30.0)}, new=[3])
+
+        assert index.flush() == 1
+
+        assert index.search(Range("n", 30, 30), [], 0, 10).asset_ids == [3]
+        assert "stale Whoosh write lock" in caplog.text
+    finally:
+        os.close(stale)
+
+
+def open_lock(path: Path) -> int:
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
