@@ -35,8 +35,16 @@ def run(*args: str, cwd: Path | None = None, extra: dict[str, str] | None = None
 def serving(data_dir: Path, *args: str) -> Iterator[str]:
     """A server on `data_dir`; yields its URL once healthy."""
     port = free_port()
-    argv = command("serve", "--data-dir", str(data_dir), "--port", str(port), *args)
-    with subprocess.Popen(argv, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as server:
+    with serve_process(command("serve", "--data-dir", str(data_dir), "--port", str(port), *args), port, env()) as url:
+        yield url
+
+
+@contextmanager
+def serve_process(argv: list[str], port: int, environ: dict[str, str], cwd: Path | None = None) -> Iterator[str]:
+    """`argv` (an `aip-emulator serve ... --port port`) in a child process; yields its URL once healthy."""
+    with subprocess.Popen(
+        argv, cwd=cwd, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as server:
         url = f"http://127.0.0.1:{port}"
         try:
             _healthy(url, server)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from emulator.testing import free_port
+from tests.cli.server import serve_process
 from tests.install.venv_cache import ROOT, build_wheel, clean_env, user_venv
 
 pytestmark = pytest.mark.wheel
@@ -108,26 +108,8 @@ def served(venv: Path, tmp_path: Path) -> Iterator[str]:
     """`aip-emulator serve` of the installed wheel, started in an empty directory outside the checkout."""
     port = free_port()
     command = [str(venv / "bin" / "aip-emulator"), "serve", "--data-dir", "data", "--port", str(port)]
-    with subprocess.Popen(command, cwd=tmp_path, env=clean_env(), stderr=subprocess.PIPE, text=True) as server:
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, server)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read() if server.stderr else "the server exited"
-        try:
-            if httpx.get(f"{url}/_emulator/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("the installed emulator never became healthy")
+    with serve_process(command, port, clean_env(), cwd=tmp_path) as url:
+        yield url
 
 
 def _load(name: str) -> Any:
