@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="how often recent writes are flushed from memory to the search index"
     )
     flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
+    cache_postings: int = Field(default=8192, ge=1, description="document sets (postings, leaf results) cached")
+    cache_postings_mb: float = Field(default=64, gt=0, description="approximate MB of cached document sets")
+    cache_columns_mb: float = Field(default=128, gt=0, description="approximate MB of sort and number columns cached")
+    cache_ranks_mb: float = Field(default=32, gt=0, description="approximate MB of sort ranks cached")
+    cache_lexicons_mb: float = Field(default=32, gt=0, description="approximate MB of term lists cached (wildcards)")
+    cache_views: int = Field(default=20_000, ge=1, description="asset views cached for rendering search pages")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -10,6 +10,7 @@ restart). Segments the snapshot shares with the running index keep their open re
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -156,6 +157,20 @@ def counts(emu: Emulator) -> tuple[int, int, int]:
     with emu.session() as session:
         assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
     return assets, emu.index.doc_count(), emu.index.pending()
+
+
+def cache_stats(emu: Emulator) -> dict[str, dict[str, int]]:
+    """What every cache of this emulator holds (entries, approximate bytes, hits, misses, caps)."""
+    return emu.index.cache_stats() | {"assetViews": emu.views.stats()}
+
+
+def rss_bytes() -> int | None:
+    """The process's resident memory now (Linux), else None."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def export_zip(emu: Emulator) -> bytes:

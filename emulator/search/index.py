@@ -23,9 +23,12 @@ from typing import Any
 
 from whoosh import index
 
-from emulator.search.executor import DocSet, Executor
+from emulator.search import reference
+from emulator.search.caches import DocSet, SearchCaches
+from emulator.search.executor import Executor
 from emulator.search.files import copy_index, mirror
 from emulator.search.flusher import Flusher
+from emulator.search.lru import CacheLimits, lru_cache_stats
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
 from emulator.search.segments import Part, Segments, View, clean
@@ -54,14 +57,17 @@ class SearchIndex:
     `_whoosh` guards Whoosh's writer and the index directory (flushes, rebuilds, copies).
     """
 
-    def __init__(self, path: Path, flush_interval_s: float = 1.0, flush_batch: int = 500) -> None:
+    def __init__(
+        self, path: Path, flush_interval_s: float = 1.0, flush_batch: int = 500, limits: CacheLimits | None = None
+    ) -> None:
         self.path = path
+        self.caches = SearchCaches(limits)
         self.write_lock = threading.RLock()
         self.commit_lock = threading.Lock()  # held by a writer from its database commit to `apply` only
         self._whoosh = threading.RLock()
         self._publish = threading.Lock()  # swaps of `_state` and the pins of searches
         self._index: Any = None
-        self._segments = Segments()
+        self._segments = Segments(self.caches)
         self._state = State(View(), Recent(), 0)
         self._retired: list[View] = []
         self.flushed = 0  # the database generation the segments on disk hold (the stamp)
@@ -251,6 +257,15 @@ class SearchIndex:
             return Hits(total + len(mine), [asset_id for _key, asset_id in merged[offset:]], state.version)
         finally:
             self._unpin(state)
+
+    def cache_stats(self) -> dict[str, dict[str, int]]:
+        """What the search caches hold: the segments' shared caches and the reference evaluator's."""
+        evaluator = {
+            "wholeValues": reference.whole_values,
+            "words": reference.words,
+            "patterns": reference.compiled_pattern,
+        }
+        return self.caches.stats() | {name: lru_cache_stats(cached) for name, cached in evaluator.items()}
 
     def doc_count(self) -> int:
         """How many assets a search sees: the segments' live documents not shadowed, plus the layer's."""

@@ -30,6 +30,12 @@ def health(emu: EmulatorDep) -> JSONResponse:
     return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed, "pendingChanges": pending})
 
 
+@router.get("/stats")
+def stats(emu: EmulatorDep) -> dict[str, Any]:
+    """What the caches of the serving emulator hold, with their caps, and the process's resident memory."""
+    return {"caches": state.cache_stats(emu), "rssBytes": state.rss_bytes()}
+
+
 class SnapshotBody(BaseModel):
     name: str
 
