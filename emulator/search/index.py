@@ -34,7 +34,7 @@ from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns
 from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 
-SCHEMA_VERSION = 4  # 3: plain-file segments; 4: sort and number columns named one by one
+SCHEMA_VERSION = 5  # 3: plain-file segments; 4: sort and number columns named one by one; 5: unscored, no freqs
 STAMP_FILE = "emulator-stamp.json"
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
 log = logging.getLogger("aip_emulator")

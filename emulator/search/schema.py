@@ -15,7 +15,7 @@ from typing import Any
 
 import whoosh.util as whoosh_util
 from tqdm import tqdm
-from whoosh import analysis, columns, fields, index
+from whoosh import analysis, columns, fields, formats, index
 from whoosh.codec import base as codec_base
 from whoosh.codec.base import Segment
 from whoosh.filedb import compound, filestore
@@ -50,11 +50,23 @@ def _schema() -> fields.Schema:
     schema = fields.Schema(
         uid=fields.ID(unique=True),
         aid=fields.COLUMN(columns.NumericColumn("q")),
-        has=fields.KEYWORD(commas=False),
+        has=_bare(fields.KEYWORD(commas=False)),
     )
-    schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
-    schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
+    schema.add("w_*", _unscored(fields.TEXT(analyzer=words, phrase=True)), glob=True)
+    schema.add("v_*", _bare(fields.KEYWORD(commas=False)), glob=True)
     return schema
+
+
+def _unscored(field: fields.FieldType) -> fields.FieldType:
+    """Nothing is scored (results are sorted): no length column per field and document."""
+    field.scorable = False
+    return field
+
+
+def _bare(field: fields.FieldType) -> fields.FieldType:
+    """Whole values are only looked up, never counted: postings without frequencies."""
+    field.format = formats.Existence(field_boost=field.format.field_boost)
+    return field
 
 
 def _column_field(name: str) -> fields.FieldType:
@@ -103,17 +115,14 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
 
 
 def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool) -> None:
-    """Write `docs` into a new index at `path`, as one optimized segment."""
+    """Write `docs` into a new index at `path`, as one segment written by one writer."""
     built = index.create_in(str(path), _schema(), indexname=INDEX_NAME)
     writer = built.writer(limitmb=256, compound=False)
     bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
     try:
         for doc in docs:
             kwargs = whoosh_document(doc)
-            if new := new_columns(writer.schema, kwargs):  # rare after the first documents
-                writer.commit(merge=False)
-                writer = built.writer(limitmb=256, compound=False)
-                declare(writer, new)
+            widen(writer, new_columns(writer.schema, kwargs))
             writer.add_document(**kwargs)
             bar.update()
     except BaseException:
@@ -121,5 +130,18 @@ def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool
         raise
     finally:
         bar.close()
-    writer.commit(optimize=True)
+    with tqdm(total=1, desc="writing the index", unit="segment", disable=not progress) as done:
+        writer.commit()
+        done.update()
     built.close()
+
+
+def widen(writer: Any, names: Iterable[str]) -> None:
+    """Declare new columns in a writer that already holds documents.
+
+    Whoosh refuses `add_field` then, yet a column writer is created on a field's first value and fills the
+    documents before it with the column's default, so the one segment of a build needs no intermediate commits
+    (each commit left a segment the final merge had to rewrite: at 10k, 13 of them).
+    """
+    for name in sorted(set(names)):
+        writer.schema.add(name, _column_field(name))
