@@ -123,7 +123,7 @@ class Emulator:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
-            self.index.rebuild(docs, total, generation(session), progress)
+            self.index.rebuild(docs, total, generation(session), progress, self.settings.index_procs)
         return total
 
     def catch_up(self) -> int:

@@ -114,15 +114,21 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     return has_value(values)
 
 
-def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool) -> None:
-    """Write `docs` into a new index at `path`, as one segment written by one writer."""
-    built = index.create_in(str(path), _schema(), indexname=INDEX_NAME)
-    writer = built.writer(limitmb=256, compound=False)
+def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool, procs: int = 1) -> None:
+    """Write `docs` into a new index at `path`: one segment per writer process, nothing merged.
+
+    The sort and number columns are declared as globs while building (every writer process reads the schema once,
+    at its start) and named one by one afterwards, as merges and flushes need them.
+    """
+    built = index.create_in(str(path), _build_schema(), indexname=INDEX_NAME)
+    options: dict[str, Any] = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    writer = built.writer(limitmb=_POOL_MB // max(procs, 1), compound=False, **options)
+    seen: set[str] = set()
     bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
     try:
         for doc in docs:
             kwargs = whoosh_document(doc)
-            widen(writer, new_columns(writer.schema, kwargs))
+            seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
             writer.add_document(**kwargs)
             bar.update()
     except BaseException:
@@ -130,18 +136,31 @@ def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool
         raise
     finally:
         bar.close()
-    with tqdm(total=1, desc="writing the index", unit="segment", disable=not progress) as done:
+    with tqdm(total=1, desc="writing the index segments", unit="step", disable=not progress) as done:
         writer.commit()
         done.update()
+    _name_columns(built, seen)
     built.close()
 
 
-def widen(writer: Any, names: Iterable[str]) -> None:
-    """Declare new columns in a writer that already holds documents.
+_POOL_MB = 256  # Whoosh's in-memory posting pool, shared by the writer processes (beyond it: sorted runs on disk)
 
-    Whoosh refuses `add_field` then, yet a column writer is created on a field's first value and fills the
-    documents before it with the column's default, so the one segment of a build needs no intermediate commits
-    (each commit left a segment the final merge had to rewrite: at 10k, 13 of them).
-    """
-    for name in sorted(set(names)):
-        writer.schema.add(name, _column_field(name))
+
+def _build_schema() -> fields.Schema:
+    schema = _schema()
+    schema.add("s_*", _column_field("s_"), glob=True)
+    schema.add("n_*", _column_field("n_"), glob=True)
+    return schema
+
+
+def _name_columns(built: Any, names: set[str]) -> None:
+    """Replace the build's column globs by the columns it wrote, named one by one (a commit without documents)."""
+    writer = built.writer()
+    try:
+        writer.remove_field("s_*")
+        writer.remove_field("n_*")
+        declare(writer, names)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
