@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,11 @@ def fixtures_root() -> Path:
 
 DEFAULT_FIXTURES = fixtures_root() / "default"
 ENV_PREFIX = "AIP_EMULATOR_"
+
+
+def interactive() -> bool:
+    """Whether long steps show progress bars: when standard error is a terminal (never in logs or captured output)."""
+    return sys.stderr.isatty()
 
 
 class Settings(BaseSettings):

@@ -135,13 +135,15 @@ def reset(emu: Emulator) -> None:
     _load(emu, _root(emu) / BASELINE)
 
 
-def seed(emu: Emulator, fixtures: Path) -> int:
-    """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count."""
+def seed(emu: Emulator, fixtures: Path, progress: bool = False) -> int:
+    """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count.
+
+    With `progress`, loading and indexing show progress bars with an ETA on standard error."""
     with tempfile.TemporaryDirectory(dir=emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": Path(scratch), "fixtures": fixtures})
         fresh = Emulator(settings)
         try:
-            fresh.start()
+            fresh.start(progress)
             assets = fresh.index.doc_count()
         finally:
             fresh.close()
