@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,11 @@ def fixtures_root() -> Path:
 
 DEFAULT_FIXTURES = fixtures_root() / "default"
 ENV_PREFIX = "AIP_EMULATOR_"
+
+
+def interactive() -> bool:
+    """Whether long steps show progress bars: when standard error is a terminal (never in logs or captured output)."""
+    return sys.stderr.isatty()
 
 
 class Settings(BaseSettings):
@@ -66,6 +72,15 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="how often recent writes are flushed from memory to the search index"
     )
     flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
+    index_procs: int = Field(
+        default=1, ge=1, description="writer processes of a full index build (5000+ assets; 2: faster, two segments)"
+    )
+    cache_postings: int = Field(default=8192, ge=1, description="document sets (postings, leaf results) cached")
+    cache_postings_mb: float = Field(default=64, gt=0, description="approximate MB of cached document sets")
+    cache_columns_mb: float = Field(default=128, gt=0, description="approximate MB of sort and number columns cached")
+    cache_ranks_mb: float = Field(default=32, gt=0, description="approximate MB of sort ranks cached")
+    cache_lexicons_mb: float = Field(default=32, gt=0, description="approximate MB of term lists cached (wildcards)")
+    cache_views: int = Field(default=20_000, ge=1, description="asset views cached for rendering search pages")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -14,7 +14,7 @@ import pytest
 
 from emulator.cli.commands import main
 from emulator.core.runtime import Emulator
-from emulator.search.index import STAMP_FILE, SearchIndex
+from emulator.search.index import SCHEMA_VERSION, STAMP_FILE, SearchIndex
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir, free_port
 
@@ -37,7 +37,7 @@ def test_a_fresh_data_dir_is_seeded_and_indexed(tmp_path: Path) -> None:
     try:
         assert (tmp_path / "data" / "emulator.db").is_file()
         assert emulator.index.doc_count() == 39
-        assert emulator.index.stamp() == {"generation": 1, "schema": 4}
+        assert emulator.index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
     finally:
         emulator.close()
 
@@ -68,11 +68,11 @@ def test_a_missing_index_is_rebuilt_from_the_database(seeded_template: Path, tmp
 
 def test_a_stale_index_is_rebuilt(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
-    (data_dir / "index" / STAMP_FILE).write_text(json.dumps({"generation": 0, "schema": 4}))
+    (data_dir / "index" / STAMP_FILE).write_text(json.dumps({"generation": 0, "schema": SCHEMA_VERSION}))
 
     emulator = _started(data_dir)
     try:
-        assert emulator.index.stamp() == {"generation": 1, "schema": 4}
+        assert emulator.index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
     finally:
         emulator.close()
 

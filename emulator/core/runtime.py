@@ -27,6 +27,7 @@ from emulator.core.documents import build_document
 from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.search.index import SearchIndex
+from emulator.search.lru import CacheLimits
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import read_fixtures
 from emulator.settings import Settings
@@ -51,13 +52,15 @@ class Emulator:
         self.settings = settings
         self.zone = ZoneInfo(settings.time_zone)
         self.clock = clock or Clock()
-        self.index = SearchIndex(settings.index_path, settings.flush_interval_ms / 1000, settings.flush_batch)
+        self.index = SearchIndex(
+            settings.index_path, settings.flush_interval_ms / 1000, settings.flush_batch, cache_limits(settings)
+        )
         self.pruned_through = 0  # how far the change log was pruned (the database's `changelog_floor`)
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
-        self.views = ViewCache()
+        self.views = ViewCache(settings.cache_views)
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)
         self.jwt_secret = settings.jwt_secret or ""
@@ -120,7 +123,7 @@ class Emulator:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
-            self.index.rebuild(docs, total, generation(session), progress)
+            self.index.rebuild(docs, total, generation(session), progress, self.settings.index_procs)
         return total
 
     def catch_up(self) -> int:
@@ -185,6 +188,17 @@ class Emulator:
             self.tokens.replace_all(stored_tokens(session))
             self.pruned_through = changelog.floor(session, generation(session))
             session.commit()
+
+
+def cache_limits(settings: Settings) -> CacheLimits:
+    """The search caches' caps from the settings."""
+    return CacheLimits(
+        postings_entries=settings.cache_postings,
+        postings_mb=settings.cache_postings_mb,
+        columns_mb=settings.cache_columns_mb,
+        ranks_mb=settings.cache_ranks_mb,
+        lexicons_mb=settings.cache_lexicons_mb,
+    )
 
 
 def _instance_secret(session: Session, ids: Ids) -> str:

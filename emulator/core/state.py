@@ -10,6 +10,7 @@ restart). Segments the snapshot shares with the running index keep their open re
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -134,13 +135,15 @@ def reset(emu: Emulator) -> None:
     _load(emu, _root(emu) / BASELINE)
 
 
-def seed(emu: Emulator, fixtures: Path) -> int:
-    """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count."""
+def seed(emu: Emulator, fixtures: Path, progress: bool = False) -> int:
+    """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count.
+
+    With `progress`, loading and indexing show progress bars with an ETA on standard error."""
     with tempfile.TemporaryDirectory(dir=emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": Path(scratch), "fixtures": fixtures})
         fresh = Emulator(settings)
         try:
-            fresh.start()
+            fresh.start(progress)
             assets = fresh.index.doc_count()
         finally:
             fresh.close()
@@ -156,6 +159,20 @@ def counts(emu: Emulator) -> tuple[int, int, int]:
     with emu.session() as session:
         assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
     return assets, emu.index.doc_count(), emu.index.pending()
+
+
+def cache_stats(emu: Emulator) -> dict[str, dict[str, int]]:
+    """What every cache of this emulator holds (entries, approximate bytes, hits, misses, caps)."""
+    return emu.index.cache_stats() | {"assetViews": emu.views.stats()}
+
+
+def rss_bytes() -> int | None:
+    """The process's resident memory now (Linux), else None."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def export_zip(emu: Emulator) -> bytes:

@@ -20,6 +20,7 @@ from emulator.core.catalog import (
 )
 from emulator.core.system_fields import SYSTEM_FIELDS
 from emulator.core.values import AttributeInfo
+from emulator.search.lru import Lru
 from emulator.store import models as m
 
 _ASSETS = m.Asset.__table__
@@ -153,7 +154,8 @@ def _item(catalog: Catalog, placement: Placement, value: Any, refs: dict[int, Re
 
 
 class ViewCache:
-    """Asset views read for searches, kept until a write changes their asset (`forget`) or the metadata (`clear`).
+    """Asset views read for searches, kept until a write changes their asset (`forget`) or the metadata (`clear`),
+    at most `limit` of them (least recently used out first).
 
     A load that overlaps a write is not kept (the epoch moved meanwhile), so a view older than an acknowledged
     write is never served.
@@ -162,34 +164,40 @@ class ViewCache:
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
         self._epoch = 0
-        self._views: dict[int, AssetView] = {}
+        self._views: Lru[AssetView] = Lru("assetViews", max_entries=limit, sizer=_view_bytes)
         self._lock = threading.Lock()
 
     def get(self, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
         """The views of `ids` in order, loading the missing ones with `load`."""
         with self._lock:
             epoch = self._epoch
-            known = {i: self._views[i] for i in ids if i in self._views}
+            known = {i: view for i in ids if (view := self._views.get(i)) is not None}
         missing = [i for i in ids if i not in known]
         if missing:
             loaded = {view.id: view for view in load(missing)}
             known.update(loaded)
             with self._lock:
                 if epoch == self._epoch:
-                    if len(self._views) + len(loaded) > self.limit:
-                        self._views = {}
-                    self._views.update(loaded)
+                    for asset_id, view in loaded.items():
+                        self._views.put(asset_id, view)
         return [known[i] for i in ids if i in known]
 
     def forget(self, ids: Iterable[int]) -> None:
         """Drop the views of assets a write changed."""
         with self._lock:
             self._epoch += 1
-            for asset_id in ids:
-                self._views.pop(asset_id, None)
+            self._views.discard(ids)
 
     def clear(self) -> None:
         """Drop every view (the metadata or the whole data set changed)."""
         with self._lock:
             self._epoch += 1
-            self._views = {}
+            self._views.clear()
+
+    def stats(self) -> dict[str, int]:
+        return self._views.stats()
+
+
+def _view_bytes(view: AssetView) -> int:
+    """A rough size: the view, its strings and one object per filled attribute."""
+    return 600 + 400 * len(view.items) + len(view.name)

@@ -5,10 +5,11 @@ phrase matcher for phrases, and cached columns for ranges. `And` evaluates cheap
 candidates with ranges and negations, so no clause walks every document unless it has to.
 
 Everything is per segment. A Whoosh segment never changes once written (only its deletion set grows), so the
-caches of a segment (`SegmentCaches`: columns, lexicons, postings, sort ranks) live as long as the segment does,
-whatever is written or flushed beside it; deletions and ids shadowed by the in-memory layer are applied at the end
-through the `live` set the caller passes. Each segment answers its top hits with their order keys, and
-`emulator.search.index` merges the segments' and the in-memory layer's answers.
+caches of a segment (`emulator.search.caches.SegmentCaches`: columns, lexicons, postings, sort ranks) stay valid
+as long as the segment lives, whatever is written or flushed beside it (bounded: least recently used out first);
+deletions and ids shadowed by the in-memory layer are applied at the end through the `live` set the caller passes.
+Each segment answers its top hits with their order keys, and `emulator.search.index` merges the segments' and the
+in-memory layer's answers.
 """
 
 from __future__ import annotations
@@ -16,17 +17,13 @@ from __future__ import annotations
 import heapq
 import math
 import re
-import threading
-from collections.abc import Callable, Hashable
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
 
+from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match, within_edits
-from emulator.search.reference import number_key, sort_value
 from emulator.search.tree import (
     All,
     And,
@@ -42,113 +39,10 @@ from emulator.search.tree import (
     Range,
     Scope,
     SortKey,
-    SortKind,
     TextRange,
 )
 
-DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
-_CACHED_POSTINGS = 4096  # posting sets kept per segment (a test suite repeats its queries)
-
-
-class SegmentCaches:
-    """Data derived from one segment, built on first use and kept as long as the segment exists.
-
-    `reader` must see no deletions (the caller opens it over a copy of the segment without them), so nothing
-    here depends on the deletion set; `lock` serialises the use of the reader (Whoosh readers are not safe
-    across threads).
-    """
-
-    def __init__(self, reader: IndexReader) -> None:
-        self.reader = reader
-        self.searcher = Searcher(reader)
-        self.lock = threading.RLock()
-        self.size = reader.doc_count_all()
-        self.every: DocSet = frozenset(range(self.size))
-        self._columns: dict[str, list[Any]] = {}
-        self._lexicons: dict[str, list[str]] = {}
-        self._postings: dict[Hashable, frozenset[int]] = {}  # (field, term) and whole leaf nodes
-        self._ranks: dict[tuple[SortKey, bool], list[int]] = {}
-        self._docnums: dict[int, int] | None = None
-
-    def close(self) -> None:
-        self.searcher.close()  # closes the reader too
-
-    def column(self, name: str) -> list[Any]:
-        """All values of a column by document number ([] when the segment has no such column)."""
-        if name not in self._columns:
-            known = name in self.reader.schema and self.reader.has_column(name)
-            self._columns[name] = list(self.reader.column_reader(name)) if known else []
-        return self._columns[name]
-
-    def docnums(self) -> dict[int, int]:
-        """Document number by asset id."""
-        if self._docnums is None:
-            self._docnums = {int(aid): docnum for docnum, aid in enumerate(self.column("aid"))}
-        return self._docnums
-
-    def lexicon(self, field: str) -> list[str]:
-        """Every term of `field`, decoded, for wildcard expansion without a prefix."""
-        if field not in self._lexicons:
-            terms = self.reader.lexicon(field) if field in self.reader.schema else []
-            self._lexicons[field] = [term.decode("utf-8") for term in terms]
-        return self._lexicons[field]
-
-    def postings(self, field: str, term: str) -> frozenset[int]:
-        """Documents holding `term` in `field` (deleted ones included)."""
-        return self.cached((field, term), lambda: self._read_postings(field, term))
-
-    def _read_postings(self, field: str, term: str) -> frozenset[int]:
-        if (field, term) not in self.reader:
-            return frozenset()
-        return frozenset(self.reader.postings(field, term).all_ids())
-
-    def cached(self, key: Hashable, compute: Callable[[], AbstractSet[int]]) -> frozenset[int]:
-        """The document set under `key`, computed once (bounded: dropped wholesale when full)."""
-        found = self._postings.get(key)
-        if found is None:
-            found = frozenset(compute())
-            if len(self._postings) >= _CACHED_POSTINGS:
-                self._postings.clear()
-            self._postings[key] = found
-        return found
-
-    def rank(self, key: SortKey, tied: bool = False) -> list[int]:
-        """Each document's position in the segment ordered by `key`, ties by asset id (built once).
-
-        With `tied`, equal values share one position, so that a later sort key decides between them.
-        """
-        found = self._ranks.get((key, tied))
-        if found is None:
-            ids = self.column("aid")
-            value = self._sort_value(key)
-            docs = sorted(range(len(ids)), key=ids.__getitem__)
-            docs.sort(key=value, reverse=key.descending)  # stable: ties keep id order
-            found = [0] * len(ids)
-            position, previous = 0, None
-            for index, doc in enumerate(docs):
-                current = value(doc)
-                if not tied or index == 0 or current != previous:
-                    position, previous = index, current
-                found[doc] = position
-            self._ranks[(key, tied)] = found
-        return found
-
-    def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
-        if key.kind is SortKind.NUMBER:
-            numbers = self.column(f"n_{key.field}")
-            return (lambda d: number_key(numbers[d])) if numbers else (lambda d: -math.inf)
-        texts = self.column(f"s_{key.field}")
-        return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
-
-    def order_key(self, doc: int, sort: list[SortKey]) -> tuple[Any, ...]:
-        """The same order key `emulator.search.reference.order_key` gives this document."""
-        values = []
-        for key in sort:
-            column = self.column(f"{'n' if key.kind is SortKind.NUMBER else 's'}_{key.field}")
-            default = math.nan if key.kind is SortKind.NUMBER else b""
-            values.append(sort_value(key, column[doc] if column else default))
-        return (*values, int(self.column("aid")[doc]))
 
 
 class Executor:

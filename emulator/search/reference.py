@@ -159,12 +159,12 @@ def _match(values: FieldValues, node: Match) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _compiled_pattern(regex: str) -> re.Pattern[str]:
+def compiled_pattern(regex: str) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL)
 
 
 def _compiled(regex: str) -> Any:
-    return _compiled_pattern(regex).match
+    return compiled_pattern(regex).match
 
 
 @lru_cache(maxsize=65_536)

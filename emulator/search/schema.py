@@ -15,7 +15,7 @@ from typing import Any
 
 import whoosh.util as whoosh_util
 from tqdm import tqdm
-from whoosh import analysis, columns, fields, index
+from whoosh import analysis, columns, fields, formats, index
 from whoosh.codec import base as codec_base
 from whoosh.codec.base import Segment
 from whoosh.filedb import compound, filestore
@@ -50,11 +50,23 @@ def _schema() -> fields.Schema:
     schema = fields.Schema(
         uid=fields.ID(unique=True),
         aid=fields.COLUMN(columns.NumericColumn("q")),
-        has=fields.KEYWORD(commas=False),
+        has=_bare(fields.KEYWORD(commas=False)),
     )
-    schema.add("w_*", fields.TEXT(analyzer=words, phrase=True), glob=True)
-    schema.add("v_*", fields.KEYWORD(commas=False), glob=True)
+    schema.add("w_*", _unscored(fields.TEXT(analyzer=words, phrase=True)), glob=True)
+    schema.add("v_*", _bare(fields.KEYWORD(commas=False)), glob=True)
     return schema
+
+
+def _unscored(field: fields.FieldType) -> fields.FieldType:
+    """Nothing is scored (results are sorted): no length column per field and document."""
+    field.scorable = False
+    return field
+
+
+def _bare(field: fields.FieldType) -> fields.FieldType:
+    """Whole values are only looked up, never counted: postings without frequencies."""
+    field.format = formats.Existence(field_boost=field.format.field_boost)
+    return field
 
 
 def _column_field(name: str) -> fields.FieldType:
@@ -102,18 +114,21 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     return has_value(values)
 
 
-def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool) -> None:
-    """Write `docs` into a new index at `path`, as one optimized segment."""
-    built = index.create_in(str(path), _schema(), indexname=INDEX_NAME)
-    writer = built.writer(limitmb=256, compound=False)
+def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool, procs: int = 1) -> None:
+    """Write `docs` into a new index at `path`: one segment per writer process, nothing merged.
+
+    The sort and number columns are declared as globs while building (every writer process reads the schema once,
+    at its start) and named one by one afterwards, as merges and flushes need them.
+    """
+    built = index.create_in(str(path), _build_schema(), indexname=INDEX_NAME)
+    options: dict[str, Any] = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    writer = built.writer(limitmb=_POOL_MB // max(procs, 1), compound=False, **options)
+    seen: set[str] = set()
     bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
     try:
         for doc in docs:
             kwargs = whoosh_document(doc)
-            if new := new_columns(writer.schema, kwargs):  # rare after the first documents
-                writer.commit(merge=False)
-                writer = built.writer(limitmb=256, compound=False)
-                declare(writer, new)
+            seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
             writer.add_document(**kwargs)
             bar.update()
     except BaseException:
@@ -121,5 +136,31 @@ def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool
         raise
     finally:
         bar.close()
-    writer.commit(optimize=True)
+    with tqdm(total=1, desc="writing the index segments", unit="step", disable=not progress) as done:
+        writer.commit()
+        done.update()
+    _name_columns(built, seen)
     built.close()
+
+
+_POOL_MB = 256  # Whoosh's in-memory posting pool, shared by the writer processes (beyond it: sorted runs on disk)
+
+
+def _build_schema() -> fields.Schema:
+    schema = _schema()
+    schema.add("s_*", _column_field("s_"), glob=True)
+    schema.add("n_*", _column_field("n_"), glob=True)
+    return schema
+
+
+def _name_columns(built: Any, names: set[str]) -> None:
+    """Replace the build's column globs by the columns it wrote, named one by one (a commit without documents)."""
+    writer = built.writer()
+    try:
+        writer.remove_field("s_*")
+        writer.remove_field("n_*")
+        declare(writer, names)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)

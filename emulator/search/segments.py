@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from emulator.search.executor import DocSet, SegmentCaches
+from emulator.search.caches import DocSet, SearchCaches, SegmentCaches
 
 _clean_files = whoosh_index.clean_files
 
@@ -61,7 +61,8 @@ class Segments:
     Only the index's Whoosh lock holder calls these (opening, flushing, reaping), never a search.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SearchCaches | None = None) -> None:
+        self.shared = shared or SearchCaches()
         self._caches: dict[str, SegmentCaches] = {}  # by segment id
 
     def read(self, ix: Any, before: View) -> View:
@@ -76,7 +77,7 @@ class Segments:
             if old is not None and old.deleted == deleted:
                 parts.append(old)
                 continue
-            caches = self._caches.get(segid) or SegmentCaches(_reader(ix, toc.schema, segment))
+            caches = self._caches.get(segid) or SegmentCaches(_reader(ix, toc.schema, segment), self.shared)
             self._caches[segid] = caches
             parts.append(Part(segid, caches, caches.every - deleted if deleted else caches.every, deleted))
         return View(tuple(parts), toc.generation, list(toc.segments))

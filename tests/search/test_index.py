@@ -166,3 +166,25 @@ def open_lock(path: Path) -> int:
     fd = os.open(path, os.O_CREAT | os.O_WRONLY)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return fd
+
+
+def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("emulator.search.index.PARALLEL_FROM", 0)
+    docs = [_doc(i, float(i % 7) if i % 3 else None, f"name {i % 5}") for i in range(1, 301)]
+    answers, segments = [], []
+    for procs in (1, 2):
+        built = SearchIndex(tmp_path / f"index{procs}", flush_interval_s=3600, flush_batch=10**6)
+        built.rebuild(docs, total=len(docs), generation=1, procs=procs)
+        _write(built, 2, [Document(301, {"m": FieldValues(number=1.0)})])  # a column the build never saw
+        schema = built._index.schema
+        assert {"n_n", "s_name", "n_m"} <= set(schema.names())
+        assert "n_*" not in schema._dyn_fields
+        sort = [SortKey("n", SortKind.NUMBER, descending=True), SortKey("name", SortKind.TEXT)]
+        hits = [built.search(Range("n", 2, 5), sort, 0, 50), built.search(Match("name", Pattern.parse("3")), [], 0, 99)]
+        answers.append([(found.total, found.asset_ids) for found in hits])
+        segments.append(len(built._state.view.parts))
+        built.close()
+    assert answers[0] == answers[1]
+    assert segments == [2, 3]  # one segment per writer process, plus the flush's

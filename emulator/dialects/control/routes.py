@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from emulator.core.runtime import Emulator
 from emulator.dialects.http.deps import EmulatorDep
 from emulator.seeding.generate import generate
 from emulator.seeding.read import FixtureError
+from emulator.settings import interactive
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
@@ -28,6 +30,12 @@ def health(emu: EmulatorDep) -> JSONResponse:
     except RuntimeError as exc:
         return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed, "pendingChanges": pending})
+
+
+@router.get("/stats")
+def stats(emu: EmulatorDep) -> dict[str, Any]:
+    """What the caches of the serving emulator hold, with their caps, and the process's resident memory."""
+    return {"caches": state.cache_stats(emu), "rssBytes": state.rss_bytes()}
 
 
 class SnapshotBody(BaseModel):
@@ -96,19 +104,20 @@ def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
     """Replace the data with a fixture directory or a generated data set; `reset` returns to it from now on."""
     if (body.fixtures is None) == (body.generate is None):
         raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
+    started, progress = time.perf_counter(), interactive()
     if body.fixtures is not None:
-        assets = _seed_from(emu, Path(body.fixtures))
+        assets = _seed_from(emu, Path(body.fixtures), progress)
     else:
         assert body.generate is not None
         with tempfile.TemporaryDirectory() as scratch:
-            generate(Path(scratch), body.generate.assets, seed=body.generate.seed)
-            assets = _seed_from(emu, Path(scratch))
-    return {"status": "seeded", "assets": assets}
+            generate(Path(scratch), body.generate.assets, seed=body.generate.seed, progress=progress)
+            assets = _seed_from(emu, Path(scratch), progress)
+    return {"status": "seeded", "assets": assets, "tookMs": round((time.perf_counter() - started) * 1000)}
 
 
-def _seed_from(emu: Emulator, fixtures: Path) -> int:
+def _seed_from(emu: Emulator, fixtures: Path, progress: bool) -> int:
     try:
-        return state.seed(emu, fixtures)
+        return state.seed(emu, fixtures, progress)
     except FixtureError as exc:
         raise ValidationError(str(exc), field="fixtures") from None
 
