@@ -14,7 +14,8 @@ import pytest
 
 from emulator.cli.commands import main
 from emulator.core.runtime import Emulator
-from emulator.search.index import SCHEMA_VERSION, STAMP_FILE, SearchIndex
+from emulator.search.files import STAMP_FILE
+from emulator.search.index import SCHEMA_VERSION, SearchIndex
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir, free_port
 

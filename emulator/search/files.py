@@ -7,11 +7,14 @@ namespaces all copy an index this one way.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 from emulator.search.schema import INDEX_NAME
+
+STAMP_FILE = "emulator-stamp.json"  # the database generation the segments hold, and the schema version
 
 
 def mirror(source: Path, target: Path) -> None:
@@ -58,3 +61,19 @@ def link_or_copy(source: str | Path, target: str | Path) -> bool:
         shutil.copy2(source, target)
         return False
     return True
+
+
+def read_stamp(path: Path) -> dict[str, int] | None:
+    """The stamp of the index directory `path`, if it has a readable one."""
+    try:
+        data = json.loads((path / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_stamp(path: Path, generation: int, schema: int) -> None:
+    """Stamp the index directory `path` (replaced, never rewritten in place: copies by hard link stay apart)."""
+    tmp = path / (STAMP_FILE + ".tmp")
+    tmp.write_text(json.dumps({"generation": generation, "schema": schema}))
+    tmp.replace(path / STAMP_FILE)

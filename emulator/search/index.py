@@ -10,7 +10,6 @@ reads one published `State` (segments view + layer) without the writer's lock: e
 from __future__ import annotations
 
 import heapq
-import json
 import logging
 import shutil
 import sys
@@ -26,7 +25,7 @@ from whoosh import index
 from emulator.search import reference
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
-from emulator.search.files import copy_index, mirror
+from emulator.search.files import copy_index, mirror, read_stamp, write_stamp
 from emulator.search.flusher import Flusher
 from emulator.search.lru import CacheLimits, lru_cache_stats
 from emulator.search.recent import Entry, Recent
@@ -35,7 +34,6 @@ from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 
 SCHEMA_VERSION = 5  # 3: plain-file segments; 4: sort and number columns named one by one; 5: unscored, no freqs
-STAMP_FILE = "emulator-stamp.json"
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
 PARALLEL_FROM = 5000  # documents from which a rebuild uses several writer processes (10k: 2.8x faster with two)
 log = logging.getLogger("aip_emulator")
@@ -78,11 +76,7 @@ class SearchIndex:
     # -- lifecycle -------------------------------------------------------------------------------
     def stamp(self) -> dict[str, int] | None:
         """The flushed generation and schema version the index on disk carries, if any."""
-        try:
-            data = json.loads((self.path / STAMP_FILE).read_text())
-        except (OSError, ValueError):
-            return None
-        return data if isinstance(data, dict) else None
+        return read_stamp(self.path)
 
     def can_catch_up(self, generation: int, floor: int) -> bool:
         """Whether the index on disk can be brought to database `generation` by replaying the change log, which
@@ -120,7 +114,7 @@ class SearchIndex:
             built = index.open_dir(str(fresh), indexname=INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
             built.close()
-            _write_stamp(fresh, generation)
+            write_stamp(fresh, generation, SCHEMA_VERSION)
             self._swap_in(fresh)
 
     def _swap_in(self, fresh: Path) -> None:
@@ -187,7 +181,7 @@ class SearchIndex:
             with self._publish:
                 self._publish_state(view, self._state.recent.without(batch))
             try:
-                _write_stamp(self.path, recent.generation)
+                write_stamp(self.path, recent.generation, SCHEMA_VERSION)
                 self.flushed = recent.generation
             except OSError:  # the segments hold the changes; the change log replays them after a restart
                 log.warning("could not stamp the index with generation %d", recent.generation)
@@ -302,9 +296,3 @@ def _visible(part: Part, recent: Recent) -> DocSet:
     docnums = part.caches.docnums()
     hidden = {docnums[i] for i in recent.entries if i in docnums}
     return part.live - hidden if hidden else part.live
-
-
-def _write_stamp(path: Path, generation: int) -> None:
-    tmp = path / (STAMP_FILE + ".tmp")
-    tmp.write_text(json.dumps({"generation": generation, "schema": SCHEMA_VERSION}))
-    tmp.replace(path / STAMP_FILE)

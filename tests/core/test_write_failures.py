@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from emulator.core.runtime import Emulator
+from emulator.search import files as files_module
 from emulator.search import index as index_module
 from emulator.testing import Client
 from tests.helpers import ADMIN, ids
@@ -46,7 +47,7 @@ def test_a_failed_stamp_after_a_flush_loses_nothing_and_the_next_flush_stamps(
     emulator_app: FastAPI, emulator_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = emulator_app.state.emulator.index
-    monkeypatch.setattr(index_module, "_write_stamp", _failing_once(index_module._write_stamp, _full()))
+    monkeypatch.setattr(index_module, "write_stamp", _failing_once(files_module.write_stamp, _full()))
 
     first = emulator_client.post(INVENTORY, json=_laptop("Stampless One"), auth=ADMIN)
     index.flush()
