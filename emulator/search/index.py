@@ -205,9 +205,10 @@ class SearchIndex:
         writer.commit(merge=self._flushes % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
 
     def _writer(self) -> Any:
-        """Whoosh's writer. Only this process writes this index (the data directory's server lock) and `_whoosh`
-        serialises its writers, so a lock Whoosh finds held is a stale one, left by a commit that failed between
-        writing and releasing it: the lock file is replaced (a new file, so the old lock no longer counts)."""
+        """Whoosh's writer. Whoosh takes its lock before it reads the table of contents and never releases it when
+        that read fails, so one failed writer would fail every later flush. Only this process writes this index
+        (the data directory's server lock) and `_whoosh` serialises its writers, so a held lock is such a stale
+        one: the lock file is replaced (a new file, so the old lock no longer counts)."""
         try:
             return self._index.writer(compound=False)
         except index.LockError:
@@ -223,13 +224,17 @@ class SearchIndex:
         self._state = State(view, recent, self._state.version + 1)
 
     def maintain(self) -> None:
-        """Close readers and delete files of segments that only retired views, no longer read, still list."""
-        with self._whoosh, self._publish:
-            if any(view.users for view in self._retired):
-                return
-            self._retired = []
-            current = self._state.view
+        """Close readers and delete files of segments that only retired views, no longer read, still list.
+
+        One hold of the Whoosh lock from choosing `current` to deleting: a reset in between would put another table
+        of contents in the directory, and cleaning for the old view would delete it (and the new segments).
+        """
         with self._whoosh:
+            with self._publish:
+                if any(view.users for view in self._retired):
+                    return
+                self._retired = []
+                current = self._state.view
             self._segments.close_unused(self._index, current)
 
     # -- reading ---------------------------------------------------------------------------------
