@@ -11,7 +11,7 @@ from pathlib import Path
 from emulator import __version__
 from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
-from emulator.cli.options import DATA_SETTINGS, SettingsProblem, add_setting_flags, settings_from
+from emulator.cli.options import DATA_SETTINGS, SettingsProblem, add_setting_flags, settings_from, subcommand
 from emulator.cli.serve import PortBusy, serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
@@ -30,15 +30,6 @@ EXAMPLES = {
 ONE_LINE_ERRORS = (FixtureError, SettingsProblem, DataDirError, DataDirInUse, DataFormatError, PortBusy, NoTokenTarget)
 
 
-def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
-) -> argparse.ArgumentParser:
-    return commands.add_parser(
-        name, help=text, description=text, epilog=f"example:\n  {EXAMPLES[name]}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aip-emulator",
@@ -49,15 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"aip-emulator {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve_ = _command(commands, "serve", "serve the emulator over HTTP")
+    serve_ = subcommand(commands, "serve", "serve the emulator over HTTP", EXAMPLES)
     add_setting_flags(serve_)
     serve_.add_argument("--reseed", action="store_true", help="drop the data directory's data and seed it again")
-    reindex = _command(commands, "reindex", "rebuild the search index from the database")
-    generate = _command(commands, "generate", "write a fixture directory of generated assets")
+    reindex = subcommand(commands, "reindex", "rebuild the search index from the database", EXAMPLES)
+    generate = subcommand(commands, "generate", "write a fixture directory of generated assets", EXAMPLES)
     generate.add_argument("--assets", type=int, required=True, help="how many assets")
     generate.add_argument("--out", type=Path, required=True, help="the fixture directory to write")
     generate.add_argument("--seed", type=int, default=0, help="the same seed writes the same files (default: 0)")
-    export = _command(commands, "export", "write a data dir's current state as a fixture directory")
+    export = subcommand(commands, "export", "write a data dir's current state as a fixture directory", EXAMPLES)
     export.add_argument("directory", type=Path, help="the fixture directory to write")
     for command in (reindex, export):
         add_setting_flags(command, DATA_SETTINGS)

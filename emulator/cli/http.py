@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+DEFAULT_URL = "http://127.0.0.1:8080"  # where `aip-emulator serve` listens by default
+
 
 class Unreachable(Exception):
     """Nothing answers at the URL."""

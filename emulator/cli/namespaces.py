@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.error
-import urllib.request
-from typing import Any
 
-DEFAULT_URL = "http://127.0.0.1:8080"
-_TIMEOUT_S = 30
+from emulator.cli.http import DEFAULT_URL, Refused, Unreachable, call
+from emulator.cli.options import subcommand
+
+EXAMPLES = {
+    "list": "aip-emulator namespace list --url http://127.0.0.1:8080",
+    "create": "aip-emulator namespace create w1 --from snapshot:before-test",
+    "delete": "aip-emulator namespace delete w1",
+}
 
 
 def add_namespace_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,8 +22,8 @@ def add_namespace_commands(commands: argparse._SubParsersAction[argparse.Argumen
         "namespace", help="list, create and delete namespaces of a running server (isolated emulators inside it)"
     )
     actions = namespace.add_subparsers(dest="namespace_command", required=True)
-    actions.add_parser("list", help="list the namespaces, default first, with their asset counts")
-    create = actions.add_parser("create", help="create a namespace from the default namespace's baseline")
+    subcommand(actions, "list", "list the namespaces, default first, with their asset counts", EXAMPLES)
+    create = subcommand(actions, "create", "create a namespace from the default namespace's baseline", EXAMPLES)
     create.add_argument("name", help="1-63 characters of a-z 0-9 - _, starting with a letter or digit")
     create.add_argument(
         "--from",
@@ -28,7 +31,7 @@ def add_namespace_commands(commands: argparse._SubParsersAction[argparse.Argumen
         default="baseline",
         help="'baseline' (default) or 'snapshot:NAME', a snapshot of the default namespace",
     )
-    delete = actions.add_parser("delete", help="delete a namespace and its data (not 'default')")
+    delete = subcommand(actions, "delete", "delete a namespace and its data (not 'default')", EXAMPLES)
     delete.add_argument("name", help="the namespace to delete")
     for command in actions.choices.values():
         command.add_argument("--url", default=DEFAULT_URL, help=f"the running emulator (default {DEFAULT_URL})")
@@ -39,31 +42,19 @@ def run_namespace_command(args: argparse.Namespace) -> int:
     base = args.url.rstrip("/") + "/_emulator/namespaces"
     try:
         if args.namespace_command == "list":
-            print(json.dumps(_call("GET", base), indent=2))
+            print(json.dumps(call("GET", base), indent=2))
         elif args.namespace_command == "create":
-            print(json.dumps(_call("POST", base, {"name": args.name, "from": args.source}), indent=2))
+            print(json.dumps(call("POST", base, {"name": args.name, "from": args.source}), indent=2))
         else:
-            _call("DELETE", f"{base}/{args.name}")
+            call("DELETE", f"{base}/{args.name}")
             print(f"deleted namespace {args.name}")
-    except urllib.error.HTTPError as exc:
-        print(f"aip-emulator: {exc.code}: {_message(exc)}", file=sys.stderr)
+    except Refused as exc:
+        print(f"aip-emulator: {exc.status}: {exc.message}", file=sys.stderr)
         return 1
-    except urllib.error.URLError as exc:
-        print(f"aip-emulator: no emulator answers at {args.url} ({exc.reason})", file=sys.stderr)
+    except Unreachable:
+        print(
+            f"aip-emulator: no emulator answers at {args.url}; start one (aip-emulator serve) or pass --url",
+            file=sys.stderr,
+        )
         return 2
     return 0
-
-
-def _call(method: str, url: str, body: dict[str, Any] | None = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as answer:
-        raw = answer.read()
-    return json.loads(raw) if raw else None
-
-
-def _message(exc: urllib.error.HTTPError) -> str:
-    try:
-        return str(json.loads(exc.read()).get("message", exc.reason))
-    except ValueError:
-        return str(exc.reason)

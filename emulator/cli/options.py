@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,3 +67,13 @@ def describe(exc: ValidationError, given: dict[str, Any]) -> str:
         reason = str(error["msg"]).removeprefix("Value error, ")
         parts.append(f"{source}={error.get('input')!r}: {reason}")
     return "; ".join(parts)
+
+
+def subcommand(
+    parsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str, examples: Mapping[str, str]
+) -> argparse.ArgumentParser:
+    """A (sub)command whose help says what it does and shows its example (`examples[name]`)."""
+    return parsers.add_parser(
+        name, help=text, description=text, epilog=f"example:\n  {examples[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip

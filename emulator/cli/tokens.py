@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from emulator.cli.http import Refused, call
 from emulator.cli.lock import running_server
+from emulator.cli.options import subcommand
 from emulator.core.errors import EmulatorError, ValidationError
 from emulator.core.token_codec import Access
 from emulator.settings import Settings
@@ -44,7 +45,7 @@ def add_token_commands(
     """Add the `token` command and its subcommands to the CLI's parser."""
     token = commands.add_parser("token", help="create, list and revoke Cloud API tokens")
     actions = token.add_subparsers(dest="token_command", required=True)
-    create = _action(actions, "create", "create a token and print it as JSON (the only time it is shown)")
+    create = subcommand(actions, "create", "create a token and print it as JSON (the only time it is shown)", EXAMPLES)
     create.add_argument("--name", required=True, help="the token's name")
     create.add_argument("--access", required=True, type=str.upper, choices=[a.value for a in Access])
     expiry = create.add_mutually_exclusive_group()
@@ -52,22 +53,13 @@ def add_token_commands(
     expiry.add_argument("--never-expire", action="store_true", help="a token without expiry (default: 30 days)")
     create.add_argument("--owner", help="accountId or username of the owner (default: the first administrator)")
     create.add_argument("--id", help="a fixed token id (default: a random one)")
-    listing = _action(actions, "list", "list the tokens that have not been revoked, as a JSON list")
-    revoke = _action(actions, "revoke", "revoke a token (refused at once by a running server)")
+    listing = subcommand(actions, "list", "list the tokens that have not been revoked, as a JSON list", EXAMPLES)
+    revoke = subcommand(actions, "revoke", "revoke a token (refused at once by a running server)", EXAMPLES)
     revoke.add_argument("token_id", metavar="ID", help="the token's id")
     for command in (create, listing, revoke):
         command.add_argument("--url", help="a running server (default: the one holding --data-dir, if any)")
         command.add_argument("--auth", metavar="USER:PASSWORD", help="an administrator, if the control plane needs one")
         add_settings(command)
-
-
-def _action(
-    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
-) -> argparse.ArgumentParser:
-    return actions.add_parser(
-        name, help=text, description=text, epilog=f"example:\n  {EXAMPLES[name]}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
 
 
 def run_token_command(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,18 +6,15 @@ import argparse
 import sys
 import time
 
-from emulator.cli.http import Refused, Unreachable, call
-
-DEFAULT_URL = "http://127.0.0.1:8080"
+from emulator.cli.http import DEFAULT_URL, Refused, Unreachable, call
+from emulator.cli.options import subcommand
 
 
 def add_wait_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `wait` to the CLI's parser."""
     text = "wait until a server answers its health check (exit 0), or give up after --timeout (exit 1)"
-    wait_ = commands.add_parser(
-        "wait", help=text, description=text, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="example:\n  aip-emulator serve & aip-emulator wait --url http://127.0.0.1:8080 --timeout 60",
-    )  # fmt: skip
+    example = "aip-emulator serve & aip-emulator wait --url http://127.0.0.1:8080 --timeout 60"
+    wait_ = subcommand(commands, "wait", text, {"wait": example})
     wait_.add_argument("--url", default=DEFAULT_URL, help=f"the server's base URL (default: {DEFAULT_URL})")
     wait_.add_argument("--timeout", type=float, default=30.0, help="seconds to wait at most (default: 30)")
 

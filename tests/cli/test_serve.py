@@ -126,10 +126,12 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == f"aip-emulator {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["serve", "reindex", "export", "generate", "wait"])
+@pytest.mark.parametrize(
+    "command", ["serve", "reindex", "export", "generate", "wait", "token create", "namespace list", "namespace create"]
+)
 def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        main([command, "--help"])
+        main([*command.split(), "--help"])
 
     text = capsys.readouterr().out
     assert "example:\n  aip-emulator " in text
