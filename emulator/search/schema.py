@@ -21,6 +21,7 @@ from whoosh.codec.base import Segment
 from whoosh.filedb import compound, filestore
 from whoosh.util import IDCHARS
 
+from emulator.search.bulk import BulkPostings
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
 from emulator.search.tree import WORD_PATTERN, Document, FieldValues
 
@@ -124,12 +125,13 @@ def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool
     options: dict[str, Any] = {"procs": procs, "multisegment": True} if procs > 1 else {}
     writer = built.writer(limitmb=_POOL_MB // max(procs, 1), compound=False, **options)
     seen: set[str] = set()
+    add = (lambda kwargs: writer.add_document(**kwargs)) if procs > 1 else BulkPostings(writer).add_document
     bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
     try:
         for doc in docs:
             kwargs = whoosh_document(doc)
             seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
-            writer.add_document(**kwargs)
+            add(kwargs)
             bar.update()
     except BaseException:
         writer.cancel()

@@ -1,0 +1,165 @@
+"""Bulk writing of one new Whoosh segment: what `SegmentWriter.add_document` and `commit` do, without their cost.
+
+Whoosh adds a document field by field through its analyzers and puts every posting, as a tuple, into a pool that
+pickles sorted runs to disk and merges them back at commit; its codec then takes the postings one call at a time.
+At 10k assets that was about two thirds of the build. `BulkPostings` takes the place of the writer's pool: it
+tokenises the few field kinds of `emulator.search.schema` itself (the same rules: `RegexTokenizer` matches, lower-
+cased, numbered from 0; whole values and `has` as given), keeps each term's document numbers in an array, and at
+commit hands the codec one block of postings at a time. The segment it writes is the one Whoosh would write, file
+for file and byte for byte (`tests/search/test_bulk.py` compares them).
+
+It relies on the internals of the pinned whoosh3 (the W3 codec's postings writer): a new version is checked by
+that test before anything else.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import fields, formats
+
+from emulator.search.tree import WORD_PATTERN
+
+_WORDS = re.compile(WORD_PATTERN)
+
+
+class _Terms:
+    """One field's postings: term -> document numbers (ascending), with weights and values for positions."""
+
+    def __init__(self, positions: bool) -> None:
+        self.positions = positions
+        self.docs: dict[str, array[int]] = {}
+        self.weights: dict[str, list[float]] = {}
+        self.values: dict[str, list[bytes]] = {}
+
+
+class BulkPostings:
+    """Replaces a fresh `SegmentWriter`'s pool and its document path (see the module docstring)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.schema = writer.schema
+        self.perdoc = writer.perdocwriter
+        self.fields: dict[str, _Terms] = {}
+        self._kinds: dict[str, tuple[str, Any]] = {}
+        writer.pool = self  # commit asks the pool for its postings and cleans it up
+        writer.fieldwriter.add_postings = self._write_postings
+
+    # -- the writer's pool protocol ----------------------------------------------------------------
+    def iter_postings(self) -> Iterator[Any]:
+        return iter(())  # everything goes through `_write_postings`
+
+    def cleanup(self) -> None:
+        self.fields.clear()
+
+    # -- adding ---------------------------------------------------------------------------------
+    def add_document(self, kwargs: dict[str, Any]) -> None:
+        """What `writer.add_document(**kwargs)` does, for the field kinds of the schema."""
+        writer, perdoc = self.writer, self.perdoc
+        docnum = writer.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(kwargs):
+            value = kwargs[name]
+            if value is None:
+                continue
+            kind, extra = self._kind(name)
+            if kind == "words":
+                self._add_words(name, value, docnum, extra)
+            elif kind == "id":
+                self._add_terms(name, [value], docnum)
+            elif kind == "terms":
+                self._add_terms(name, value, docnum)
+            else:
+                perdoc.add_column_value(name, extra, self.schema[name].to_column_value(value))
+        perdoc.finish_doc()
+        writer._added = True
+        writer.docnum = docnum + 1
+
+    def _kind(self, name: str) -> tuple[str, Any]:
+        found = self._kinds.get(name)
+        if found is None:
+            field = self.schema[name]  # KeyError: a field the schema does not have
+            if isinstance(field, fields.ID) and field.column_type is None:
+                found = ("id", None)
+            elif field.indexed and isinstance(field.format, formats.Positions):
+                found = ("words", field.format)
+            elif isinstance(field, fields.KEYWORD) and isinstance(field.format, formats.Existence):
+                found = ("terms", None)  # a list of terms, each as given
+            elif not field.indexed and field.column_type is not None:
+                found = ("column", field.column_type)
+            else:
+                raise TypeError(f"bulk writing does not know field {name!r} ({field!r})")
+            self._kinds[name] = found
+        return found
+
+    def _table(self, name: str, positions: bool) -> _Terms:
+        table = self.fields.get(name)
+        if table is None:
+            table = self.fields[name] = _Terms(positions)
+        return table
+
+    def _add_terms(self, name: str, values: list[str], docnum: int) -> None:
+        if isinstance(values, str):
+            raise TypeError(f"bulk writing takes a list of terms for {name!r}, not one string")
+        docs = self._table(name, False).docs
+        for term in set(values):
+            found = docs.get(term)
+            if found is None:
+                docs[term] = array("I", (docnum,))
+            else:
+                found.append(docnum)
+
+    def _add_words(self, name: str, text: str, docnum: int, fmt: formats.Positions) -> None:
+        table = self._table(name, True)
+        places: dict[str, list[int]] = {}
+        for position, match in enumerate(_WORDS.finditer(text)):
+            places.setdefault(match.group(0).lower(), []).append(position)
+        for term, positions in places.items():
+            found = table.docs.get(term)
+            if found is None:
+                table.docs[term] = array("I", (docnum,))
+                table.weights[term] = [float(len(positions))]
+                table.values[term] = [fmt.encode(positions)]
+            else:
+                found.append(docnum)
+                table.weights[term].append(float(len(positions)))
+                table.values[term].append(fmt.encode(positions))
+
+    # -- writing at commit --------------------------------------------------------------------------
+    def _write_postings(self, schema: Any, _lengths: Any, _items: Any) -> None:
+        """Every field's terms in order, each term's postings a block at a time (Whoosh's order: fields, then
+        terms, by their UTF-8 bytes, which sort as the strings do)."""
+        fieldwriter = self.writer.fieldwriter
+        for name in sorted(self.fields):
+            table = self.fields.pop(name)
+            fieldwriter.start_field(name, schema[name])
+            for term in sorted(table.docs):
+                fieldwriter.start_term(term.encode("utf-8"))
+                _feed(fieldwriter._postwriter, table, term)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+
+
+def _feed(postwriter: Any, table: _Terms, term: str) -> None:
+    """A term's postings into the codec's postings writer as `add_posting` would buffer them: full blocks
+    written as they fill, the last one left for `finish_term`."""
+    docs = table.docs[term]
+    weights = table.weights.get(term)
+    values = table.values.get(term)
+    limit = postwriter._blocklimit
+    for start in range(0, len(docs), limit):
+        if start:
+            postwriter._write_block()
+        postwriter._ids = docs[start : start + limit]
+        if weights is None:
+            postwriter._weights = array("f", [1.0] * len(postwriter._ids))
+            postwriter._maxweight = 1.0
+        else:
+            chunk = weights[start : start + limit]
+            postwriter._weights = array("f", chunk)
+            postwriter._maxweight = max(chunk)
+        if values is not None:
+            postwriter._values = values[start : start + limit]
