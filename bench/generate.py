@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from emulator.search.progress import Progress
 from emulator.seeding.generate import generate
 
 
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.assets < 0:
         parser.error("--assets must be 0 or more")
     started = time.perf_counter()
-    generate(args.out, args.assets, seed=args.seed, progress=True)
+    generate(args.out, args.assets, seed=args.seed, progress=Progress(show=True))
     print(f"wrote {args.assets} assets to {args.out} in {time.perf_counter() - started:.1f} s")
     print(f"serve them with: aip-emulator serve --fixtures {args.out} --data-dir <new empty dir>")
     return 0

@@ -30,6 +30,7 @@ import httpx
 
 from bench.queries import SEED_KINDS, Body, body, param, query_kinds, seed_request
 from emulator.core.runtime import Emulator
+from emulator.search.progress import Progress
 from emulator.seeding import generate as generator
 from emulator.seeding.generate import generate
 from emulator.settings import DEFAULT_FIXTURES, Settings
@@ -75,7 +76,7 @@ def dataset(size: int, seed: int, reuse: bool) -> tuple[Path, dict[str, Any]]:
     version = hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:8]  # a changed generator: regenerate
     fixtures = CACHE / f"fixtures-{size}-s{seed}-{version}"
     if not (fixtures / ".complete").exists():
-        generate(fixtures, size, seed=seed, progress=True)
+        generate(fixtures, size, seed=seed, progress=Progress(show=True))
         (fixtures / ".complete").touch()
     data_dir = CACHE / f"data-{size}-s{seed}-{version}"
     timings: dict[str, Any] = {}
@@ -117,7 +118,7 @@ def build(settings: Settings) -> dict[str, float]:
     started = time.perf_counter()
     try:
         emulator = Emulator(settings)
-        emulator.start(progress=True)
+        emulator.start(Progress(show=True))
         emulator.close()
     finally:
         logger.removeHandler(handler)

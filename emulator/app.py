@@ -29,6 +29,7 @@ from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
 from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.jira import routes as jira
+from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
 
 DC_PREFIX = "/rest/jip-api/1.0"
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     settings = settings or Settings()
     emu = emulator or Emulator(settings)
     if emulator is None:
-        emu.start(progress=interactive())
+        emu.start(Progress(show=interactive()))
     state.ensure_baseline(emu)
 
     @asynccontextmanager

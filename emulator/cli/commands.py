@@ -17,6 +17,7 @@ from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_com
 from emulator.cli.wait import add_wait_command, wait
 from emulator.core.datadir import DataFormatError
 from emulator.core.errors import EmulatorError
+from emulator.search.progress import Progress
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.store.db import DataDirError
@@ -89,8 +90,9 @@ def _reindex(settings: Settings) -> int:
     from emulator.core.runtime import Emulator  # noqa: PLC0415
 
     emulator = Emulator(settings)
-    emulator.open_store(progress=True)
-    count = emulator.reindex(progress=True)
+    progress = Progress(show=True)
+    emulator.open_store(progress)
+    count = emulator.reindex(progress)
     emulator.close()
     print(f"reindexed {count} assets in {settings.index_path}")
     return 0
@@ -102,7 +104,7 @@ def _generate(out: Path, assets: int, seed: int) -> int:
     if assets < 0:
         print("aip-emulator: --assets must be 0 or more", file=sys.stderr)
         return 2
-    generate(out, assets, seed=seed, progress=True)
+    generate(out, assets, seed=seed, progress=Progress(show=True))
     print(f"wrote {assets} generated assets to {out}; serve them with: aip-emulator serve --fixtures {out}")
     return 0
 

@@ -28,6 +28,7 @@ from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tok
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.search.index import SearchIndex
 from emulator.search.lru import CacheLimits
+from emulator.search.progress import QUIET, Progress
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import read_fixtures
 from emulator.settings import Settings
@@ -67,7 +68,7 @@ class Emulator:
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def start(self, progress: bool = False) -> None:
+    def start(self, progress: Progress = QUIET) -> None:
         """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
         started = time.perf_counter()
         current = self.open_store(progress)
@@ -82,7 +83,7 @@ class Emulator:
         _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
-    def open_store(self, progress: bool = False) -> int:
+    def open_store(self, progress: Progress = QUIET) -> int:
         """Open the database, seeding an empty one from the fixtures; return its generation."""
         datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
@@ -110,14 +111,14 @@ class Emulator:
                 raise
             raise DataDirError(self.settings.data_dir, problem) from exc
 
-    def _seed(self, session: Session, progress: bool) -> None:
+    def _seed(self, session: Session, progress: Progress) -> None:
         fixtures = read_fixtures(self.settings.fixtures)
         count = load_fixtures(session, fixtures, self.zone, progress)
         datadir.record_seed(session, self.settings.fixtures)
         session.commit()
         log.info("seeded %d assets from %s", count, self.settings.fixtures)
 
-    def reindex(self, progress: bool = False) -> int:
+    def reindex(self, progress: Progress = QUIET) -> int:
         """Rebuild the search index from the database; return the number of assets indexed."""
         with self.index.write_lock, self.storage_errors(), self.session() as session:
             catalog = self.catalog

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from emulator.core.errors import NotFound, ValidationError
 from emulator.core.runtime import Emulator
+from emulator.search.progress import QUIET, Progress
 from emulator.seeding.export import zip_bytes
 from emulator.store import models as m
 
@@ -135,10 +136,10 @@ def reset(emu: Emulator) -> None:
     _load(emu, _root(emu) / BASELINE)
 
 
-def seed(emu: Emulator, fixtures: Path, progress: bool = False) -> int:
+def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
     """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count.
 
-    With `progress`, loading and indexing show progress bars with an ETA on standard error."""
+    `progress` follows loading and indexing (bars with an ETA in a terminal)."""
     with tempfile.TemporaryDirectory(dir=emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": Path(scratch), "fixtures": fixtures})
         fresh = Emulator(settings)

@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import fields, formats
 
+from emulator.search.progress import Step
 from emulator.search.tree import WORD_PATTERN
 
 _WORDS = re.compile(WORD_PATTERN)
@@ -45,6 +46,7 @@ class BulkPostings:
         self.perdoc = writer.perdocwriter
         self.fields: dict[str, _Terms] = {}
         self._kinds: dict[str, tuple[str, Any]] = {}
+        self.step: Step | None = None  # counts the terms written at commit
         writer.pool = self  # commit asks the pool for its postings and cleans it up
         writer.fieldwriter.add_postings = self._write_postings
 
@@ -54,6 +56,10 @@ class BulkPostings:
 
     def cleanup(self) -> None:
         self.fields.clear()
+
+    def term_count(self) -> int:
+        """How many terms the segment will hold (what commit writes one by one)."""
+        return sum(len(table.docs) for table in self.fields.values())
 
     # -- adding ---------------------------------------------------------------------------------
     def add_document(self, kwargs: dict[str, Any]) -> None:
@@ -141,6 +147,8 @@ class BulkPostings:
                 _feed(fieldwriter._postwriter, table, term)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
+            if self.step is not None:
+                self.step.update(len(table.docs))
 
 
 def _feed(postwriter: Any, table: _Terms, term: str) -> None:

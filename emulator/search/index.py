@@ -28,6 +28,7 @@ from emulator.search.executor import Executor
 from emulator.search.files import copy_index, mirror, read_stamp, write_stamp
 from emulator.search.flusher import Flusher
 from emulator.search.lru import CacheLimits, lru_cache_stats
+from emulator.search.progress import QUIET, Progress
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
 from emulator.search.segments import Part, Segments, View, clean
@@ -101,7 +102,7 @@ class SearchIndex:
         self._flusher.start()
 
     def rebuild(
-        self, docs: Iterable[Document], total: int, generation: int, progress: bool = False, procs: int = 1
+        self, docs: Iterable[Document], total: int, generation: int, progress: Progress = QUIET, procs: int = 1
     ) -> None:
         """Build a fresh index beside the current one from `docs` (with `procs` writer processes when there are
         enough of them to pay for the processes), then swap it in."""

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import whoosh.util as whoosh_util
-from tqdm import tqdm
 from whoosh import analysis, columns, fields, formats, index
 from whoosh.codec import base as codec_base
 from whoosh.codec.base import Segment
@@ -22,6 +21,7 @@ from whoosh.filedb import compound, filestore
 from whoosh.util import IDCHARS
 
 from emulator.search.bulk import BulkPostings
+from emulator.search.progress import Progress
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
 from emulator.search.tree import WORD_PATTERN, Document, FieldValues
 
@@ -115,7 +115,7 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     return has_value(values)
 
 
-def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool, procs: int = 1) -> None:
+def build_index(path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int = 1) -> None:
     """Write `docs` into a new index at `path`: one segment per writer process, nothing merged.
 
     The sort and number columns are declared as globs while building (every writer process reads the schema once,
@@ -125,22 +125,23 @@ def build_index(path: Path, docs: Iterable[Document], total: int, progress: bool
     options: dict[str, Any] = {"procs": procs, "multisegment": True} if procs > 1 else {}
     writer = built.writer(limitmb=_POOL_MB // max(procs, 1), compound=False, **options)
     seen: set[str] = set()
-    add = (lambda kwargs: writer.add_document(**kwargs)) if procs > 1 else BulkPostings(writer).add_document
-    bar = tqdm(total=total, desc="indexing assets", unit="asset", disable=not progress)
+    bulk = None if procs > 1 else BulkPostings(writer)
+    add = (lambda kwargs: writer.add_document(**kwargs)) if bulk is None else bulk.add_document
     try:
-        for doc in docs:
-            kwargs = whoosh_document(doc)
-            seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
-            add(kwargs)
-            bar.update()
+        with progress.step("indexing assets", total, "asset") as step:
+            for doc in docs:
+                kwargs = whoosh_document(doc)
+                seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
+                add(kwargs)
+                step.update()
     except BaseException:
         writer.cancel()
         raise
-    finally:
-        bar.close()
-    with tqdm(total=1, desc="writing the index segments", unit="step", disable=not progress) as done:
+    with progress.step("writing the index", bulk.term_count() if bulk else 1, "term" if bulk else "step") as step:
+        if bulk is not None:
+            bulk.step = step
         writer.commit()
-        done.update()
+        step.update(0 if bulk else 1)
     _name_columns(built, seen)
     built.close()
 

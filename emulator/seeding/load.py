@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
-from tqdm import tqdm
 
 from emulator.core.timefmt import timestamp_ms
 from emulator.core.token_codec import SECRET_META_KEY
+from emulator.search.progress import QUIET, Progress
 from emulator.seeding.assets import AssetRows, FixtureLookups, fail, statuses_rows
 from emulator.seeding.cloud import account_id, token_rows
 from emulator.seeding.format import FormRecord
@@ -21,7 +21,7 @@ from emulator.store import models as m
 from emulator.store.db import GENERATION, set_meta
 
 
-def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progress: bool = False) -> int:
+def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progress: Progress = QUIET) -> int:
     """Insert every record (the caller commits); return the number of assets."""
     _unique(fixtures)
     tables: dict[type[m.Base], list[dict[str, Any]]] = {
@@ -36,15 +36,18 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
         m.Token: token_rows(fixtures, zone),
     }
     assets = AssetRows(fixtures, zone)
-    bar = tqdm(fixtures.assets, desc="loading assets", unit="asset", disable=not progress)
-    for asset in bar:
-        assets.add(asset)
+    with progress.step("loading assets", len(fixtures.assets), "asset") as step:
+        for asset in fixtures.assets:
+            assets.add(asset)
+            step.update()
     tables.update({m.Asset: assets.assets, m.AssetValue: assets.values, m.Attachment: assets.attachments})
     connection = session.connection()
-    for table, rows in tables.items():
-        for chunk in _chunks(rows, 5000):
-            for same_keys in _by_keys(chunk):  # one executemany per set of columns, not one statement per row
-                connection.execute(insert(table), same_keys)
+    with progress.step("writing the database", sum(map(len, tables.values())), "row") as step:
+        for table, rows in tables.items():
+            for chunk in _chunks(rows, 5000):
+                for same_keys in _by_keys(chunk):  # one executemany per set of columns, not one statement per row
+                    connection.execute(insert(table), same_keys)
+                step.update(len(chunk))
     for prefix, count in assets.key_counters.items():
         set_meta(session, f"key_counter:{prefix}", str(count))
     if fixtures.cloud.jwt_secret is not None:  # the settings' jwt_secret still wins (runtime.open_store)

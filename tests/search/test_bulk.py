@@ -58,7 +58,8 @@ def _documents(fixtures: Path, data_dir: Path) -> list[Document]:
 def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
     expected = _segment_files(tmp_path / "whoosh", docs, _whoosh)
     assert _segment_files(tmp_path / "bulk", docs, _bulk) == expected
-    assert any(name.endswith(".pst") for name in expected) and any(name.endswith(".trm") for name in expected)
+    assert any(name.endswith(".pst") for name in expected)
+    assert any(name.endswith(".trm") for name in expected)
 
 
 def test_default_fixtures(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from emulator.core import state
 from emulator.core.errors import ValidationError
 from emulator.core.runtime import Emulator
 from emulator.dialects.http.deps import EmulatorDep
+from emulator.search.progress import Progress
 from emulator.seeding.generate import generate
 from emulator.seeding.read import FixtureError
 from emulator.settings import interactive
@@ -104,7 +105,7 @@ def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
     """Replace the data with a fixture directory or a generated data set; `reset` returns to it from now on."""
     if (body.fixtures is None) == (body.generate is None):
         raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
-    started, progress = time.perf_counter(), interactive()
+    started, progress = time.perf_counter(), Progress(show=interactive())
     if body.fixtures is not None:
         assets = _seed_from(emu, Path(body.fixtures), progress)
     else:
@@ -115,7 +116,7 @@ def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
     return {"status": "seeded", "assets": assets, "tookMs": round((time.perf_counter() - started) * 1000)}
 
 
-def _seed_from(emu: Emulator, fixtures: Path, progress: bool) -> int:
+def _seed_from(emu: Emulator, fixtures: Path, progress: Progress) -> int:
     try:
         return state.seed(emu, fixtures, progress)
     except FixtureError as exc:
