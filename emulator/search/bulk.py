@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import fields, formats
 
-from emulator.search.progress import Step
 from emulator.search.tree import WORD_PATTERN
 
 _WORDS = re.compile(WORD_PATTERN)
@@ -37,16 +36,73 @@ class _Terms:
         self.values: dict[str, list[bytes]] = {}
 
 
+Tokens = list[tuple[str, Any]]  # one document, field by field in name order: words, terms or a column value
+
+
+class Tokenizer:
+    """Turns a document's writer arguments into what `BulkPostings` adds (picklable: the build may send it to
+    another process)."""
+
+    def __init__(self, schema: Any) -> None:
+        self.schema = schema
+        self._kinds: dict[str, tuple[str, Any]] = {}
+
+    def kind(self, name: str) -> tuple[str, Any]:
+        """`words` (with the field's format), `id`, `terms` or `column` (with the column type)."""
+        found = self._kinds.get(name)
+        if found is None:
+            field = self.schema[name]  # KeyError: a field the schema does not have
+            if isinstance(field, fields.ID) and field.column_type is None:
+                found = ("id", None)
+            elif field.indexed and isinstance(field.format, formats.Positions):
+                found = ("words", field.format)
+            elif isinstance(field, fields.KEYWORD) and isinstance(field.format, formats.Existence):
+                found = ("terms", None)  # a list of terms, each as given
+            elif not field.indexed and field.column_type is not None:
+                found = ("column", field.column_type)
+            else:
+                raise TypeError(f"bulk writing does not know field {name!r} ({field!r})")
+            self._kinds[name] = found
+        return found
+
+    def tokens(self, kwargs: dict[str, Any]) -> Tokens:
+        """Words as (term, weight, encoded positions), terms deduplicated, column values as converted."""
+        out: Tokens = []
+        for name in sorted(kwargs):
+            value = kwargs[name]
+            if value is None:
+                continue
+            kind, extra = self.kind(name)
+            if kind == "words":
+                out.append((name, _words(value, extra)))
+            elif kind == "id":
+                out.append((name, [value]))
+            elif kind == "terms":
+                if isinstance(value, str):
+                    raise TypeError(f"bulk writing takes a list of terms for {name!r}, not one string")
+                out.append((name, sorted(set(value))))
+            else:
+                out.append((name, self.schema[name].to_column_value(value)))
+        return out
+
+
+def _words(text: str, fmt: formats.Positions) -> list[tuple[str, float, bytes]]:
+    places: dict[str, list[int]] = {}
+    for position, match in enumerate(_WORDS.finditer(text)):
+        places.setdefault(match.group(0).lower(), []).append(position)
+    return [(term, float(len(positions)), fmt.encode(positions)) for term, positions in places.items()]
+
+
 class BulkPostings:
     """Replaces a fresh `SegmentWriter`'s pool and its document path (see the module docstring)."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
-        self.schema = writer.schema
         self.perdoc = writer.perdocwriter
+        self.tokenizer = Tokenizer(writer.schema)
         self.fields: dict[str, _Terms] = {}
-        self._kinds: dict[str, tuple[str, Any]] = {}
-        self.step: Step | None = None  # counts the terms written at commit
+        self.columns: set[str] = set()  # the names of the columns written
+        self.on_field: Callable[[int], None] | None = None  # told how many terms each field had, at commit
         writer.pool = self  # commit asks the pool for its postings and cleans it up
         writer.fieldwriter.add_postings = self._write_postings
 
@@ -64,42 +120,25 @@ class BulkPostings:
     # -- adding ---------------------------------------------------------------------------------
     def add_document(self, kwargs: dict[str, Any]) -> None:
         """What `writer.add_document(**kwargs)` does, for the field kinds of the schema."""
+        self.add_tokens(self.tokenizer.tokens(kwargs))
+
+    def add_tokens(self, tokens: Tokens) -> None:
+        """One document as `Tokenizer.tokens` gave it."""
         writer, perdoc = self.writer, self.perdoc
         docnum = writer.docnum
         perdoc.start_doc(docnum)
-        for name in sorted(kwargs):
-            value = kwargs[name]
-            if value is None:
-                continue
-            kind, extra = self._kind(name)
+        for name, payload in tokens:
+            kind, extra = self.tokenizer.kind(name)
             if kind == "words":
-                self._add_words(name, value, docnum, extra)
-            elif kind == "id":
-                self._add_terms(name, [value], docnum)
-            elif kind == "terms":
-                self._add_terms(name, value, docnum)
+                self._add_words(name, payload, docnum)
+            elif kind == "column":
+                perdoc.add_column_value(name, extra, payload)
+                self.columns.add(name)
             else:
-                perdoc.add_column_value(name, extra, self.schema[name].to_column_value(value))
+                self._add_terms(name, payload, docnum)
         perdoc.finish_doc()
         writer._added = True
         writer.docnum = docnum + 1
-
-    def _kind(self, name: str) -> tuple[str, Any]:
-        found = self._kinds.get(name)
-        if found is None:
-            field = self.schema[name]  # KeyError: a field the schema does not have
-            if isinstance(field, fields.ID) and field.column_type is None:
-                found = ("id", None)
-            elif field.indexed and isinstance(field.format, formats.Positions):
-                found = ("words", field.format)
-            elif isinstance(field, fields.KEYWORD) and isinstance(field.format, formats.Existence):
-                found = ("terms", None)  # a list of terms, each as given
-            elif not field.indexed and field.column_type is not None:
-                found = ("column", field.column_type)
-            else:
-                raise TypeError(f"bulk writing does not know field {name!r} ({field!r})")
-            self._kinds[name] = found
-        return found
 
     def _table(self, name: str, positions: bool) -> _Terms:
         table = self.fields.get(name)
@@ -107,32 +146,27 @@ class BulkPostings:
             table = self.fields[name] = _Terms(positions)
         return table
 
-    def _add_terms(self, name: str, values: list[str], docnum: int) -> None:
-        if isinstance(values, str):
-            raise TypeError(f"bulk writing takes a list of terms for {name!r}, not one string")
+    def _add_terms(self, name: str, terms: list[str], docnum: int) -> None:
         docs = self._table(name, False).docs
-        for term in set(values):
+        for term in terms:
             found = docs.get(term)
             if found is None:
                 docs[term] = array("I", (docnum,))
             else:
                 found.append(docnum)
 
-    def _add_words(self, name: str, text: str, docnum: int, fmt: formats.Positions) -> None:
+    def _add_words(self, name: str, words: list[tuple[str, float, bytes]], docnum: int) -> None:
         table = self._table(name, True)
-        places: dict[str, list[int]] = {}
-        for position, match in enumerate(_WORDS.finditer(text)):
-            places.setdefault(match.group(0).lower(), []).append(position)
-        for term, positions in places.items():
+        for term, weight, value in words:
             found = table.docs.get(term)
             if found is None:
                 table.docs[term] = array("I", (docnum,))
-                table.weights[term] = [float(len(positions))]
-                table.values[term] = [fmt.encode(positions)]
+                table.weights[term] = [weight]
+                table.values[term] = [value]
             else:
                 found.append(docnum)
-                table.weights[term].append(float(len(positions)))
-                table.values[term].append(fmt.encode(positions))
+                table.weights[term].append(weight)
+                table.values[term].append(value)
 
     # -- writing at commit --------------------------------------------------------------------------
     def _write_postings(self, schema: Any, _lengths: Any, _items: Any) -> None:
@@ -147,8 +181,8 @@ class BulkPostings:
                 _feed(fieldwriter._postwriter, table, term)
                 fieldwriter.finish_term()
             fieldwriter.finish_field()
-            if self.step is not None:
-                self.step.update(len(table.docs))
+            if self.on_field is not None:
+                self.on_field(len(table.docs))
 
 
 def _feed(postwriter: Any, table: _Terms, term: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import index
 
 from emulator.search import reference
+from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
 from emulator.search.files import copy_index, mirror, read_stamp, write_stamp
@@ -30,7 +31,7 @@ from emulator.search.flusher import Flusher
 from emulator.search.lru import CacheLimits, lru_cache_stats
 from emulator.search.progress import QUIET, Progress
 from emulator.search.recent import Entry, Recent
-from emulator.search.schema import INDEX_NAME, build_index, declare, new_columns, whoosh_document
+from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
 from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 
@@ -111,7 +112,7 @@ class SearchIndex:
             fresh = self.path.with_name(self.path.name + ".new")
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
-            build_index(fresh, docs, total, progress, procs if total >= PARALLEL_FROM else 1)
+            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1)
             built = index.open_dir(str(fresh), indexname=INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
             built.close()

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import whoosh.util as whoosh_util
-from whoosh import analysis, columns, fields, formats, index
+from whoosh import analysis, columns, fields, formats
 from whoosh.codec import base as codec_base
 from whoosh.codec.base import Segment
 from whoosh.filedb import compound, filestore
 from whoosh.util import IDCHARS
 
-from emulator.search.bulk import BulkPostings
-from emulator.search.progress import Progress
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
 from emulator.search.tree import WORD_PATTERN, Document, FieldValues
 
@@ -115,55 +112,9 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     return has_value(values)
 
 
-def build_index(path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int = 1) -> None:
-    """Write `docs` into a new index at `path`: one segment per writer process, nothing merged.
-
-    The sort and number columns are declared as globs while building (every writer process reads the schema once,
-    at its start) and named one by one afterwards, as merges and flushes need them.
-    """
-    built = index.create_in(str(path), _build_schema(), indexname=INDEX_NAME)
-    options: dict[str, Any] = {"procs": procs, "multisegment": True} if procs > 1 else {}
-    writer = built.writer(limitmb=_POOL_MB // max(procs, 1), compound=False, **options)
-    seen: set[str] = set()
-    bulk = None if procs > 1 else BulkPostings(writer)
-    add = (lambda kwargs: writer.add_document(**kwargs)) if bulk is None else bulk.add_document
-    try:
-        with progress.step("indexing assets", total, "asset") as step:
-            for doc in docs:
-                kwargs = whoosh_document(doc)
-                seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
-                add(kwargs)
-                step.update()
-    except BaseException:
-        writer.cancel()
-        raise
-    with progress.step("writing the index", bulk.term_count() if bulk else 1, "term" if bulk else "step") as step:
-        if bulk is not None:
-            bulk.step = step
-        writer.commit()
-        step.update(0 if bulk else 1)
-    _name_columns(built, seen)
-    built.close()
-
-
-_POOL_MB = 256  # Whoosh's in-memory posting pool, shared by the writer processes (beyond it: sorted runs on disk)
-
-
-def _build_schema() -> fields.Schema:
+def build_schema() -> fields.Schema:
+    """The schema while building: sort and number columns as globs (named one by one afterwards)."""
     schema = _schema()
     schema.add("s_*", _column_field("s_"), glob=True)
     schema.add("n_*", _column_field("n_"), glob=True)
     return schema
-
-
-def _name_columns(built: Any, names: set[str]) -> None:
-    """Replace the build's column globs by the columns it wrote, named one by one (a commit without documents)."""
-    writer = built.writer()
-    try:
-        writer.remove_field("s_*")
-        writer.remove_field("n_*")
-        declare(writer, names)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(merge=False)

@@ -14,7 +14,7 @@ from emulator.core.documents import build_document
 from emulator.core.runtime import Emulator
 from emulator.core.views import iter_all_views
 from emulator.search.bulk import BulkPostings
-from emulator.search.schema import _build_schema, whoosh_document
+from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import Document, FieldValues
 from emulator.seeding.generate import generate
 from emulator.settings import DEFAULT_FIXTURES, Settings
@@ -33,7 +33,7 @@ def _bulk(writer: Any) -> Callable[[dict[str, Any]], None]:
 def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[str, str]:
     """Build one segment of `docs` at `path`; the digest of each of its files, named without the segment id."""
     path.mkdir()
-    built = index.create_in(str(path), _build_schema(), indexname="assets")
+    built = index.create_in(str(path), build_schema(), indexname="assets")
     writer = built.writer(compound=False)
     add = adder(writer)
     for doc in docs:
@@ -84,7 +84,7 @@ def test_words_values_and_odd_texts(tmp_path: Path) -> None:
 def test_a_string_for_a_list_field_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "index"
     path.mkdir()
-    writer = index.create_in(str(path), _build_schema(), indexname="assets").writer()
+    writer = index.create_in(str(path), build_schema(), indexname="assets").writer()
     try:
         with pytest.raises(TypeError, match="v_f"):
             BulkPostings(writer).add_document({"uid": "1", "v_f": "one string"})

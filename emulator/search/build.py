@@ -1,0 +1,190 @@
+"""Building a new index from all documents: one segment, written by `emulator.search.bulk`, nothing merged.
+
+From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
+memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
+tokenises them; a child process (`multiprocessing`, spawned) collects the postings and writes the segment. Batches
+of tokenised documents go down a pipe; the child answers with the number of terms and its progress writing them.
+Smaller builds (tests, the default fixtures) stay in this process: starting a child costs about half a second.
+
+The sort and number columns are declared as globs while building and named one by one afterwards (a commit without
+documents), as later flushes and merges need them.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import pickle
+import traceback
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+
+from emulator.search.bulk import BulkPostings, Tokenizer, Tokens
+from emulator.search.progress import Progress
+from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
+from emulator.search.tree import Document
+
+CHILD_FROM = 2000  # documents from which a child process writes the segment
+BATCH = 256  # tokenised documents per message to the child
+_POOL_MB = 256  # Whoosh's posting pool for the multi-process writer (`procs` > 1)
+
+
+class BuildFailed(RuntimeError):
+    """The child process writing the segment failed; the message carries its traceback."""
+
+
+def build_index(
+    path: Path,
+    docs: Iterable[Document],
+    total: int,
+    progress: Progress,
+    *,
+    procs: int = 1,
+    child_from: int = CHILD_FROM,
+) -> None:
+    """Write `docs` into a new index at `path` (an empty directory)."""
+    if procs > 1:
+        _build_with_whoosh_processes(path, docs, total, progress, procs)
+    elif total >= child_from:
+        _build_in_child(path, docs, total, progress)
+    else:
+        _build_here(path, docs, total, progress)
+
+
+def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
+    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    writer = built.writer(compound=False)
+    bulk = BulkPostings(writer)
+    try:
+        with progress.step("indexing assets", total, "asset") as step:
+            for doc in docs:
+                bulk.add_document(whoosh_document(doc))
+                step.update()
+    except BaseException:
+        writer.cancel()
+        raise
+    with progress.step("writing the index", bulk.term_count(), "term") as step:
+        bulk.on_field = step.update
+        writer.commit()
+    _name_columns(built, bulk.columns)
+    built.close()
+
+
+def _build_in_child(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
+    mine, theirs = context.Pipe()
+    child = context.Process(target=write_segment, args=(str(path), theirs), name="aip-emulator-index", daemon=True)
+    child.start()
+    theirs.close()
+    try:
+        _send_documents(mine, docs, total, progress)
+        _follow_writing(mine, progress)
+    finally:
+        mine.close()
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _send_documents(conn: Connection, docs: Iterable[Document], total: int, progress: Progress) -> None:
+    tokenizer = Tokenizer(build_schema())
+    batch: list[Tokens] = []
+    with progress.step("indexing assets", total, "asset") as step:
+        for doc in docs:
+            batch.append(tokenizer.tokens(whoosh_document(doc)))
+            if len(batch) >= BATCH:
+                conn.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+                step.update(len(batch))
+                batch = []
+        if batch:
+            conn.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+            step.update(len(batch))
+    conn.send_bytes(b"")
+
+
+def _follow_writing(conn: Connection, progress: Progress) -> None:
+    step = None
+    try:
+        while True:
+            try:
+                kind, value = conn.recv()
+            except EOFError:
+                raise BuildFailed("the process writing the index ended without a word") from None
+            if kind == "terms":
+                step = progress.step("writing the index", value, "term")
+            elif kind == "written" and step is not None:
+                step.update(value)
+            elif kind == "error":
+                raise BuildFailed(f"writing the index failed:\n{value}")
+            elif kind == "done":
+                return
+    finally:
+        if step is not None:
+            step.close()
+
+
+def write_segment(path: str, conn: Connection) -> None:
+    """The child's side: tokenised documents in, one segment out (its own garbage collector off: the postings are
+    millions of long-lived objects and no cycles)."""
+    gc.disable()
+    try:
+        built = index.create_in(path, build_schema(), indexname=INDEX_NAME)
+        writer = built.writer(compound=False)
+        bulk = BulkPostings(writer)
+        while message := conn.recv_bytes():
+            for tokens in pickle.loads(message):
+                bulk.add_tokens(tokens)
+        conn.send(("terms", bulk.term_count()))
+        bulk.on_field = lambda count: conn.send(("written", count))
+        writer.commit()
+        _name_columns(built, bulk.columns)
+        built.close()
+        conn.send(("done", None))
+    except EOFError:
+        return  # the parent gave up: nothing is committed
+    except BaseException:
+        conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _build_with_whoosh_processes(
+    path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int
+) -> None:
+    """Whoosh's own multi-process writer: one segment per process (`AIP_EMULATOR_INDEX_PROCS`)."""
+    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    writer = built.writer(limitmb=_POOL_MB // procs, compound=False, procs=procs, multisegment=True)
+    seen: set[str] = set()
+    try:
+        with progress.step("indexing assets", total, "asset") as step:
+            for doc in docs:
+                kwargs = whoosh_document(doc)
+                seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
+                writer.add_document(**kwargs)
+                step.update()
+    except BaseException:
+        writer.cancel()
+        raise
+    with progress.step("writing the index segments", 1, "step") as step:
+        writer.commit()
+        step.update()
+    _name_columns(built, seen)
+    built.close()
+
+
+def _name_columns(built: Any, names: set[str]) -> None:
+    """Replace the build's column globs by the columns it wrote, named one by one (a commit without documents)."""
+    writer = built.writer()
+    try:
+        writer.remove_field("s_*")
+        writer.remove_field("n_*")
+        declare(writer, [name for name in names if name[:2] in ("s_", "n_")])
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)

@@ -1,0 +1,76 @@
+"""A build split between this process and a child writes the same segment as one in this process."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from whoosh import index
+
+from emulator.search.build import BuildFailed, build_index
+from emulator.search.progress import Progress
+from emulator.search.schema import INDEX_NAME
+from emulator.search.tree import Document, FieldValues
+
+
+def _docs(count: int) -> list[Document]:
+    words = ("alpha beta", "beta gamma delta", "İstanbul straße", "x1.5 y__z")
+    return [
+        Document(
+            i,
+            {
+                "name": FieldValues(texts=(f"asset {i}", words[i % len(words)]), sort_text=f"asset {i:05d}"),
+                "n": FieldValues(number=float(i % 97)),
+                "tag": FieldValues(texts=(words[i % 3],)),
+            },
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+def _files(path: Path) -> dict[str, str]:
+    built = index.open_dir(str(path), indexname=INDEX_NAME)
+    (segment,) = built._segments()
+    schema = sorted(built.schema.names())
+    built.close()
+    files = [p for p in path.iterdir() if segment.segid in p.name]
+    digests = {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return digests | {"schema": ",".join(schema)}
+
+
+def test_the_child_writes_the_segment_this_process_would(tmp_path: Path) -> None:
+    docs = _docs(700)
+    (tmp_path / "here").mkdir()
+    (tmp_path / "child").mkdir()
+    build_index(tmp_path / "here", docs, len(docs), Progress())
+    progress = Progress()
+    build_index(tmp_path / "child", docs, len(docs), progress, child_from=0)
+
+    assert _files(tmp_path / "child") == _files(tmp_path / "here")
+    assert progress.finished == ["indexing assets"]
+    report = progress.report()
+    assert report["step"] == "writing the index"
+    assert report["done"] == report["total"] > 700
+
+
+def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
+    def failing() -> Iterator[Document]:
+        yield from _docs(300)
+        raise RuntimeError("the database went away")
+
+    (tmp_path / "index").mkdir()
+    with pytest.raises(RuntimeError, match="went away"):
+        build_index(tmp_path / "index", failing(), 600, Progress(), child_from=0)
+    assert not multiprocessing.active_children()
+    assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == 0  # nothing committed
+
+
+def test_a_failing_child_is_reported_with_its_traceback(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    with pytest.raises(BuildFailed, match="writing the index failed"):
+        build_index(not_a_directory, _docs(10), 10, Progress(), child_from=0)
+    assert not multiprocessing.active_children()
