@@ -11,7 +11,7 @@ from emulator.core.timefmt import parse_point
 from emulator.core.types import OPTION_TYPES, REFERENCE_TYPES, USER_TYPES, AttributeType
 from emulator.core.values import user_keys
 from emulator.core.views import AssetView, ItemView
-from emulator.search.tree import Document, FieldValues
+from emulator.search.tree import CATCH_ALL, Document, FieldValues
 
 # For these system fields the index slug is the column name.
 _USER_COLUMNS = ("assignee", "reserved_for", "owner", "managed_by")
@@ -37,7 +37,7 @@ def build_document(view: AssetView, catalog: Catalog, zone: ZoneInfo) -> Documen
     for item in view.items:
         fields[attribute_slug(item.attribute.id)] = _item(item, catalog, zone)
     content = tuple(text for values in fields.values() for text in values.texts)
-    fields["content"] = FieldValues(texts=content, sort_text="")
+    fields[CATCH_ALL] = FieldValues(texts=content, sort_text="")  # every text: see `CATCH_ALL`
     return Document(asset_id=view.id, fields=fields)
 
 

@@ -26,6 +26,7 @@ from emulator.search.tree import SortKey, SortKind
 
 DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
 _TOKENS = itertools.count()
+_NONE: frozenset[int] = frozenset()
 
 
 def _set_bytes(value: frozenset[int]) -> int:
@@ -113,13 +114,10 @@ class SegmentCaches:
         return [term.decode("utf-8") for term in terms]
 
     def postings(self, field: str, term: str) -> frozenset[int]:
-        """Documents holding `term` in `field` (deleted ones included)."""
-        return self.cached((field, term), lambda: self._read_postings(field, term))
-
-    def _read_postings(self, field: str, term: str) -> frozenset[int]:
+        """Documents holding `term` in `field` (deleted ones included); absent terms take no cache entry."""
         if (field, term) not in self.reader:
-            return frozenset()
-        return frozenset(self.reader.postings(field, term).all_ids())
+            return _NONE
+        return self.cached((field, term), lambda: frozenset(self.reader.postings(field, term).all_ids()))
 
     def cached(self, key: Hashable, compute: Callable[[], AbstractSet[int]]) -> frozenset[int]:
         """The document set under `key` ((field, term) or a whole leaf node), computed once while it stays cached."""

@@ -25,6 +25,7 @@ from whoosh import query as wq
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match, within_edits
 from emulator.search.tree import (
+    CATCH_ALL,
     All,
     And,
     Exists,
@@ -111,11 +112,17 @@ class Executor:
     def _match(self, node: Match) -> DocSet:
         if node.pattern.is_match_all:
             return self.c.postings("has", node.field)
-        fields = [f"v_{node.field}"]
+        fields = self.value_fields(node.field)
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
         found = [self.c.postings(field, term) for field in fields for term in self._terms(field, node.pattern)]
         return found[0] if len(found) == 1 else frozenset().union(*found)
+
+    def value_fields(self, field: str) -> list[str]:
+        """Where the whole values of `field` are: its `v_` field, or for the catch-all field every `v_` field."""
+        if field == CATCH_ALL:
+            return [name for name in self.c.reader.schema.names() if name.startswith("v_")]
+        return [f"v_{field}"]
 
     def _terms(self, field: str, pattern: Pattern) -> list[str]:
         if pattern.literal is not None:
@@ -149,7 +156,7 @@ class Executor:
         return {d for d in docs if sloppy_match([places[word][d] for word in words], slop)}
 
     def _fuzzy(self, node: Fuzzy) -> DocSet:
-        fields = [f"v_{node.field}"] + ([f"w_{node.field}"] if node.scope is Scope.WORD_OR_VALUE else [])
+        fields = self.value_fields(node.field) + ([f"w_{node.field}"] if node.scope is Scope.WORD_OR_VALUE else [])
         close = [(f, t) for f in fields for t in self.c.lexicon(f) if within_edits(node.term, t, node.max_edits)]
         return frozenset().union(*(self.c.postings(f, t) for f, t in close))
 
@@ -164,12 +171,12 @@ class Executor:
         return {d for d in docs if inside(column[d])}
 
     def _text_range(self, node: TextRange) -> DocSet:
-        field = f"v_{node.field}"
         inside = _between(node.low, node.high, node.include_low, node.include_high)
         out: set[int] = set()
-        for term in self.c.lexicon(field):
-            if inside(term):
-                out |= self.c.postings(field, term)
+        for field in self.value_fields(node.field):
+            for term in self.c.lexicon(field):
+                if inside(term):
+                    out |= self.c.postings(field, term)
         return out
 
     # -- ordering --------------------------------------------------------------------------------

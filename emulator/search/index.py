@@ -35,7 +35,7 @@ from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_docu
 from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 
-SCHEMA_VERSION = 5  # 3: plain-file segments; 4: sort and number columns named one by one; 5: unscored, no freqs
+SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
 PARALLEL_FROM = 5000  # documents from which a rebuild uses several writer processes (10k: 2.8x faster with two)
 log = logging.getLogger("aip_emulator")

@@ -20,7 +20,7 @@ from whoosh.filedb import compound, filestore
 from whoosh.util import IDCHARS
 
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
-from emulator.search.tree import WORD_PATTERN, Document, FieldValues
+from emulator.search.tree import CATCH_ALL, WORD_PATTERN, Document, FieldValues
 
 INDEX_NAME = "assets"
 _SEGMENT_NAMES = random.SystemRandom()
@@ -104,7 +104,8 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     present = texts(values)
     if present:
         out[f"w_{slug}"] = "\n".join(present)
-        out[f"v_{slug}"] = list(whole_values(values))
+        if slug != CATCH_ALL:  # its whole values are every other field's (`Executor.value_fields`)
+            out[f"v_{slug}"] = list(whole_values(values))
     if sort_key := sort_bytes(values):
         out[f"s_{slug}"] = sort_key
     if values.number is not None:

@@ -15,6 +15,9 @@ from enum import Enum
 # (dc-api.md §2.1). The index's analyzer uses this very expression.
 WORD_PATTERN = r"\w+(\.?\w+)*"
 _WORD_RE = re.compile(WORD_PATTERN, re.UNICODE)
+# The catch-all field: every text of a document, in field order. Its whole values are therefore exactly those of
+# all other fields together, and the index looks them up there instead of writing them twice.
+CATCH_ALL = "content"
 
 
 def tokenize(text: str) -> list[str]:
