@@ -144,6 +144,21 @@ class SegmentCaches:
             found[doc] = position
         return found
 
+    def order(self, sort: tuple[SortKey, ...]) -> list[int]:
+        """Every document of the segment in `sort` order, ties by asset id (kept with the ranks)."""
+        return self.shared.ranks.get_or_compute((self.token, "order", sort), lambda: self._order(sort))
+
+    def _order(self, sort: tuple[SortKey, ...]) -> list[int]:
+        if not sort:
+            return sorted(range(self.size), key=self.ids().__getitem__)
+        ranks = [self.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]
+        if len(ranks) == 1:  # a permutation: invert it
+            found = [0] * self.size
+            for doc, position in enumerate(ranks[0]):
+                found[position] = doc
+            return found
+        return sorted(range(self.size), key=lambda d: tuple(rank[d] for rank in ranks))
+
     def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
         if key.kind is SortKind.NUMBER:
             numbers = self.column(f"n_{key.field}")

@@ -18,6 +18,7 @@ import heapq
 import math
 import re
 from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
@@ -44,6 +45,7 @@ from emulator.search.tree import (
 )
 
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
+WALK_FROM = 8  # documents matching from 1 in 8 of a segment on: walk its whole order instead of ranking them
 
 
 class Executor:
@@ -53,11 +55,14 @@ class Executor:
         self.c = caches
         self.live = live
 
-    def run(self, node: Node, sort: list[SortKey], needed: int, keyed: bool = True) -> tuple[int, list[Keyed]]:
-        """The number of live documents matching `node` and the first `needed` of them with their order keys
-        (empty keys unless `keyed`: a lone source needs no merging)."""
-        docs = self.evaluate(node, None) & self.live
-        ordered = self._order(docs, sort, needed)[:needed]
+    def run(
+        self, node: Node, sort: list[SortKey], needed: int, keyed: bool = True, skip: int = 0
+    ) -> tuple[int, list[Keyed]]:
+        """The number of live documents matching `node` and the first `needed` of them with their order keys, less
+        the first `skip` (empty keys unless `keyed`: a lone source needs no merging, and skips for its caller)."""
+        found = self.evaluate(node, None)
+        docs = found if found is self.live else found & self.live
+        ordered = self._order(docs, sort, needed, skip)
         ids = self.c.column("aid")
         if not keyed:
             return len(docs), [((), int(ids[d])) for d in ordered]
@@ -180,8 +185,16 @@ class Executor:
         return out
 
     # -- ordering --------------------------------------------------------------------------------
-    def _order(self, docs: DocSet, sort: list[SortKey], needed: int) -> list[int]:
-        """The first `needed` documents in order: each sort key's precomputed rank, ties by asset id."""
+    def _order(self, docs: DocSet, sort: list[SortKey], needed: int, skip: int) -> list[int]:
+        """Documents `skip` to `needed` in order: each sort key's precomputed rank, ties by asset id.
+
+        Many documents (a deep page, a broad query) walk the segment's whole order for these keys, computed once,
+        keeping the documents found; few are ranked one by one."""
+        if len(docs) * WALK_FROM >= self.c.size:
+            whole = self.c.order(tuple(sort))
+            if len(docs) == len(whole):  # every document of the segment
+                return whole[skip:needed]
+            return list(islice(filter(docs.__contains__, whole), skip, needed))
         ranks = [self.c.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]  # the last breaks ties
         if not ranks:
             ids = self.c.column("aid")
@@ -191,8 +204,8 @@ class Executor:
         else:
             order = lambda d: tuple(rank[d] for rank in ranks)  # noqa: E731
         if needed < len(docs) // 4:
-            return heapq.nsmallest(needed, docs, key=order)
-        return sorted(docs, key=order)
+            return heapq.nsmallest(needed, docs, key=order)[skip:]
+        return sorted(docs, key=order)[skip:needed]
 
 
 def _between(low: Any, high: Any, include_low: bool, include_high: bool) -> Callable[[Any], bool]:

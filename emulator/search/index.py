@@ -261,16 +261,18 @@ class SearchIndex:
             needed = min(offset + limit, sys.maxsize)  # a fuzzer's page number can be larger than any list
             total, answers = 0, []
             keyed = len(state.view.parts) + bool(state.recent.entries) > 1
+            skip = 0 if keyed else offset  # a lone source skips for us
             for part in state.view.parts:
                 with part.caches.lock:
                     executor = Executor(part.caches, _visible(part, state.recent))
-                    count, top = executor.run(node, sort, needed, keyed)
+                    count, top = executor.run(node, sort, needed, keyed, skip)
                 total += count
                 answers.append(top)
             mine = state.recent.matching(node, sort)
-            answers.append(mine)
-            merged = list(islice(heapq.merge(*answers), needed))
-            return Hits(total + len(mine), [asset_id for _key, asset_id in merged[offset:]], state.version)
+            answers.append(mine[skip:])
+            merged = list(islice(heapq.merge(*answers), needed - skip))
+            page = [asset_id for _key, asset_id in merged[offset - skip :]]
+            return Hits(total + len(mine), page, state.version)
         finally:
             self._unpin(state)
 
