@@ -73,7 +73,7 @@ def _check_starting(response: httpx.Response) -> None:
 
 def _until_ready(url: str) -> tuple[httpx.Response, list[Any]]:
     """Health polled until it answers 200; that answer and the progress reports seen on the way."""
-    reports = []
+    reports: list[Any] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         response = httpx.get(f"{url}/_emulator/health", timeout=5)
