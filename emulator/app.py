@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,11 +10,11 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from emulator import __version__
-from emulator.core import state
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
 from emulator.core.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
 from emulator.core.runtime import Emulator
+from emulator.core.startup import Startup
 from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
@@ -28,27 +29,39 @@ from emulator.dialects.dc.auth_gate import BasicAuthGate
 from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
 from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
+from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
 from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
 
+log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"
 JIRA_PREFIX = "/rest/api/2"
 # Headers a browser app may read: the vendor answers carry these on purpose.
 EXPOSED_HEADERS = ["Retry-After", "WWW-Authenticate", "X-Seraph-LoginReason"]
 
 
-def create_app(settings: Settings | None = None, emulator: Emulator | None = None) -> FastAPI:
-    """Open (or seed) the data directory and return the app serving it."""
+def create_app(
+    settings: Settings | None = None, emulator: Emulator | None = None, *, start_in_background: bool = False
+) -> FastAPI:
+    """Open (or seed) the data directory and return the app serving it.
+
+    `start_in_background`: return at once and start when the app's lifespan starts, in a thread; until then every
+    route answers 503 (`app.state.startup` says how far it is and takes the server's `on_ready`/`on_failure`)."""
     settings = settings or Settings()
     emu = emulator or Emulator(settings)
-    if emulator is None:
-        emu.start(Progress(show=interactive()))
-    state.ensure_baseline(emu)
+    startup = Startup(emu, Progress(show=interactive()), open_store=emulator is None)
+    if not start_in_background:
+        startup.run()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if start_in_background:
+            startup.begin()
         yield
+        if not startup.finished:  # stopped while starting: the start thread dies with the process
+            log.warning("stopped before the emulator finished starting")
+            return
         app.state.namespaces.close()
         if emulator is None:
             emu.close()
@@ -62,6 +75,7 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
         redoc_url=None,  # ReDoc only loads from a CDN
     )
     app.state.emulator = emu
+    app.state.startup = startup
     app.state.journal = Journal(settings.journal_size, settings.journal_body_limit, emu.clock.now_ms)
     app.state.faults = Faults()
     ui.install(app)  # the web page: static files under /_emulator/ui/, GET / redirects there
@@ -93,6 +107,8 @@ def create_app(settings: Settings | None = None, emulator: Emulator | None = Non
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
     # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.
     app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)
+    if start_in_background:  # outside the namespaces too: they are made from the default emulator's baseline
+        app.add_middleware(StartingGate, startup=startup, dialects=dialects)
     if settings.cors_origins:  # outermost: preflights are answered before anything else looks
         app.add_middleware(
             CORSMiddleware,

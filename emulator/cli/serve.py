@@ -1,4 +1,5 @@
-"""`aip-emulator serve`: port first, then the data directory's lock, then the data, then uvicorn.
+"""`aip-emulator serve`: port first, then the data directory's lock, then uvicorn, with the data opened (or seeded)
+in a background thread while health answers 503 with the start's progress.
 
 Everything that can fail cheaply is checked before anything is written: a busy port or a missing fixture
 directory is reported before seeding, and a start that fails leaves no data directory behind it did not find.
@@ -19,6 +20,8 @@ from emulator.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from emulator.core.startup import Startup
 
 log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"
@@ -69,47 +72,65 @@ def start_lines(settings: Settings, url: str) -> list[str]:
 
 
 def serve(settings: Settings, reseed: bool = False) -> int:
-    """Serve until interrupted; raise the one-line errors the CLI turns into exit status 2."""
+    """Serve until interrupted; raise the one-line errors the CLI turns into exit status 2.
+
+    The server answers at once; the emulator starts in a background thread meanwhile (health says how far it is).
+    A start that fails there shuts the server down and is raised here, as one that failed before listening."""
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
     datadir.require_fixtures(settings.fixtures)
     sock = bind(settings.host, settings.port)
     lock = ServerLock(settings.data_dir)
+    created = not settings.data_dir.exists()
     try:
-        app = _open(settings, lock, reseed)
+        app = _open(settings, lock, reseed, created)
     except BaseException:
         sock.close()
         raise
     url = base_url(settings.host, sock)
     lock.publish(url)
-    for line in start_lines(settings, url):
-        log.info("%s", line)
+    log.info("aip-emulator listening on %s, starting %s (health answers 503 until ready)", url, settings.data_dir)
     config = uvicorn.Config(app, log_level="info", access_log=settings.access_log, lifespan="on")
+    server = uvicorn.Server(config)
+    startup: Startup = app.state.startup
+    startup.on_ready = lambda: _log_start_lines(settings, url)
+    startup.on_failure = lambda _exc: setattr(server, "should_exit", True)
     # uvicorn shuts down on SIGTERM, then raises it again: exit cleanly then, so the lock file is removed.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
         lock.release()
+    if startup.failure is not None:
+        _remove_if_created(settings, created)
+        raise startup.failure
     return 0
+
+
+def _log_start_lines(settings: Settings, url: str) -> None:
+    for line in start_lines(settings, url):
+        log.info("%s", line)
 
 
 def _exit(_signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
-def _open(settings: Settings, lock: ServerLock, reseed: bool) -> FastAPI:
-    """Take the data directory and open (or seed) it; remove what a failed start created."""
+def _open(settings: Settings, lock: ServerLock, reseed: bool, created: bool) -> FastAPI:
+    """Take the data directory and build the app that opens (or seeds) it; remove what a failed start created."""
     from emulator.app import create_app  # noqa: PLC0415 - importing FastAPI is slow; other commands skip it
 
-    created = not settings.data_dir.exists()
     lock.acquire()
     try:
         if reseed:
             datadir.clear(settings.data_dir)
-        return create_app(settings)
+        return create_app(settings, start_in_background=True)
     except BaseException:
         lock.release()
-        if created:
-            shutil.rmtree(settings.data_dir, ignore_errors=True)
+        _remove_if_created(settings, created)
         raise
+
+
+def _remove_if_created(settings: Settings, created: bool) -> None:
+    if created:
+        shutil.rmtree(settings.data_dir, ignore_errors=True)

@@ -10,6 +10,7 @@ renders it in the envelope of the dialect that was called.
     ├── Conflict               409  ConflictException
     ├── PayloadTooLarge        413  ValidationException
     ├── TooManyNamespaces      429  TooManyNamespaces
+    ├── Unavailable            503  ServiceUnavailableException
     └── InsufficientStorage    507  InsufficientStorageException
 """
 
@@ -95,6 +96,13 @@ class TooManyNamespaces(EmulatorError):
 
     status = 429
     code = "TooManyNamespaces"
+
+
+class Unavailable(EmulatorError):
+    """The server is still starting (seeding or indexing its data directory); the answer carries `Retry-After`."""
+
+    status = 503
+    code = "ServiceUnavailableException"  # the code an injected 503 carries too
 
 
 class InsufficientStorage(EmulatorError):

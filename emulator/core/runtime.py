@@ -66,6 +66,7 @@ class Emulator:
         self.ids = Ids(settings.seed)
         self.jwt_secret = settings.jwt_secret or ""
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
+        self.seeding: Progress | None = None  # a `POST /_emulator/seed` under way: health reports how far it is
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:

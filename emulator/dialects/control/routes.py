@@ -25,12 +25,17 @@ router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
 @router.get("/health")
 def health(emu: EmulatorDep) -> JSONResponse:
-    """Ready when the database and the index are open: 200 with counts, else 503."""
+    """Ready when the database and the index are open: 200 with counts (and a seed's progress while one runs),
+    else 503. While the server starts, `StartingGate` answers instead: 503 with the start's progress."""
+    seeding = emu.seeding  # read first: the counts below are the old data's until the seed swaps it in
     try:
         assets, indexed, pending = state.counts(emu)
     except RuntimeError as exc:
         return JSONResponse({"status": "unavailable", "message": str(exc)}, status_code=503)
-    return JSONResponse({"status": "ok", "assets": assets, "indexedAssets": indexed, "pendingChanges": pending})
+    body: dict[str, Any] = {"status": "ok", "assets": assets, "indexedAssets": indexed, "pendingChanges": pending}
+    if seeding is not None:
+        body["seeding"] = seeding.report()
+    return JSONResponse(body)
 
 
 @router.get("/stats")
@@ -106,13 +111,18 @@ def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
     if (body.fixtures is None) == (body.generate is None):
         raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
     started, progress = time.perf_counter(), Progress(show=interactive())
-    if body.fixtures is not None:
-        assets = _seed_from(emu, Path(body.fixtures), progress)
-    else:
-        assert body.generate is not None
-        with tempfile.TemporaryDirectory() as scratch:
-            generate(Path(scratch), body.generate.assets, seed=body.generate.seed, progress=progress)
-            assets = _seed_from(emu, Path(scratch), progress)
+    emu.seeding = progress  # health answers meanwhile (this runs in a worker thread) and reports it
+    try:
+        if body.fixtures is not None:
+            assets = _seed_from(emu, Path(body.fixtures), progress)
+        else:
+            assert body.generate is not None
+            with tempfile.TemporaryDirectory() as scratch:
+                generate(Path(scratch), body.generate.assets, seed=body.generate.seed, progress=progress)
+                assets = _seed_from(emu, Path(scratch), progress)
+    finally:
+        if emu.seeding is progress:  # a second seed started meanwhile reports its own
+            emu.seeding = None
     return {"status": "seeded", "assets": assets, "tookMs": round((time.perf_counter() - started) * 1000)}
 
 
