@@ -17,13 +17,15 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Callable, Iterator
+from pickle import dumps
 from typing import Any
 
 from whoosh import fields, formats
+from whoosh.system import pack_uint
 
 from emulator.search.tree import WORD_PATTERN
 
-_WORDS = re.compile(WORD_PATTERN)
+_NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
 
 
 class _Terms:
@@ -46,6 +48,7 @@ class Tokenizer:
     def __init__(self, schema: Any) -> None:
         self.schema = schema
         self._kinds: dict[str, tuple[str, Any]] = {}
+        self._converters: dict[str, Callable[[Any], Any]] = {}
 
     def kind(self, name: str) -> tuple[str, Any]:
         """`words` (with the field's format), `id`, `terms` or `column` (with the column type)."""
@@ -68,29 +71,46 @@ class Tokenizer:
     def tokens(self, kwargs: dict[str, Any]) -> Tokens:
         """Words as (term, weight, encoded positions), terms deduplicated, column values as converted."""
         out: Tokens = []
-        for name in sorted(kwargs):
-            value = kwargs[name]
+        kinds = self._kinds
+        for name, value in kwargs.items():
             if value is None:
                 continue
-            kind, extra = self.kind(name)
+            kind, extra = kinds.get(name) or self.kind(name)
             if kind == "words":
                 out.append((name, _words(value, extra)))
-            elif kind == "id":
-                out.append((name, [value]))
             elif kind == "terms":
                 if isinstance(value, str):
                     raise TypeError(f"bulk writing takes a list of terms for {name!r}, not one string")
-                out.append((name, sorted(set(value))))
+                out.append((name, list(set(value))))
+            elif kind == "id":
+                out.append((name, [value]))
             else:
-                out.append((name, self.schema[name].to_column_value(value)))
+                out.append((name, self._convert(name)(value)))
         return out
+
+    def _convert(self, name: str) -> Callable[[Any], Any]:
+        found = self._converters.get(name)
+        if found is None:
+            found = self._converters[name] = self.schema[name].to_column_value
+        return found
+
+
+_FIND_WORDS = re.compile(_NON_CAPTURING).findall
+_ONCE = pack_uint(1)  # Whoosh's encoding of one position: this count, then the pickled list of position deltas
+_AT = [dumps([position], 2) for position in range(4096)]
 
 
 def _words(text: str, fmt: formats.Positions) -> list[tuple[str, float, bytes]]:
+    """Each word of `text` (lower-cased once found, as Whoosh's filter does) with its count and its positions as
+    `fmt.encode` writes them. Encodings are joined anew for every posting: a posting block pickles its values, and
+    pickle would write one shared object once and refer back to it (other bytes than Whoosh's)."""
+    words = [word.lower() for word in _FIND_WORDS(text)]
+    if len(words) <= len(_AT) and len(set(words)) == len(words):  # each word once: the common case
+        return [(word, 1.0, _ONCE + _AT[position]) for position, word in enumerate(words)]
     places: dict[str, list[int]] = {}
-    for position, match in enumerate(_WORDS.finditer(text)):
-        places.setdefault(match.group(0).lower(), []).append(position)
-    return [(term, float(len(positions)), fmt.encode(positions)) for term, positions in places.items()]
+    for position, word in enumerate(words):
+        places.setdefault(word, []).append(position)
+    return [(word, float(len(found)), fmt.encode(found)) for word, found in places.items()]
 
 
 class BulkPostings:
