@@ -13,6 +13,7 @@ import itertools
 import math
 import sys
 import threading
+from array import array
 from collections.abc import Callable, Hashable
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -20,8 +21,9 @@ from typing import Any
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from emulator.search.columns import Column, read_column
 from emulator.search.lru import CacheLimits, Lru, mb
-from emulator.search.reference import number_key, sort_value
+from emulator.search.reference import sort_value
 from emulator.search.tree import SortKey, SortKind
 
 DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
@@ -33,10 +35,6 @@ def _set_bytes(value: frozenset[int]) -> int:
     return sys.getsizeof(value) + 32 * len(value)  # the hash table plus an int object per document
 
 
-def _ints_bytes(value: list[int]) -> int:
-    return sys.getsizeof(value) + 32 * len(value)
-
-
 class SearchCaches:
     """The bounded caches of one index, shared by its segments."""
 
@@ -44,8 +42,8 @@ class SearchCaches:
         limits = limits or CacheLimits()
         entries, size = limits.postings_entries, mb(limits.postings_mb)
         self.postings: Lru[frozenset[int]] = Lru("postings", entries, size, _set_bytes)
-        self.columns: Lru[list[Any]] = Lru("columns", 0, mb(limits.columns_mb))
-        self.ranks: Lru[list[int]] = Lru("ranks", 0, mb(limits.ranks_mb), _ints_bytes)
+        self.columns: Lru[Column] = Lru("columns", 0, mb(limits.columns_mb))
+        self.ranks: Lru[array[int]] = Lru("ranks", 0, mb(limits.ranks_mb))
         self.lexicons: Lru[list[str]] = Lru("lexicons", 0, mb(limits.lexicons_mb))
 
     def all(self) -> tuple[Lru[Any], ...]:
@@ -76,28 +74,28 @@ class SegmentCaches:
         self.every: DocSet = frozenset(range(self.size))
         self.shared = shared or SearchCaches()
         self.token = next(_TOKENS)
-        self._ids: list[Any] | None = None
+        self._ids: Column | None = None
+        self._ids_ascending: bool | None = None
         self._docnums: dict[int, int] | None = None
 
     def close(self) -> None:
         self.searcher.close()  # closes the reader too
         self.shared.forget(self.token)
 
-    def ids(self) -> list[Any]:
+    def ids(self) -> Column:
         """The asset id of every document (kept for the segment's life)."""
         if self._ids is None:
             self._ids = self._read_column("aid")
         return self._ids
 
-    def column(self, name: str) -> list[Any]:
+    def column(self, name: str) -> Column:
         """All values of a column by document number ([] when the segment has no such column)."""
         if name == "aid":
             return self.ids()
         return self.shared.columns.get_or_compute((self.token, name), lambda: self._read_column(name))
 
-    def _read_column(self, name: str) -> list[Any]:
-        known = name in self.reader.schema and self.reader.has_column(name)
-        return list(self.reader.column_reader(name)) if known else []
+    def _read_column(self, name: str) -> Column:
+        return read_column(self.reader, name)
 
     def docnums(self) -> dict[int, int]:
         """Document number by asset id."""
@@ -123,48 +121,63 @@ class SegmentCaches:
         """The document set under `key` ((field, term) or a whole leaf node), computed once while it stays cached."""
         return self.shared.postings.get_or_compute((self.token, key), lambda: frozenset(compute()))
 
-    def rank(self, key: SortKey, tied: bool = False) -> list[int]:
+    def rank(self, key: SortKey, tied: bool = False) -> array[int]:
         """Each document's position in the segment ordered by `key`, ties by asset id.
 
         With `tied`, equal values share one position, so that a later sort key decides between them.
         """
         return self.shared.ranks.get_or_compute((self.token, key, tied), lambda: self._rank(key, tied))
 
-    def _rank(self, key: SortKey, tied: bool) -> list[int]:
-        ids = self.ids()
-        value = self._sort_value(key)
-        docs = sorted(range(len(ids)), key=ids.__getitem__)
-        docs.sort(key=value, reverse=key.descending)  # stable: ties keep id order
-        found = [0] * len(ids)
+    def order(self, sort: tuple[SortKey, ...]) -> array[int]:
+        """Every document of the segment in `sort` order, ties by asset id (kept with the ranks)."""
+        return self.shared.ranks.get_or_compute((self.token, "order", sort), lambda: self._order(sort))
+
+    def _rank(self, key: SortKey, tied: bool) -> array[int]:
+        keys = self._sort_keys(key)
+        docs = self._by_id()
+        docs.sort(key=keys.__getitem__, reverse=key.descending)  # stable: ties keep id order
+        found = array("i", bytes(4 * len(docs)))
+        if not tied:
+            for position, doc in enumerate(docs):
+                found[doc] = position
+            self.shared.ranks.put((self.token, "order", (key,)), array("i", docs))  # what `order` would compute
+            return found
         position, previous = 0, None
         for index, doc in enumerate(docs):
-            current = value(doc)
-            if not tied or index == 0 or current != previous:
+            current = keys[doc]
+            if index == 0 or current != previous:
                 position, previous = index, current
             found[doc] = position
         return found
 
-    def order(self, sort: tuple[SortKey, ...]) -> list[int]:
-        """Every document of the segment in `sort` order, ties by asset id (kept with the ranks)."""
-        return self.shared.ranks.get_or_compute((self.token, "order", sort), lambda: self._order(sort))
-
-    def _order(self, sort: tuple[SortKey, ...]) -> list[int]:
+    def _order(self, sort: tuple[SortKey, ...]) -> array[int]:
         if not sort:
-            return sorted(range(self.size), key=self.ids().__getitem__)
+            return array("i", self._by_id())
+        if len(sort) == 1:
+            self.rank(sort[0])  # puts the order too
+            cached = self.shared.ranks.get((self.token, "order", sort))
+            if cached is not None:
+                return cached
         ranks = [self.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]
-        if len(ranks) == 1:  # a permutation: invert it
-            found = [0] * self.size
-            for doc, position in enumerate(ranks[0]):
-                found[position] = doc
-            return found
-        return sorted(range(self.size), key=lambda d: tuple(rank[d] for rank in ranks))
+        return array("i", sorted(range(self.size), key=lambda d: tuple(rank[d] for rank in ranks)))
 
-    def _sort_value(self, key: SortKey) -> Callable[[int], Any]:
+    def _by_id(self) -> list[int]:
+        """Document numbers in asset id order (a fresh build writes them so: then no sort at all)."""
+        ids = self.ids()
+        if self._ids_ascending is None:
+            self._ids_ascending = all(ids[i] < ids[i + 1] for i in range(len(ids) - 1))
+        return list(range(len(ids))) if self._ids_ascending else sorted(range(len(ids)), key=ids.__getitem__)
+
+    def _sort_keys(self, key: SortKey) -> list[Any]:
+        """Each document's sort value for `key`: numbers (missing ones first, as `number_key`), or text bytes."""
         if key.kind is SortKind.NUMBER:
             numbers = self.column(f"n_{key.field}")
-            return (lambda d: number_key(numbers[d])) if numbers else (lambda d: -math.inf)
+            if not numbers:
+                return [-math.inf] * self.size
+            isnan = math.isnan
+            return [-math.inf if isnan(number) else number for number in numbers]  # NaN: missing
         texts = self.column(f"s_{key.field}")
-        return (lambda d: texts[d] or b"") if texts else (lambda d: b"")
+        return [text or b"" for text in texts] if texts else [b""] * self.size
 
     def order_key(self, doc: int, sort: list[SortKey]) -> tuple[Any, ...]:
         """The same order key `emulator.search.reference.order_key` gives this document."""

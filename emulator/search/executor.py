@@ -193,7 +193,7 @@ class Executor:
         if len(docs) * WALK_FROM >= self.c.size:
             whole = self.c.order(tuple(sort))
             if len(docs) == len(whole):  # every document of the segment
-                return whole[skip:needed]
+                return list(whole[skip:needed])
             return list(islice(filter(docs.__contains__, whole), skip, needed))
         ranks = [self.c.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]  # the last breaks ties
         if not ranks:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sized
 from dataclasses import dataclass
@@ -114,6 +115,8 @@ class Lru(Generic[V]):
 def approx_bytes(value: Any) -> int:
     """The container plus its elements, estimated from a few of them (ints, floats, bytes, strings, tuples)."""
     size = sys.getsizeof(value)
+    if isinstance(value, array):  # its buffer is its size
+        return size
     if isinstance(value, Sized) and not isinstance(value, str | bytes) and len(value):
         sample = list(_first(value, 16))
         each = sum(sys.getsizeof(item) for item in sample) / len(sample)
