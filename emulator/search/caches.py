@@ -35,6 +35,11 @@ def _set_bytes(value: frozenset[int]) -> int:
     return sys.getsizeof(value) + 32 * len(value)  # the hash table plus an int object per document
 
 
+def _joined(terms: list[str]) -> str | None:
+    text = "\x00" + "\x00".join(terms) + "\x00"
+    return None if text.count("\x00") != len(terms) + 1 else text
+
+
 class SearchCaches:
     """The bounded caches of one index, shared by its segments."""
 
@@ -45,9 +50,10 @@ class SearchCaches:
         self.columns: Lru[Column] = Lru("columns", 0, mb(limits.columns_mb))
         self.ranks: Lru[array[int]] = Lru("ranks", 0, mb(limits.ranks_mb))
         self.lexicons: Lru[list[str]] = Lru("lexicons", 0, mb(limits.lexicons_mb))
+        self.lexicon_texts: Lru[str | None] = Lru("lexiconTexts", 0, mb(limits.lexicons_mb))
 
     def all(self) -> tuple[Lru[Any], ...]:
-        return (self.postings, self.columns, self.ranks, self.lexicons)
+        return (self.postings, self.columns, self.ranks, self.lexicons, self.lexicon_texts)
 
     def forget(self, token: int) -> None:
         """Drop what a closed segment left."""
@@ -76,6 +82,7 @@ class SegmentCaches:
         self.token = next(_TOKENS)
         self._ids: Column | None = None
         self._ids_ascending: bool | None = None
+        self._value_fields: tuple[str, ...] | None = None
         self._docnums: dict[int, int] | None = None
 
     def close(self) -> None:
@@ -103,9 +110,21 @@ class SegmentCaches:
             self._docnums = {int(aid): docnum for docnum, aid in enumerate(self.ids())}
         return self._docnums
 
+    def value_fields(self) -> tuple[str, ...]:
+        """The whole-value (`v_`) fields this segment holds terms of (the schema names them only as a glob)."""
+        if self._value_fields is None:
+            names = self.reader.indexed_field_names()
+            self._value_fields = tuple(sorted(name for name in names if name.startswith("v_")))
+        return self._value_fields
+
     def lexicon(self, field: str) -> list[str]:
         """Every term of `field`, decoded, for wildcard expansion without a prefix."""
         return self.shared.lexicons.get_or_compute((self.token, field), lambda: self._read_lexicon(field))
+
+    def lexicon_text(self, field: str) -> str | None:
+        """The terms of `field` joined by NUL characters, with one before and after, so that one regular
+        expression scan finds every term a wildcard matches; None if a term holds a NUL itself."""
+        return self.shared.lexicon_texts.get_or_compute((self.token, field), lambda: _joined(self._read_lexicon(field)))
 
     def _read_lexicon(self, field: str) -> list[str]:
         terms = self.reader.lexicon(field) if field in self.reader.schema else []
@@ -115,7 +134,13 @@ class SegmentCaches:
         """Documents holding `term` in `field` (deleted ones included); absent terms take no cache entry."""
         if (field, term) not in self.reader:
             return _NONE
-        return self.cached((field, term), lambda: frozenset(self.reader.postings(field, term).all_ids()))
+        return self.cached((field, term), lambda: self.read_postings(field, term))
+
+    def read_postings(self, field: str, term: str) -> frozenset[int]:
+        """The documents holding `term`, read from the segment (not cached)."""
+        if (field, term) not in self.reader:
+            return _NONE
+        return frozenset(self.reader.postings(field, term).all_ids())
 
     def cached(self, key: Hashable, compute: Callable[[], AbstractSet[int]]) -> frozenset[int]:
         """The document set under `key` ((field, term) or a whole leaf node), computed once while it stays cached."""

@@ -45,6 +45,7 @@ from emulator.search.tree import (
 )
 
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
+EXPANSION_CACHED = 32  # wildcards expanding to more terms are read without caching each term
 WALK_FROM = 8  # documents matching from 1 in 8 of a segment on: walk its whole order instead of ranking them
 
 
@@ -120,13 +121,19 @@ class Executor:
         fields = self.value_fields(node.field)
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
-        found = [self.c.postings(field, term) for field in fields for term in self._terms(field, node.pattern)]
+        terms = [(field, term) for field in fields for term in self._terms(field, node.pattern)]
+        if len(terms) > EXPANSION_CACHED:  # a wide wildcard: its terms would crowd the cache out (the node is cached)
+            out: set[int] = set()
+            for field, term in terms:
+                out.update(self.c.read_postings(field, term))
+            return out
+        found = [self.c.postings(field, term) for field, term in terms]
         return found[0] if len(found) == 1 else frozenset().union(*found)
 
     def value_fields(self, field: str) -> list[str]:
         """Where the whole values of `field` are: its `v_` field, or for the catch-all field every `v_` field."""
         if field == CATCH_ALL:
-            return [name for name in self.c.reader.schema.names() if name.startswith("v_")]
+            return list(self.c.value_fields())
         return [f"v_{field}"]
 
     def _terms(self, field: str, pattern: Pattern) -> list[str]:
@@ -138,6 +145,9 @@ class Executor:
                 return []
             candidates = (t.decode("utf-8") for t in self.c.reader.expand_prefix(field, pattern.prefix))
             return [term for term in candidates if matcher(term)]
+        joined = self.c.lexicon_text(field) if pattern.scan else None
+        if joined is not None:  # one scan in C over every term
+            return re.findall(f"\x00({pattern.scan})(?=\x00)", joined, re.DOTALL)
         return [term for term in self.c.lexicon(field) if matcher(term)]
 
     def _phrase(self, node: Phrase) -> DocSet:

@@ -59,41 +59,45 @@ class Pattern:
     literal: str | None  # set when there is no wildcard: the term itself
     regex: str  # anchored regular expression over a whole term
     prefix: str  # literal text before the first wildcard (for cheap term expansion)
+    # The same, unanchored, its wildcards never matching NUL: for terms joined by NUL characters. Derived from the
+    # wildcards, so not compared ("" when there is none, as for a user's regular expression).
+    scan: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, raw: str) -> Pattern:
         """Read a user's term: `\\` escapes the next character, unescaped `*` and `?` are wildcards."""
-        chunks: list[str] = []
+        chunks: list[tuple[str, str]] = []  # (regex, scan regex) per character
         prefix: list[str] = []
         wild = False
         escaped = False
         for char in raw.lower():
             if escaped:
-                chunks.append(re.escape(char))
+                chunks.append((re.escape(char),) * 2)
                 if not wild:
                     prefix.append(char)
                 escaped = False
             elif char == "\\":
                 escaped = True
             elif char in "*?":
-                chunks.append(".*" if char == "*" else ".")
+                chunks.append((".*", r"[^\x00]*") if char == "*" else (".", r"[^\x00]"))
                 wild = True
             else:
-                chunks.append(re.escape(char))
+                chunks.append((re.escape(char),) * 2)
                 if not wild:
                     prefix.append(char)
         if escaped:  # a trailing backslash stands for itself
-            chunks.append(re.escape("\\"))
+            chunks.append((re.escape("\\"),) * 2)
             if not wild:
                 prefix.append("\\")
         text = "".join(prefix)
-        return cls(literal=None if wild else text, regex="".join(chunks) + r"\Z", prefix=text)
+        regex, scan = ("".join(parts) for parts in zip(*chunks, strict=True)) if chunks else ("", "")
+        return cls(literal=None if wild else text, regex=regex + r"\Z", prefix=text, scan=scan)
 
     @classmethod
     def exact(cls, text: str) -> Pattern:
         """A pattern matching exactly `text` (lower-cased), wildcard characters included."""
         lowered = text.lower()
-        return cls(literal=lowered, regex=re.escape(lowered) + r"\Z", prefix=lowered)
+        return cls(literal=lowered, regex=re.escape(lowered) + r"\Z", prefix=lowered, scan=re.escape(lowered))
 
     @property
     def is_match_all(self) -> bool:

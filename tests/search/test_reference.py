@@ -145,3 +145,18 @@ def test_segments_and_the_in_memory_layer_together_answer_what_the_reference_eva
 
     expected = reference.search(docs, node, sort, offset, limit)
     assert (found.total, found.asset_ids) == (expected.total, expected.asset_ids)
+
+
+@pytest.mark.parametrize("raw", ["laptop 1", "laptop*", "*top 1", "dell"])
+def test_whole_values_of_the_catch_all_field_are_every_fields(
+    fixtures_emulator: tuple[Emulator, list[Document]], raw: str
+) -> None:
+    """The index keeps no whole values of its own for `content`: they are looked up in every field's."""
+    emu, docs = fixtures_emulator
+    node = Match("content", Pattern.parse(raw), Scope.VALUE)
+
+    found = emu.index.search(node, [], 0, 50)
+
+    expected = reference.search(docs, node, [], 0, 50)
+    assert expected.total > 0
+    assert (found.total, found.asset_ids) == (expected.total, expected.asset_ids)

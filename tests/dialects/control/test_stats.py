@@ -5,7 +5,7 @@ from __future__ import annotations
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH
 
-CACHES = {"postings", "columns", "ranks", "lexicons", "assetViews", "wholeValues", "words", "patterns"}
+CACHES = {"postings", "columns", "ranks", "lexicons", "lexiconTexts", "assetViews", "wholeValues", "words", "patterns"}
 
 
 def test_stats_list_every_cache_with_what_it_holds_and_its_caps(emulator_client: Client) -> None:
