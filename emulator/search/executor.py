@@ -21,10 +21,9 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from whoosh import query as wq
-
+from emulator.search import phrases
 from emulator.search.caches import DocSet, SegmentCaches
-from emulator.search.matching import sloppy_match, within_edits
+from emulator.search.matching import within_edits
 from emulator.search.tree import (
     CATCH_ALL,
     All,
@@ -157,18 +156,8 @@ class Executor:
         if len(node.words) == 1:
             return self.c.postings(field, node.words[0])
         if node.slop:
-            return self._sloppy(field, node.words, node.slop)
-        return set(wq.Phrase(field, list(node.words)).docs(self.c.searcher))
-
-    def _sloppy(self, field: str, words: tuple[str, ...], slop: int) -> DocSet:
-        docs = sorted(frozenset.intersection(*(self.c.postings(field, word) for word in words)))
-        places: dict[str, dict[int, list[int]]] = {}
-        for word in set(words):  # the positions of each word in each candidate (all of which hold it)
-            matcher, places[word] = self.c.reader.postings(field, word), {}
-            for doc in docs:
-                matcher.skip_to(doc)
-                places[word][doc] = list(matcher.value_as("positions"))
-        return {d for d in docs if sloppy_match([places[word][d] for word in words], slop)}
+            return phrases.sloppy(self.c, field, node.words, node.slop)
+        return phrases.exact(self.c, field, node.words)
 
     def _fuzzy(self, node: Fuzzy) -> DocSet:
         fields = self.value_fields(node.field) + ([f"w_{node.field}"] if node.scope is Scope.WORD_OR_VALUE else [])
