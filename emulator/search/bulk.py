@@ -23,6 +23,7 @@ from typing import Any
 from whoosh import fields, formats
 from whoosh.system import pack_uint
 
+from emulator.search.termwriter import TermWriter
 from emulator.search.tree import WORD_PATTERN
 
 _NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
@@ -190,38 +191,16 @@ class BulkPostings:
 
     # -- writing at commit --------------------------------------------------------------------------
     def _write_postings(self, schema: Any, _lengths: Any, _items: Any) -> None:
-        """Every field's terms in order, each term's postings a block at a time (Whoosh's order: fields, then
-        terms, by their UTF-8 bytes, which sort as the strings do)."""
+        """Every field's terms in order (Whoosh's order: fields, then terms, by their UTF-8 bytes, which sort as the
+        strings do), each term written by `emulator.search.termwriter` in one go."""
         fieldwriter = self.writer.fieldwriter
         for name in sorted(self.fields):
             table = self.fields.pop(name)
             fieldwriter.start_field(name, schema[name])
-            for term in sorted(table.docs):
-                fieldwriter.start_term(term.encode("utf-8"))
-                _feed(fieldwriter._postwriter, table, term)
-                fieldwriter.finish_term()
+            write = TermWriter(fieldwriter).write
+            docs, weights, values = table.docs, table.weights, table.values
+            for term in sorted(docs):
+                write(term, docs[term], weights.get(term), values.get(term))
             fieldwriter.finish_field()
             if self.on_field is not None:
-                self.on_field(len(table.docs))
-
-
-def _feed(postwriter: Any, table: _Terms, term: str) -> None:
-    """A term's postings into the codec's postings writer as `add_posting` would buffer them: full blocks
-    written as they fill, the last one left for `finish_term`."""
-    docs = table.docs[term]
-    weights = table.weights.get(term)
-    values = table.values.get(term)
-    limit = postwriter._blocklimit
-    for start in range(0, len(docs), limit):
-        if start:
-            postwriter._write_block()
-        postwriter._ids = docs[start : start + limit]
-        if weights is None:
-            postwriter._weights = array("f", [1.0] * len(postwriter._ids))
-            postwriter._maxweight = 1.0
-        else:
-            chunk = weights[start : start + limit]
-            postwriter._weights = array("f", chunk)
-            postwriter._maxweight = max(chunk)
-        if values is not None:
-            postwriter._values = values[start : start + limit]
+                self.on_field(len(docs))
