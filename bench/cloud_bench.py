@@ -18,7 +18,8 @@ from typing import Any
 
 import httpx
 
-from bench.search_bench import CACHE, HEALTH, ROOT, _get_ok, dataset, serve
+from bench.search_bench import HEALTH, dataset
+from bench.serving import CACHE, ROOT, _get_ok, serve
 
 RESULTS = ROOT / "results" / "cloud.json"
 TARGET_MS = 50.0  # the bar for every query kind but the seed ones

@@ -24,7 +24,8 @@ from typing import Any
 import httpx
 
 from bench.queries import Body, query_kinds
-from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, SEARCH, _get_ok, dataset, serve
+from bench.search_bench import AUTH, HEALTH, SEARCH, dataset
+from bench.serving import CACHE, ROOT, _get_ok, serve
 
 RESULTS = ROOT / "results" / "load.json"
 INVENTORY = "/rest/jip-api/1.0/inventory"

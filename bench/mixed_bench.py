@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 
 from bench.mixed_load import Run, Traffic, percentiles, searches_for
-from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, SEARCH, _get_ok, dataset, serve
+from bench.search_bench import AUTH, HEALTH, SEARCH, dataset
+from bench.serving import CACHE, ROOT, _get_ok, serve
 from emulator.core.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import free_port

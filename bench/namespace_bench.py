@@ -29,7 +29,8 @@ from typing import Any
 
 import httpx
 
-from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, dataset
+from bench.search_bench import AUTH, HEALTH, dataset
+from bench.serving import CACHE, ROOT
 from emulator.core.files import disk_usage
 from emulator.core.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings

@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, _get_ok, serve
+from bench.search_bench import AUTH, HEALTH
+from bench.serving import CACHE, ROOT, _get_ok, serve
 from emulator.core.runtime import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from bench.search_bench import AUTH, CACHE, HEALTH, ROOT, _get_ok, dataset, serve
+from bench.search_bench import AUTH, HEALTH, dataset
+from bench.serving import CACHE, ROOT, _get_ok, serve
 
 INVENTORY = "/rest/jip-api/1.0/inventory"
 RESULTS = ROOT / "results" / "writes.json"

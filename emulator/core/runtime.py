@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from emulator.core import changelog, datadir
+from emulator.core import changelog, datadir, seeder
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
@@ -113,10 +113,13 @@ class Emulator:
             raise DataDirError(self.settings.data_dir, problem) from exc
 
     def _seed(self, session: Session, progress: Progress) -> None:
-        fixtures = read_fixtures(self.settings.fixtures)
-        count = load_fixtures(session, fixtures, self.zone, progress)
-        datadir.record_seed(session, self.settings.fixtures)
-        session.commit()
+        if seeder.worth_a_child(self.settings.fixtures):  # large: this process never holds the fixtures
+            session.rollback()  # no read transaction may keep seeing the empty database
+            count = seeder.seed_in_child(self.settings.database_path, self.settings.fixtures, str(self.zone), progress)
+        else:
+            count = load_fixtures(session, read_fixtures(self.settings.fixtures), self.zone, progress)
+            datadir.record_seed(session, self.settings.fixtures)
+            session.commit()
         log.info("seeded %d assets from %s", count, self.settings.fixtures)
 
     def reindex(self, progress: Progress = QUIET) -> int:

@@ -2,7 +2,7 @@
 
 From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
 memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
-turns them into writer arguments; a child process (`multiprocessing`, spawned) tokenises them, collects the postings
+turns them into writer arguments; a child process (`emulator.search.worker`) tokenises them, collects the postings
 and writes the segment. Batches of documents go down a pipe; the child answers with the number of terms and its
 progress writing them. (Reading is the larger half: at 10k, about 4 s against 4 s of tokenising and collecting,
 then 6 s of writing.)
@@ -15,8 +15,8 @@ documents), as later flushes and merges need them.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import pickle
+import sys
 import traceback
 from collections.abc import Iterable
 from multiprocessing.connection import Connection
@@ -25,6 +25,7 @@ from typing import Any
 
 from whoosh import index
 
+from emulator.search import worker
 from emulator.search.bulk import BulkPostings
 from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
@@ -77,20 +78,12 @@ def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Prog
 
 
 def _build_in_child(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads
-    mine, theirs = context.Pipe()
-    child = context.Process(target=write_segment, args=(str(path), theirs), name="aip-emulator-index", daemon=True)
-    child.start()
-    theirs.close()
+    child = worker.start("emulator.search.build", str(path))  # never a fork of a process that runs threads
     try:
-        _send_documents(mine, docs, total, progress)
-        _follow_writing(mine, progress)
+        _send_documents(child.outbox, docs, total, progress)
+        _follow_writing(child.inbox, progress)
     finally:
-        mine.close()
-        child.join(timeout=30)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        child.close()
 
 
 def _send_documents(conn: Connection, docs: Iterable[Document], total: int, progress: Progress) -> None:
@@ -129,7 +122,7 @@ def _follow_writing(conn: Connection, progress: Progress) -> None:
             step.close()
 
 
-def write_segment(path: str, conn: Connection) -> None:
+def write_segment(path: str, conn: Connection, answers: Connection) -> None:
     """The child's side: writer arguments in, one segment out (its own garbage collector off: the postings are
     millions of long-lived objects and no cycles)."""
     gc.disable()
@@ -140,18 +133,19 @@ def write_segment(path: str, conn: Connection) -> None:
         while message := conn.recv_bytes():
             for kwargs in pickle.loads(message):
                 bulk.add_document(kwargs)
-        conn.send(("terms", bulk.term_count()))
-        bulk.on_field = lambda count: conn.send(("written", count))
+        answers.send(("terms", bulk.term_count()))
+        bulk.on_field = lambda count: answers.send(("written", count))
         writer.commit()
         _name_columns(built, bulk.columns)
         built.close()
-        conn.send(("done", None))
+        answers.send(("done", None))
     except EOFError:
         return  # the parent gave up: nothing is committed
     except BaseException:
-        conn.send(("error", traceback.format_exc()))
+        answers.send(("error", traceback.format_exc()))
     finally:
         conn.close()
+        answers.close()
 
 
 def _build_with_whoosh_processes(
@@ -189,3 +183,8 @@ def _name_columns(built: Any, names: set[str]) -> None:
         writer.cancel()
         raise
     writer.commit(merge=False)
+
+
+if __name__ == "__main__":  # the worker: python -m emulator.search.build <in-fd> <out-fd> <index path>
+    _inbox, _outbox, _args = worker.connections(sys.argv[1:])
+    write_segment(_args[0], _inbox, _outbox)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,22 @@ from emulator.search.build import BuildFailed, build_index
 from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
+
+
+def _workers() -> list[int]:
+    """Index worker processes of this process still running (not yet reaped ones included)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"emulator.search.build" in command:
+            found.append(int(entry.name))
+    return found
 
 
 def _docs(count: int) -> list[Document]:
@@ -64,7 +82,7 @@ def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
     (tmp_path / "index").mkdir()
     with pytest.raises(RuntimeError, match="went away"):
         build_index(tmp_path / "index", failing(), 600, Progress(), child_from=0)
-    assert not multiprocessing.active_children()
+    assert not _workers()
     assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == 0  # nothing committed
 
 
@@ -73,4 +91,24 @@ def test_a_failing_child_is_reported_with_its_traceback(tmp_path: Path) -> None:
     not_a_directory.write_text("")
     with pytest.raises(BuildFailed, match="writing the index failed"):
         build_index(not_a_directory, _docs(10), 10, Progress(), child_from=0)
-    assert not multiprocessing.active_children()
+    assert not _workers()
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_worker(tmp_path: Path) -> None:
+    """The worker is a fresh interpreter running one module: the caller's script is not imported again."""
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from emulator.search.build import build_index\n"
+        "from emulator.search.progress import Progress\n"
+        "from emulator.search.tree import Document, FieldValues\n"
+        "print('script started', flush=True)\n"
+        "docs = [Document(i, {'name': FieldValues(texts=(f'asset {i}',))}) for i in range(1, 50)]\n"
+        f"path = Path({str(tmp_path / 'index')!r}); path.mkdir()\n"
+        "build_index(path, docs, len(docs), Progress(), child_from=0)\n"
+        "print('built', flush=True)\n"
+    )
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
+
+    assert done.stdout.splitlines() == ["script started", "built"]
