@@ -25,7 +25,8 @@ USER emulator
 VOLUME ["/data"]
 EXPOSE 8080
 # No curl in the image: the health check uses the Python that is already there.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+# Health answers 503 while the server seeds itself (minutes for 100k assets): the start period covers that.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=600s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ['AIP_EMULATOR_PORT']}/_emulator/health\", timeout=2)"]
 ENTRYPOINT ["aip-emulator"]
 CMD ["serve"]

@@ -115,15 +115,16 @@ def bench_size(size: int, seed: int, requests: int, reuse: bool) -> dict[str, An
 
 
 def fixture_dir(size: int, seed: int) -> tuple[Path, float]:
-    """The cached generated fixtures of one size, and the seconds generating them took (when they were made)."""
+    """The cached generated fixtures of one size, and the seconds generating them took (made again when an older
+    run did not record that: the same seed writes the same files)."""
     version = hashlib.sha256(Path(generator.__file__).read_bytes()).hexdigest()[:8]  # a changed generator: regenerate
     fixtures = CACHE / f"fixtures-{size}-s{seed}-{version}"
     done = fixtures / ".complete"
-    if not done.exists():
+    if not done.exists() or not done.read_text().strip():
         started = time.perf_counter()
         generate(fixtures, size, seed=seed, progress=Progress(show=True))
         done.write_text(f"{time.perf_counter() - started:.2f}\n")
-    return fixtures, float(done.read_text() or 0)
+    return fixtures, float(done.read_text())
 
 
 def _holds(size: int) -> Ready:

@@ -50,6 +50,8 @@ def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress)
                 raise SeedFailed("the process seeding the database ended without a word") from None
             kind = message[0]
             if kind == "step":
+                if step is not None:
+                    step.close()
                 step = progress.step(message[1], message[2], message[3])
             elif kind == "update" and step is not None:
                 step.update(message[1])

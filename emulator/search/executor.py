@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections.abc import Callable
 from itertools import islice
 from typing import Any
@@ -170,8 +171,12 @@ class Executor:
             return set()
         low = -math.inf if node.low is None else node.low
         high = math.inf if node.high is None else node.high
-        inside = _between(low, high, node.include_low, node.include_high)
         docs = self.live if candidates is None else candidates
+        if isinstance(column, array):  # floats only, NaN for no value: plain comparisons (NaN is never inside)
+            return _numbers_between(
+                column, docs, low, high, include_low=node.include_low, include_high=node.include_high
+            )
+        inside = _between(low, high, node.include_low, node.include_high)
         return {d for d in docs if inside(column[d])}
 
     def _text_range(self, node: TextRange) -> DocSet:
@@ -205,6 +210,19 @@ class Executor:
         if needed < len(docs) // 4:
             return heapq.nsmallest(needed, docs, key=order)[skip:]
         return sorted(docs, key=order)[skip:needed]
+
+
+def _numbers_between(
+    column: array[float], docs: DocSet, low: float, high: float, *, include_low: bool, include_high: bool
+) -> set[int]:
+    """`_between` over a number column, one comprehension per kind of bounds (no call per document)."""
+    if include_low and include_high:
+        return {d for d in docs if low <= column[d] <= high}
+    if include_low:
+        return {d for d in docs if low <= column[d] < high}
+    if include_high:
+        return {d for d in docs if low < column[d] <= high}
+    return {d for d in docs if low < column[d] < high}
 
 
 def _between(low: Any, high: Any, include_low: bool, include_high: bool) -> Callable[[Any], bool]:
