@@ -14,15 +14,18 @@ that test before anything else.
 
 from __future__ import annotations
 
+import math
 import re
 from array import array
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from pickle import dumps
 from typing import Any
 
 from whoosh import fields, formats
 from whoosh.system import pack_uint
 
+from emulator.search import orders
 from emulator.search.termwriter import TermWriter
 from emulator.search.tree import WORD_PATTERN
 
@@ -123,6 +126,7 @@ class BulkPostings:
         self.tokenizer = Tokenizer(writer.schema)
         self.fields: dict[str, _Terms] = {}
         self.columns: set[str] = set()  # the names of the columns written
+        self._sortable: dict[str, Any] = {}  # sort and number column values by document number, for their orders
         self.on_field: Callable[[int], None] | None = None  # told how many terms each field had, at commit
         writer.pool = self  # commit asks the pool for its postings and cleans it up
         writer.fieldwriter.add_postings = self._write_postings
@@ -155,11 +159,37 @@ class BulkPostings:
             elif kind == "column":
                 perdoc.add_column_value(name, extra, payload)
                 self.columns.add(name)
+                self._keep(name, docnum, payload)
             else:
                 self._add_terms(name, payload, docnum)
         perdoc.finish_doc()
         writer._added = True
         writer.docnum = docnum + 1
+
+    def _keep(self, name: str, docnum: int, value: Any) -> None:
+        """Remember a sort, number or id column value (missing values filled in: NaN, b'', as the columns do)."""
+        if name[:2] not in ("s_", "n_") and name != "aid":
+            return
+        values = self._sortable.get(name)
+        if values is None:
+            values = self._sortable[name] = [] if name.startswith("s_") else array("d" if name != "aid" else "q")
+        _pad(name, values, docnum)
+        values.append(value)
+
+    def write_orders(self) -> None:
+        """Store every sort and number column's order, both ways, beside the segment (`emulator.search.orders`)."""
+        folder = getattr(self.writer.storage, "folder", None)
+        ids = self._sortable.pop("aid", None)
+        if folder is None or ids is None:
+            return
+        count, segment_id = self.writer.docnum, self.writer.newsegment.segment_id()
+        in_id_order = orders.by_id(ids)
+        for name, values in self._sortable.items():
+            _pad(name, values, count)
+            keys = orders.keys_for(name, values)
+            for descending in (False, True):
+                orders.write(Path(folder), segment_id, name, descending, orders.ordered(keys, in_id_order, descending))
+        self._sortable.clear()
 
     def _table(self, name: str, positions: bool) -> _Terms:
         table = self.fields.get(name)
@@ -204,3 +234,11 @@ class BulkPostings:
             fieldwriter.finish_field()
             if self.on_field is not None:
                 self.on_field(len(docs))
+        self.write_orders()
+
+
+def _pad(name: str, values: Any, count: int) -> None:
+    """Fill `values` up to `count` documents with the column's missing value."""
+    if len(values) < count:
+        missing: Any = b"" if name.startswith("s_") else (math.nan if name != "aid" else 0)
+        values.extend([missing] * (count - len(values)))

@@ -16,11 +16,13 @@ import threading
 from array import array
 from collections.abc import Callable, Hashable
 from collections.abc import Set as AbstractSet
+from pathlib import Path
 from typing import Any
 
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from emulator.search import orders
 from emulator.search.columns import Column, read_column
 from emulator.search.lru import CacheLimits, Lru, mb
 from emulator.search.reference import sort_value
@@ -81,7 +83,7 @@ class SegmentCaches:
         self.shared = shared or SearchCaches()
         self.token = next(_TOKENS)
         self._ids: Column | None = None
-        self._ids_ascending: bool | None = None
+        self._in_id_order: list[int] | None = None
         self._value_fields: tuple[str, ...] | None = None
         self._docnums: dict[int, int] | None = None
 
@@ -158,17 +160,16 @@ class SegmentCaches:
         return self.shared.ranks.get_or_compute((self.token, "order", sort), lambda: self._order(sort))
 
     def _rank(self, key: SortKey, tied: bool) -> array[int]:
-        keys = self._sort_keys(key)
-        docs = self._by_id()
-        docs.sort(key=keys.__getitem__, reverse=key.descending)  # stable: ties keep id order
-        found = array("i", bytes(4 * len(docs)))
         if not tied:
-            for position, doc in enumerate(docs):
+            whole = self.order((key,))
+            found = array("i", bytes(4 * len(whole)))
+            for position, doc in enumerate(whole):
                 found[doc] = position
-            self.shared.ranks.put((self.token, "order", (key,)), array("i", docs))  # what `order` would compute
             return found
+        keys = self._sort_keys(key)
+        found = array("i", bytes(4 * self.size))
         position, previous = 0, None
-        for index, doc in enumerate(docs):
+        for index, doc in enumerate(orders.ordered(keys, self._by_id(), key.descending)):
             current = keys[doc]
             if index == 0 or current != previous:
                 position, previous = index, current
@@ -179,30 +180,33 @@ class SegmentCaches:
         if not sort:
             return array("i", self._by_id())
         if len(sort) == 1:
-            self.rank(sort[0])  # puts the order too
-            cached = self.shared.ranks.get((self.token, "order", sort))
-            if cached is not None:
-                return cached
+            (key,) = sort
+            return self._stored_order(key) or orders.ordered(self._sort_keys(key), self._by_id(), key.descending)
         ranks = [self.rank(key, tied=i < len(sort) - 1) for i, key in enumerate(sort)]
         return array("i", sorted(range(self.size), key=lambda d: tuple(rank[d] for rank in ranks)))
 
+    def _stored_order(self, key: SortKey) -> array[int] | None:
+        """The order a bulk build stored beside this segment (`emulator.search.orders`), if any."""
+        folder = getattr(self.reader.storage(), "folder", None)
+        if folder is None:
+            return None
+        column = f"{'n' if key.kind is SortKind.NUMBER else 's'}_{key.field}"
+        segment_id = self.reader.segment().segment_id()
+        return orders.read(Path(folder), segment_id, column, key.descending, self.size)
+
     def _by_id(self) -> list[int]:
-        """Document numbers in asset id order (a fresh build writes them so: then no sort at all)."""
-        ids = self.ids()
-        if self._ids_ascending is None:
-            self._ids_ascending = all(ids[i] < ids[i + 1] for i in range(len(ids) - 1))
-        return list(range(len(ids))) if self._ids_ascending else sorted(range(len(ids)), key=ids.__getitem__)
+        """Document numbers in asset id order."""
+        if self._in_id_order is None:
+            self._in_id_order = orders.by_id(self.ids())
+        return self._in_id_order
 
     def _sort_keys(self, key: SortKey) -> list[Any]:
         """Each document's sort value for `key`: numbers (missing ones first, as `number_key`), or text bytes."""
-        if key.kind is SortKind.NUMBER:
-            numbers = self.column(f"n_{key.field}")
-            if not numbers:
-                return [-math.inf] * self.size
-            isnan = math.isnan
-            return [-math.inf if isnan(number) else number for number in numbers]  # NaN: missing
-        texts = self.column(f"s_{key.field}")
-        return [text or b"" for text in texts] if texts else [b""] * self.size
+        column = f"{'n' if key.kind is SortKind.NUMBER else 's'}_{key.field}"
+        values = self.column(column)
+        if not values:
+            return [-math.inf if key.kind is SortKind.NUMBER else b""] * self.size
+        return orders.keys_for(column, values)
 
     def order_key(self, doc: int, sort: list[SortKey]) -> tuple[Any, ...]:
         """The same order key `emulator.search.reference.order_key` gives this document."""

@@ -54,7 +54,7 @@ def _files(path: Path) -> dict[str, str]:
     (segment,) = built._segments()
     schema = sorted(built.schema.names())
     built.close()
-    files = [p for p in path.iterdir() if segment.segid in p.name]
+    files = [p for p in path.iterdir() if segment.segid in p.name]  # the stored sort orders too
     digests = {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
     return digests | {"schema": ",".join(schema)}
 

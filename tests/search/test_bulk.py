@@ -13,9 +13,12 @@ from whoosh import index
 from emulator.core.documents import build_document
 from emulator.core.runtime import Emulator
 from emulator.core.views import iter_all_views
+from emulator.search import orders, reference
 from emulator.search.bulk import BulkPostings
+from emulator.search.caches import SegmentCaches
+from emulator.search.orders import ORDER_EXT
 from emulator.search.schema import build_schema, whoosh_document
-from emulator.search.tree import Document, FieldValues
+from emulator.search.tree import All, Document, FieldValues, SortKey, SortKind
 from emulator.seeding.generate import generate
 from emulator.settings import DEFAULT_FIXTURES, Settings
 
@@ -31,7 +34,8 @@ def _bulk(writer: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[str, str]:
-    """Build one segment of `docs` at `path`; the digest of each of its files, named without the segment id."""
+    """Build one segment of `docs` at `path`; the digest of each of its Whoosh files (not the sort orders the bulk
+    writer stores beside them), named without the segment id."""
     path.mkdir()
     built = index.create_in(str(path), build_schema(), indexname="assets")
     writer = built.writer(compound=False)
@@ -40,7 +44,7 @@ def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[s
         add(whoosh_document(doc))
     writer.commit()
     (segment,) = built._segments()
-    files = [p for p in path.iterdir() if segment.segid in p.name]
+    files = [p for p in path.iterdir() if segment.segid in p.name and ORDER_EXT + "." not in p.name]
     return {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
@@ -90,3 +94,40 @@ def test_a_string_for_a_list_field_is_refused(tmp_path: Path) -> None:
             BulkPostings(writer).add_document({"uid": "1", "v_f": "one string"})
     finally:
         writer.cancel()
+
+
+def test_the_stored_sort_orders_are_the_computed_ones(tmp_path: Path) -> None:
+    docs = [
+        Document(
+            i,
+            {
+                "n": FieldValues(number=float(i % 7) if i % 5 else None),  # ties and missing values
+                "t": FieldValues(texts=(f"T{i % 9}",) if i % 4 else ()),
+            },
+        )
+        for i in (*range(300, 100, -1), *range(1, 101))  # not in id order
+    ]
+    path = tmp_path / "index"
+    path.mkdir()
+    built = index.create_in(str(path), build_schema(), indexname="assets")
+    writer = built.writer(compound=False)
+    bulk = BulkPostings(writer)
+    for doc in docs:
+        bulk.add_document(whoosh_document(doc))
+    writer.commit()
+    built = index.open_dir(str(path), indexname="assets")
+    caches = SegmentCaches(built.reader())
+    try:
+        for key in (SortKey("n", SortKind.NUMBER), SortKey("t", SortKind.TEXT)):
+            for descending in (False, True):
+                sort = SortKey(key.field, key.kind, descending)
+                stored = caches._stored_order(sort)
+                assert stored is not None
+                computed = orders.ordered(caches._sort_keys(sort), caches._by_id(), descending)
+                assert list(stored) == list(computed)
+                ids = caches.ids()
+                expected = reference.search(docs, All(), [sort], 0, len(docs)).asset_ids
+                assert [ids[d] for d in stored] == expected
+        assert caches._stored_order(SortKey("nothing", SortKind.NUMBER)) is None
+    finally:
+        caches.close()
