@@ -124,7 +124,12 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> object:
         if server.poll() is not None:
             raise AssertionError(f"the server exited: {server.stderr.read() if server.stderr else b''!r}")
         try:
-            return httpx.get(url, timeout=1).json()
+            answer = httpx.get(url, timeout=1)
         except httpx.TransportError:
             time.sleep(0.1)
+            continue
+        if answer.status_code == 200:
+            return answer.json()
+        assert (answer.status_code, answer.json()["status"]) == (503, "starting")  # listening while it opens
+        time.sleep(0.05)
     raise AssertionError("the server did not answer within 30 s")

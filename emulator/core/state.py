@@ -157,9 +157,10 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
 def counts(emu: Emulator) -> tuple[int, int, int]:
     """Assets in the database, assets a search sees (they agree unless a write is under way) and changes waiting
     to be flushed from memory to the Whoosh segments."""
-    with emu.session() as session:
-        assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
-    return assets, emu.index.doc_count(), emu.index.pending()
+    with emu.index.commit_lock:  # not between a load's new rows and its new index (nor a commit and its apply)
+        with emu.session() as session:
+            assets = session.scalar(select(func.count()).select_from(m.Asset)) or 0
+        return assets, emu.index.doc_count(), emu.index.pending()
 
 
 def cache_stats(emu: Emulator) -> dict[str, dict[str, int]]:
