@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,7 +14,8 @@ from emulator.core.runtime import Emulator
 from emulator.search.files import STAMP_FILE
 from emulator.search.index import SCHEMA_VERSION, SearchIndex
 from emulator.settings import Settings
-from emulator.testing import copy_data_dir, free_port
+from emulator.testing import copy_data_dir
+from tests.cli.server import serving
 
 
 def _started(data_dir: Path) -> Emulator:
@@ -107,29 +105,6 @@ def test_the_cli_rejects_an_unknown_time_zone(tmp_path: Path, capsys: pytest.Cap
 
 def test_serve_answers_over_real_http(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
-    port = free_port()
-    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as server:
-        try:
-            health = _wait_for(f"http://127.0.0.1:{port}/_emulator/health", server)
-            assert health == {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> object:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited: {server.stderr.read() if server.stderr else b''!r}")
-        try:
-            answer = httpx.get(url, timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.1)
-            continue
-        if answer.status_code == 200:
-            return answer.json()
-        assert (answer.status_code, answer.json()["status"]) == (503, "starting")  # listening while it opens
-        time.sleep(0.05)
-    raise AssertionError("the server did not answer within 30 s")
+    with serving(data_dir) as url:
+        health = httpx.get(f"{url}/_emulator/health").json()
+    assert health == {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}

@@ -63,5 +63,6 @@ def _healthy(url: str, server: subprocess.Popen[str]) -> None:
             if httpx.get(f"{url}/_emulator/health", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
-            time.sleep(0.05)
+            pass
+        time.sleep(0.05)  # refused, or 503 while it opens or seeds
     raise AssertionError("the server never became healthy")
