@@ -57,6 +57,8 @@ def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress)
                 step.update(message[1])
             elif kind == "fixtures":
                 raise FixtureError(message[1])
+            elif kind == "oserror":  # a full disk, say: the caller names the data dir
+                raise OSError(*message[1])
             elif kind == "error":
                 raise SeedFailed(f"seeding the database failed:\n{message[1]}")
             elif kind == "done":
@@ -79,6 +81,8 @@ def _seed(database: str, fixtures: str, zone: str, conn: Connection) -> None:
         conn.send(("done", count))
     except FixtureError as exc:
         conn.send(("fixtures", str(exc)))
+    except OSError as exc:
+        conn.send(("oserror", (exc.errno, exc.strerror or str(exc), exc.filename)))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
     finally:

@@ -19,6 +19,7 @@ import pickle
 import sys
 import traceback
 from collections.abc import Iterable
+from contextlib import suppress
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,8 @@ def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Prog
 def _build_in_child(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
     child = worker.start("emulator.search.build", str(path))  # never a fork of a process that runs threads
     try:
-        _send_documents(child.outbox, docs, total, progress)
+        with suppress(BrokenPipeError):  # the child stopped reading: it failed, and says why below
+            _send_documents(child.outbox, docs, total, progress)
         _follow_writing(child.inbox, progress)
     finally:
         child.close()
@@ -113,6 +115,8 @@ def _follow_writing(conn: Connection, progress: Progress) -> None:
                 step = progress.step("writing the index", value, "term")
             elif kind == "written" and step is not None:
                 step.update(value)
+            elif kind == "oserror":  # a full disk, a directory that is not one: the caller names the data dir
+                raise OSError(*value)
             elif kind == "error":
                 raise BuildFailed(f"writing the index failed:\n{value}")
             elif kind == "done":
@@ -141,6 +145,8 @@ def write_segment(path: str, conn: Connection, answers: Connection) -> None:
         answers.send(("done", None))
     except EOFError:
         return  # the parent gave up: nothing is committed
+    except OSError as exc:
+        answers.send(("oserror", (exc.errno, exc.strerror or str(exc), exc.filename)))
     except BaseException:
         answers.send(("error", traceback.format_exc()))
     finally:

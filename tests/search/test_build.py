@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from emulator.search.build import BuildFailed, build_index
+from emulator.search import worker
+from emulator.search.build import BuildFailed, _follow_writing, build_index
 from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
@@ -86,11 +88,27 @@ def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
     assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == 0  # nothing committed
 
 
-def test_a_failing_child_is_reported_with_its_traceback(tmp_path: Path) -> None:
+def test_a_storage_error_in_the_child_is_raised_here_as_that_error(tmp_path: Path) -> None:
+    """A directory that is a file, a full disk: the caller's storage-error handling names the data dir."""
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
-    with pytest.raises(BuildFailed, match="writing the index failed"):
+    with pytest.raises(OSError, match="file") as raised:
         build_index(not_a_directory, _docs(10), 10, Progress(), child_from=0)
+    assert raised.value.errno is not None
+    assert not isinstance(raised.value, BrokenPipeError)
+    assert not _workers()
+
+
+def test_any_other_failure_of_the_child_comes_with_its_traceback(tmp_path: Path) -> None:
+    (tmp_path / "index").mkdir()
+    child = worker.start("emulator.search.build", str(tmp_path / "index"))
+    try:
+        child.outbox.send_bytes(pickle.dumps([{"uid": "1", "v_f": "one string, not a list of terms"}]))
+        child.outbox.send_bytes(b"")
+        with pytest.raises(BuildFailed, match=r"(?s)Traceback.*TypeError: bulk writing takes a list of terms"):
+            _follow_writing(child.inbox, Progress())
+    finally:
+        child.close()
     assert not _workers()
 
 
