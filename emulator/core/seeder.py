@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import time
-import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -44,10 +43,7 @@ def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress)
     step: Step | None = None
     try:
         while True:
-            try:
-                message = mine.recv()
-            except EOFError:
-                raise SeedFailed("the process seeding the database ended without a word") from None
+            message = worker.receive(mine, SeedFailed, "seeding the database")
             kind = message[0]
             if kind == "step":
                 if step is not None:
@@ -57,10 +53,6 @@ def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress)
                 step.update(message[1])
             elif kind == "fixtures":
                 raise FixtureError(message[1])
-            elif kind == "oserror":  # a full disk, say: the caller names the data dir
-                raise OSError(*message[1])
-            elif kind == "error":
-                raise SeedFailed(f"seeding the database failed:\n{message[1]}")
             elif kind == "done":
                 return int(message[1])
     finally:
@@ -81,10 +73,8 @@ def _seed(database: str, fixtures: str, zone: str, conn: Connection) -> None:
         conn.send(("done", count))
     except FixtureError as exc:
         conn.send(("fixtures", str(exc)))
-    except OSError as exc:
-        conn.send(("oserror", (exc.errno, exc.strerror or str(exc), exc.filename)))
-    except BaseException:
-        conn.send(("error", traceback.format_exc()))
+    except BaseException as exc:
+        worker.report_failure(conn, exc)
     finally:
         conn.close()
 

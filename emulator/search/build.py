@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import pickle
 import sys
-import traceback
 from collections.abc import Iterable
 from contextlib import suppress
 from multiprocessing.connection import Connection
@@ -107,18 +106,11 @@ def _follow_writing(conn: Connection, progress: Progress) -> None:
     step = None
     try:
         while True:
-            try:
-                kind, value = conn.recv()
-            except EOFError:
-                raise BuildFailed("the process writing the index ended without a word") from None
+            kind, value = worker.receive(conn, BuildFailed, "writing the index")
             if kind == "terms":
                 step = progress.step("writing the index", value, "term")
             elif kind == "written" and step is not None:
                 step.update(value)
-            elif kind == "oserror":  # a full disk, a directory that is not one: the caller names the data dir
-                raise OSError(*value)
-            elif kind == "error":
-                raise BuildFailed(f"writing the index failed:\n{value}")
             elif kind == "done":
                 return
     finally:
@@ -145,10 +137,8 @@ def write_segment(path: str, conn: Connection, answers: Connection) -> None:
         answers.send(("done", None))
     except EOFError:
         return  # the parent gave up: nothing is committed
-    except OSError as exc:
-        answers.send(("oserror", (exc.errno, exc.strerror or str(exc), exc.filename)))
-    except BaseException:
-        answers.send(("error", traceback.format_exc()))
+    except BaseException as exc:
+        worker.report_failure(answers, exc)
     finally:
         conn.close()
         answers.close()

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 
 @dataclass
@@ -52,3 +54,25 @@ def connections(argv: list[str]) -> tuple[Connection, Connection, list[str]]:
     """The worker's side: (what it receives on, what it sends on, the rest of its arguments)."""
     inbox, outbox = Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False)
     return inbox, outbox, argv[2:]
+
+
+def report_failure(conn: Connection, exc: BaseException) -> None:
+    """The worker's side of a failure (call it in an `except`): a storage error as its errno, strerror and file
+    name, so the caller raises the same `OSError` (and names its data dir); anything else with its traceback."""
+    if isinstance(exc, OSError):
+        conn.send(("oserror", (exc.errno, exc.strerror or str(exc), exc.filename)))
+    else:
+        conn.send(("error", traceback.format_exc()))
+
+
+def receive(conn: Connection, failure: type[Exception], what: str) -> tuple[Any, ...]:
+    """The caller's side: the worker's next message, or its failure raised (`failure` names `what` failed)."""
+    try:
+        message: tuple[Any, ...] = conn.recv()
+    except EOFError:
+        raise failure(f"the process {what} ended without a word") from None
+    if message[0] == "oserror":
+        raise OSError(*message[1])
+    if message[0] == "error":
+        raise failure(f"{what} failed:\n{message[1]}")
+    return message
