@@ -134,9 +134,12 @@ class SegmentCaches:
 
     def postings(self, field: str, term: str) -> frozenset[int]:
         """Documents holding `term` in `field` (deleted ones included); absent terms take no cache entry."""
-        if (field, term) not in self.reader:
-            return _NONE
-        return self.cached((field, term), lambda: self.read_postings(field, term))
+        key = (self.token, (field, term))
+        found = self.shared.postings.get(key)
+        if found is not None:
+            return found
+        read = self.read_postings(field, term)
+        return self.shared.postings.put(key, read) if read else read
 
     def read_postings(self, field: str, term: str) -> frozenset[int]:
         """The documents holding `term`, read from the segment (not cached)."""
