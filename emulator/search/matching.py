@@ -3,7 +3,10 @@ sloppy phrase positions."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+
+from emulator.search import budget
 
 
 def within_edits(a: str, b: str, limit: int) -> bool:
@@ -32,18 +35,71 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 def sloppy_match(positions: Sequence[Sequence[int]], slop: int) -> bool:
     """Whether one position per phrase word can be picked, all different, so that every `position - place in the
     phrase` lies within `slop` of the others (Lucene's sloppy phrase: `"a b"~1` allows one word between, the
-    reversed order needs `~2`)."""
-    if not positions:
-        return False
+    reversed order needs `~2`).
 
-    def pick(index: int, low: int, high: int, used: frozenset[int]) -> bool:
-        if index == len(positions):
+    Polynomial, whatever the words repeat: each window `[low, low + slop]` of shifted positions is tried once,
+    and where the phrase repeats a word (two places may want one position) the positions are assigned by
+    bipartite matching instead of by trying every combination."""
+    if not positions or not all(positions):
+        return False
+    shifted = [sorted(p - place for p in set(found)) for place, found in enumerate(positions)]
+    repeats = _shares_positions(positions)
+    for low in sorted({value for values in shifted for value in values}):
+        budget.check()
+        window = [values[bisect_left(values, low) : bisect_right(values, low + slop)] for values in shifted]
+        if not all(window):
+            continue
+        if not repeats or _distinct(window):
             return True
-        for position in positions[index]:
-            shifted = position - index
-            lo, hi = min(low, shifted), max(high, shifted)
-            if hi - lo <= slop and position not in used and pick(index + 1, lo, hi, used | {position}):
-                return True
-        return False
+    return False
 
-    return any(pick(1, first, first, frozenset({first})) for first in positions[0])
+
+def _shares_positions(positions: Sequence[Sequence[int]]) -> bool:
+    """Whether two places of the phrase can be given one position (only the same word repeated can)."""
+    seen: set[int] = set()
+    for found in positions:
+        unique = set(found)
+        if not seen.isdisjoint(unique):
+            return True
+        seen |= unique
+    return False
+
+
+def _distinct(window: list[list[int]]) -> bool:
+    """Whether every place can take a different position of its window (`shifted + place`): Kuhn's augmenting
+    paths, iterative, so a phrase of many places never recurses deeply."""
+    owner: dict[int, int] = {}  # position -> the place holding it
+    for place in range(len(window)):
+        if not _augment(place, window, owner):
+            return False
+    return True
+
+
+def _augment(start: int, window: list[list[int]], owner: dict[int, int]) -> bool:
+    """Find a free position for `start`, moving other places along one augmenting path (breadth first)."""
+    parent: dict[int, tuple[int, int | None]] = {}  # position -> (place that reached it, position that place held)
+    held = {place: position for position, place in owner.items()}
+    queue, seen = [start], {start}
+    while queue:
+        place = queue.pop(0)
+        for value in window[place]:
+            position = value + place
+            if position in parent:
+                continue
+            parent[position] = (place, held.get(place))
+            if position not in owner:
+                _flip(position, parent, owner)
+                return True
+            other = owner[position]
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return False
+
+
+def _flip(position: int | None, parent: dict[int, tuple[int, int | None]], owner: dict[int, int]) -> None:
+    """Reassign the positions along the path that ends at the free `position`."""
+    while position is not None:
+        place, previous = parent[position]
+        owner[position] = place
+        position = previous

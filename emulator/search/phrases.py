@@ -16,6 +16,7 @@ from typing import Any
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import pack_uint
 
+from emulator.search import budget
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match
 
@@ -42,9 +43,13 @@ def exact(caches: SegmentCaches, field: str, words: tuple[str, ...]) -> DocSet:
 
 def sloppy(caches: SegmentCaches, field: str, words: tuple[str, ...], slop: int) -> DocSet:
     """Documents where `words` stand within `slop` moves of the phrase (`emulator.search.matching`)."""
+    if any((field, word) not in caches.reader for word in words):
+        return set()  # a word the segment does not hold: no document has the phrase
     docs = frozenset.intersection(*(caches.postings(field, word) for word in words))
+    if not docs:
+        return set()
     places = {word: positions(caches, field, word, docs) for word in set(words)}
-    return {d for d in docs if sloppy_match([places[word][d] for word in words], slop)}
+    return {d for d in budget.checked(docs) if sloppy_match([places[word][d] for word in words], slop)}
 
 
 def positions(caches: SegmentCaches, field: str, word: str, docs: AbstractSet[int] | None) -> dict[int, list[int]]:
@@ -58,6 +63,7 @@ def positions(caches: SegmentCaches, field: str, word: str, docs: AbstractSet[in
         return _one_by_one(matcher, docs)
     out = {}
     while matcher.is_active():
+        budget.check()  # a block at a time
         if matcher._ids is None:
             matcher._read_ids()
         ids = matcher._ids

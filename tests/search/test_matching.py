@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,3 +66,28 @@ def test_edit_distance_agrees_with_the_full_table(a: str, b: str, limit: int) ->
 )
 def test_sloppy_phrase(positions: list[list[int]], slop: int, matches: bool) -> None:
     assert sloppy_match(positions, slop) is matches
+
+
+def _sloppy_by_search(positions: list[list[int]], slop: int) -> bool:
+    """The definition, by trying every combination (exponential: small inputs only)."""
+    return bool(positions) and any(
+        len(set(chosen)) == len(chosen) and max(shifted) - min(shifted) <= slop
+        for chosen in itertools.product(*positions)
+        for shifted in [[p - place for place, p in enumerate(chosen)]]
+    )
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 8), min_size=1, max_size=4), min_size=1, max_size=4),
+    st.integers(0, 6),
+)
+def test_sloppy_phrase_agrees_with_trying_every_combination(positions: list[list[int]], slop: int) -> None:
+    assert sloppy_match(positions, slop) is _sloppy_by_search(positions, slop)
+
+
+def test_sloppy_phrase_of_a_repeated_word_is_polynomial() -> None:
+    # Forty places of one word over thirty-nine positions: no assignment exists, and trying every combination
+    # would take 39! steps; the matching answers at once.
+    word = list(range(39))
+    assert sloppy_match([word] * 40, 1_000) is False
+    assert sloppy_match([word] * 39, 1_000) is True
