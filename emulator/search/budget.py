@@ -1,7 +1,7 @@
 """The work one search may do: a deadline, and caps on what a single leaf may expand to.
 
 A search runs in a worker thread that nothing can interrupt, so the evaluation checks its budget itself at every
-node and every few hundred terms, documents or positions, and gives up with `BudgetExceeded` naming the leaf it was
+node and every few hundred terms, documents or positions, and gives up with `BudgetExceeded` holding the leaf it was
 working on. Lucene bounds the same work with `maxClauseCount` (`TooManyClauses`), its automata's state limit and
 `TimeLimitingCollector`; the emulator's caller renders the exception as a 400 in the dialect's shape.
 
@@ -34,10 +34,10 @@ class Exceeded(Enum):
 class BudgetExceeded(Exception):
     """A search stopped: it ran out of time, or one leaf expanded to more terms than allowed."""
 
-    def __init__(self, limit: Exceeded, part: str, budget: Budget) -> None:
-        super().__init__(f"{limit.value} budget exceeded at {part}")
+    def __init__(self, limit: Exceeded, part: object, budget: Budget) -> None:
+        super().__init__(f"{limit.value} budget exceeded at {part!r}")
         self.limit = limit
-        self.part = part  # the leaf being evaluated, as the caller wrote it where known
+        self.part = part  # the query leaf being evaluated (None: between leaves)
         self.budget = budget
 
 
@@ -48,7 +48,7 @@ class Budget:
     seconds: float
     max_expansions: int
     deadline: float = field(init=False)
-    part: str = field(default="the query", init=False)
+    part: object = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.seconds
@@ -89,7 +89,7 @@ def check() -> None:
         budget.check()
 
 
-def entering(part: str) -> None:
+def entering(part: object) -> None:
     """Note the leaf the evaluation works on now, and check the clock."""
     budget = _current.get()
     if budget is not None:

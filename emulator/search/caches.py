@@ -22,7 +22,7 @@ from typing import Any
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from emulator.search import orders
+from emulator.search import orders, regex
 from emulator.search.columns import Column, read_column
 from emulator.search.lru import CacheLimits, Lru, mb
 from emulator.search.reference import sort_value
@@ -35,11 +35,6 @@ _NONE: frozenset[int] = frozenset()
 
 def _set_bytes(value: frozenset[int]) -> int:
     return sys.getsizeof(value) + 32 * len(value)  # the hash table plus an int object per document
-
-
-def _joined(terms: list[str]) -> str | None:
-    text = "\x00" + "\x00".join(terms) + "\x00"
-    return None if text.count("\x00") != len(terms) + 1 else text
 
 
 class SearchCaches:
@@ -124,9 +119,10 @@ class SegmentCaches:
         return self.shared.lexicons.get_or_compute((self.token, field), lambda: self._read_lexicon(field))
 
     def lexicon_text(self, field: str) -> str | None:
-        """The terms of `field` joined by NUL characters, with one before and after, so that one regular
-        expression scan finds every term a wildcard matches; None if a term holds a NUL itself."""
-        return self.shared.lexicon_texts.get_or_compute((self.token, field), lambda: _joined(self._read_lexicon(field)))
+        """The terms of `field` joined by NUL characters (`emulator.search.regex.joined`), so that one linear scan
+        finds every term a wildcard matches; None if a term holds a NUL itself."""
+        key = (self.token, field)
+        return self.shared.lexicon_texts.get_or_compute(key, lambda: regex.joined(self._read_lexicon(field)))
 
     def _read_lexicon(self, field: str) -> list[str]:
         terms = self.reader.lexicon(field) if field in self.reader.schema else []

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from array import array
 from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from emulator.search import phrases
+from emulator.search import budget, phrases, regex
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import within_edits
 from emulator.search.tree import (
@@ -76,6 +75,7 @@ class Executor:
         return result if candidates is None else result & candidates
 
     def _evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:
+        budget.check()
         if isinstance(node, And):
             return self._and(node.items, candidates)
         if isinstance(node, Or):
@@ -101,6 +101,7 @@ class Executor:
         return self.live if current is None else current
 
     def _leaf(self, node: Node, candidates: DocSet | None) -> DocSet:
+        budget.entering(node)
         if isinstance(node, Range):
             return self._range(node, candidates)  # filters the candidates through a column
         if isinstance(node, Match):
@@ -122,9 +123,10 @@ class Executor:
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
         terms = [(field, term) for field in fields for term in self._terms(field, node.pattern)]
+        budget.expanded(len(terms))
         if len(terms) > EXPANSION_CACHED:  # a wide wildcard: its terms would crowd the cache out (the node is cached)
             out: set[int] = set()
-            for field, term in terms:
+            for field, term in budget.checked(terms):
                 out.update(self.c.read_postings(field, term))
             return out
         found = [self.c.postings(field, term) for field, term in terms]
@@ -139,16 +141,16 @@ class Executor:
     def _terms(self, field: str, pattern: Pattern) -> list[str]:
         if pattern.literal is not None:
             return [pattern.literal]
-        matcher = re.compile(pattern.regex, re.DOTALL).match
+        matches = regex.fullmatcher(pattern.regex)
         if pattern.prefix:
             if field not in self.c.reader.schema:
                 return []
             candidates = (t.decode("utf-8") for t in self.c.reader.expand_prefix(field, pattern.prefix))
-            return [term for term in candidates if matcher(term)]
+            return [term for term in budget.checked(candidates) if matches(term)]
         joined = self.c.lexicon_text(field) if pattern.scan else None
-        if joined is not None:  # one scan in C over every term
-            return re.findall(f"\x00({pattern.scan})(?=\x00)", joined, re.DOTALL)
-        return [term for term in self.c.lexicon(field) if matcher(term)]
+        if joined is not None:  # one linear scan in C over every term
+            return regex.scan(pattern.scan, joined)
+        return [term for term in budget.checked(self.c.lexicon(field)) if matches(term)]
 
     def _phrase(self, node: Phrase) -> DocSet:
         field = f"w_{node.field}"
@@ -162,7 +164,9 @@ class Executor:
 
     def _fuzzy(self, node: Fuzzy) -> DocSet:
         fields = self.value_fields(node.field) + ([f"w_{node.field}"] if node.scope is Scope.WORD_OR_VALUE else [])
-        close = [(f, t) for f in fields for t in self.c.lexicon(f) if within_edits(node.term, t, node.max_edits)]
+        term, edits = node.term, node.max_edits
+        close = [(f, t) for f in fields for t in budget.checked(self.c.lexicon(f)) if within_edits(term, t, edits)]
+        budget.expanded(len(close))
         return frozenset().union(*(self.c.postings(f, t) for f, t in close))
 
     def _range(self, node: Range, candidates: DocSet | None) -> DocSet:
@@ -182,10 +186,13 @@ class Executor:
     def _text_range(self, node: TextRange) -> DocSet:
         inside = _between(node.low, node.high, node.include_low, node.include_high)
         out: set[int] = set()
+        count = 0
         for field in self.value_fields(node.field):
-            for term in self.c.lexicon(field):
+            for term in budget.checked(self.c.lexicon(field)):
                 if inside(term):
                     out |= self.c.postings(field, term)
+                    count += 1
+        budget.expanded(count)
         return out
 
     # -- ordering --------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 from whoosh import index
 
-from emulator.search import reference
+from emulator.search import reference, regex
 from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
@@ -281,7 +281,7 @@ class SearchIndex:
         evaluator = {
             "wholeValues": reference.whole_values,
             "words": reference.words,
-            "patterns": reference.compiled_pattern,
+            "patterns": regex.compiled,
         }
         return self.caches.stats() | {name: lru_cache_stats(cached) for name, cached in evaluator.items()}
 

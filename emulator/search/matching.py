@@ -69,10 +69,7 @@ def _distinct(window: list[list[int]]) -> bool:
     """Whether every place can take a different position of its window (`shifted + place`): Kuhn's augmenting
     paths, iterative, so a phrase of many places never recurses deeply."""
     owner: dict[int, int] = {}  # position -> the place holding it
-    for place in range(len(window)):
-        if not _augment(place, window, owner):
-            return False
-    return True
+    return all(_augment(place, window, owner) for place in range(len(window)))
 
 
 def _augment(start: int, window: list[list[int]], owner: dict[int, int]) -> bool:

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from emulator.search import budget, regex
 from emulator.search.matching import sloppy_match, within_edits
 from emulator.search.tree import (
     All,
@@ -129,6 +129,7 @@ def matches(doc: Document, node: Node) -> bool:
 
 
 def _leaf(values: FieldValues, node: Node) -> bool:
+    budget.entering(node)
     if isinstance(node, Exists):
         return has_value(values)
     if isinstance(node, Match):
@@ -154,17 +155,8 @@ def _match(values: FieldValues, node: Match) -> bool:
         terms = [*terms, *words(values)]
     if node.pattern.literal is not None:
         return node.pattern.literal in terms
-    matcher = _compiled(node.pattern.regex)
-    return any(matcher(term) for term in terms)
-
-
-@lru_cache(maxsize=1024)
-def compiled_pattern(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.DOTALL)
-
-
-def _compiled(regex: str) -> Any:
-    return compiled_pattern(regex).match
+    matches = regex.fullmatcher(node.pattern.regex)
+    return any(matches(term) for term in terms)
 
 
 @lru_cache(maxsize=65_536)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
+from emulator.search.regex import escape
+
 # Lucene's standard tokenizer keeps "10.10.13.22" as one word and splits "ab-x1" into "ab", "x1"
 # (dc-api.md §2.1). The index's analyzer uses this very expression.
 WORD_PATTERN = r"\w+(\.?\w+)*"
@@ -54,14 +56,17 @@ class Scope(Enum):
 
 @dataclass(frozen=True)
 class Pattern:
-    """A lower-cased term, possibly with `*`/`?` wildcards; backslash-escaped wildcards are literal."""
+    """A lower-cased term, possibly with `*`/`?` wildcards; backslash-escaped wildcards are literal.
+
+    `regex` and `scan` are RE2 syntax (`emulator.search.regex`), never run by Python's backtracking `re`."""
 
     literal: str | None  # set when there is no wildcard: the term itself
-    regex: str  # anchored regular expression over a whole term
+    regex: str  # a regular expression matched against a whole term
     prefix: str  # literal text before the first wildcard (for cheap term expansion)
-    # The same, unanchored, its wildcards never matching NUL: for terms joined by NUL characters. Derived from the
-    # wildcards, so not compared ("" when there is none, as for a user's regular expression).
+    # The same language with no class matching NUL, for terms joined by NUL characters. Derived from `regex`, so
+    # not compared ("" when there is none: every term is then tested on its own).
     scan: str = field(default="", compare=False)
+    source: str = field(default="", compare=False)  # as the user wrote it, for messages
 
     @classmethod
     def parse(cls, raw: str) -> Pattern:
@@ -72,7 +77,7 @@ class Pattern:
         escaped = False
         for char in raw.lower():
             if escaped:
-                chunks.append((re.escape(char),) * 2)
+                chunks.append((escape(char),) * 2)
                 if not wild:
                     prefix.append(char)
                 escaped = False
@@ -82,26 +87,27 @@ class Pattern:
                 chunks.append((".*", r"[^\x00]*") if char == "*" else (".", r"[^\x00]"))
                 wild = True
             else:
-                chunks.append((re.escape(char),) * 2)
+                chunks.append((escape(char),) * 2)
                 if not wild:
                     prefix.append(char)
         if escaped:  # a trailing backslash stands for itself
-            chunks.append((re.escape("\\"),) * 2)
+            chunks.append((escape("\\"),) * 2)
             if not wild:
                 prefix.append("\\")
         text = "".join(prefix)
         regex, scan = ("".join(parts) for parts in zip(*chunks, strict=True)) if chunks else ("", "")
-        return cls(literal=None if wild else text, regex=regex + r"\Z", prefix=text, scan=scan)
+        return cls(literal=None if wild else text, regex=regex, prefix=text, scan=scan, source=raw)
 
     @classmethod
     def exact(cls, text: str) -> Pattern:
         """A pattern matching exactly `text` (lower-cased), wildcard characters included."""
         lowered = text.lower()
-        return cls(literal=lowered, regex=re.escape(lowered) + r"\Z", prefix=lowered, scan=re.escape(lowered))
+        literal = "".join(escape(char) for char in lowered)
+        return cls(literal=lowered, regex=literal, prefix=lowered, scan=literal, source=text)
 
     @property
     def is_match_all(self) -> bool:
-        return self.literal is None and self.regex == r".*\Z"
+        return self.literal is None and self.regex == ".*"
 
 
 class Node:

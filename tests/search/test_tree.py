@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+
+from emulator.search import regex
 
 from emulator.search.tree import (
     All,
@@ -25,25 +25,29 @@ from emulator.search.tree import (
 
 
 def _matches(pattern: Pattern, term: str) -> bool:
-    """Whether `pattern` matches a whole index term, as the executor applies it."""
-    return re.compile(pattern.regex, re.DOTALL).match(term) is not None
+    """Whether `pattern` matches a whole index term, as the executor applies it, term by term and by scan."""
+    whole = regex.fullmatcher(pattern.regex)(term)
+    joined = regex.joined(["before", term, "after"])
+    assert joined is not None
+    assert (term in regex.scan(pattern.scan, joined)) is whole
+    return whole
 
 
 # -- Pattern.parse -------------------------------------------------------------------------------
 
 
 def test_plain_term_is_a_lower_cased_literal() -> None:
-    assert Pattern.parse("Server") == Pattern(literal="server", regex="server\\Z", prefix="server")
+    assert Pattern.parse("Server") == Pattern(literal="server", regex="server", prefix="server")
 
 
 def test_star_wildcard_leaves_no_literal_and_keeps_the_text_before_it_as_prefix() -> None:
-    assert Pattern.parse("te*") == Pattern(literal=None, regex="te.*\\Z", prefix="te")
+    assert Pattern.parse("te*") == Pattern(literal=None, regex="te.*", prefix="te")
 
 
 def test_question_mark_wildcard_stands_for_exactly_one_character() -> None:
     pattern = Pattern.parse("tes?")
 
-    assert pattern == Pattern(literal=None, regex="tes.\\Z", prefix="tes")
+    assert pattern == Pattern(literal=None, regex="tes.", prefix="tes")
     assert _matches(pattern, "test")
     assert not _matches(pattern, "tes")
     assert not _matches(pattern, "tester")
@@ -60,7 +64,7 @@ def test_star_wildcard_matches_any_run_including_an_empty_one() -> None:
 def test_leading_wildcard_has_an_empty_prefix() -> None:
     pattern = Pattern.parse("*est")
 
-    assert pattern == Pattern(literal=None, regex=".*est\\Z", prefix="")
+    assert pattern == Pattern(literal=None, regex=".*est", prefix="")
     assert _matches(pattern, "test")
     assert not _matches(pattern, "tester")
 
@@ -68,7 +72,7 @@ def test_leading_wildcard_has_an_empty_prefix() -> None:
 def test_prefix_stops_at_the_first_wildcard() -> None:
     pattern = Pattern.parse("a*b?c")
 
-    assert pattern == Pattern(literal=None, regex="a.*b.c\\Z", prefix="a")
+    assert pattern == Pattern(literal=None, regex="a.*b.c", prefix="a")
     assert _matches(pattern, "axxbyc")
     assert not _matches(pattern, "abc")
 
@@ -83,7 +87,7 @@ def test_pattern_is_anchored_at_both_ends() -> None:
 def test_escaped_star_is_a_literal_star() -> None:
     pattern = Pattern.parse("te\\*")
 
-    assert pattern == Pattern(literal="te*", regex="te\\*\\Z", prefix="te*")
+    assert pattern == Pattern(literal="te*", regex="te\\*", prefix="te*")
     assert _matches(pattern, "te*")
     assert not _matches(pattern, "test")
 
@@ -96,17 +100,17 @@ def test_escaped_question_mark_is_a_literal_question_mark() -> None:
 
 
 def test_escaped_backslash_is_one_literal_backslash() -> None:
-    assert Pattern.parse("a\\\\b") == Pattern(literal="a\\b", regex="a\\\\b\\Z", prefix="a\\b")
+    assert Pattern.parse("a\\\\b") == Pattern(literal="a\\b", regex="a\\\\b", prefix="a\\b")
 
 
 def test_trailing_backslash_stands_for_itself() -> None:
-    assert Pattern.parse("a\\") == Pattern(literal="a\\", regex="a\\\\\\Z", prefix="a\\")
+    assert Pattern.parse("a\\") == Pattern(literal="a\\", regex="a\\\\", prefix="a\\")
 
 
 def test_escaped_wildcard_after_a_real_one_is_not_part_of_the_prefix() -> None:
     pattern = Pattern.parse("a*\\?")
 
-    assert pattern == Pattern(literal=None, regex="a.*\\?\\Z", prefix="a")
+    assert pattern == Pattern(literal=None, regex="a.*\\?", prefix="a")
     assert _matches(pattern, "abc?")
     assert not _matches(pattern, "abcd")
 
@@ -120,13 +124,13 @@ def test_regex_metacharacters_in_a_term_are_matched_literally() -> None:
 
 
 def test_hyphenated_term_keeps_its_hyphen_in_prefix_and_literal() -> None:
-    assert Pattern.parse("AB-*") == Pattern(literal=None, regex="ab\\-.*\\Z", prefix="ab-")
+    assert Pattern.parse("AB-*") == Pattern(literal=None, regex="ab\\-.*", prefix="ab-")
 
 
 def test_exact_pattern_treats_wildcard_characters_as_text() -> None:
     pattern = Pattern.exact("Lap*top?")
 
-    assert pattern == Pattern(literal="lap*top?", regex="lap\\*top\\?\\Z", prefix="lap*top?")
+    assert pattern == Pattern(literal="lap*top?", regex="lap\\*top\\?", prefix="lap*top?")
     assert not _matches(pattern, "laptops")
 
 

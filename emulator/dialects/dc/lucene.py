@@ -19,6 +19,7 @@ from emulator.core import leaves
 from emulator.core.errors import ValidationError
 from emulator.core.leaves import Context
 from emulator.core.timefmt import parse_point
+from emulator.dialects.dc import lucene_regexp
 from emulator.dialects.dc.lucene_lexer import WHAT, RangeBounds, Tok
 from emulator.dialects.dc.lucene_parser import (
     Fielded,
@@ -29,6 +30,7 @@ from emulator.dialects.dc.lucene_parser import (
     add_clauses,
     parse_syntax,
 )
+from emulator.search import regex
 from emulator.search.tree import (
     All,
     Exists,
@@ -195,14 +197,15 @@ def _slop(text: str | None) -> int:
 
 
 def _regex(spec: FieldSpec, body: str) -> Node:
-    """`/regex/`, lower-cased as the classic parser does, matched against whole words (or whole values)."""
+    """`/regex/`, lower-cased as the classic parser does, matched against whole words (or whole values), in Lucene's
+    `RegExp` syntax run by RE2 (linear time, whatever the expression)."""
     lowered = body.lower()
-    regex = f"(?:{lowered})\\Z"
     try:
-        re.compile(lowered)  # on its own too, so a stray ")" cannot close our group early
-        re.compile(regex, re.DOTALL)
-    except (re.error, OverflowError) as exc:  # OverflowError: a repetition count too large (`a{99999999999}`)
+        translated = lucene_regexp.translate(lowered)
+        regex.check(translated.regex)
+        regex.check(translated.scan)
+    except (lucene_regexp.RegExpError, regex.PatternError) as exc:
         raise ValidationError(f"{WHAT}: invalid regular expression /{body}/: {exc}") from None
-    pattern = Pattern(literal=None, regex=regex, prefix="")
+    pattern = Pattern(literal=None, regex=translated.regex, prefix="", scan=translated.scan, source=f"/{body}/")
     scope = Scope.WORD_OR_VALUE if spec.kind is Kind.TEXT else Scope.VALUE
     return Match(spec.slug, pattern, scope)

@@ -87,7 +87,7 @@ def _error(text: str) -> str:
 
 
 def test_bare_term_searches_asset_content() -> None:
-    assert parse("laptop") == Match("content", Pattern(literal="laptop", regex="laptop\\Z", prefix="laptop"))
+    assert parse("laptop") == Match("content", Pattern(literal="laptop", regex="laptop", prefix="laptop"))
 
 
 def test_field_term_searches_that_field() -> None:
@@ -99,11 +99,11 @@ def test_terms_are_lower_cased() -> None:
 
 
 def test_dotted_system_field_name_needs_no_quoting() -> None:
-    assert parse("asset.name:tom*") == Match("name", Pattern(literal=None, regex="tom.*\\Z", prefix="tom"))
+    assert parse("asset.name:tom*") == Match("name", Pattern(literal=None, regex="tom.*", prefix="tom"))
 
 
 def test_quoted_field_name_with_a_space() -> None:
-    assert parse('"Serial Number":1254*') == Match("a7", Pattern(literal=None, regex="1254.*\\Z", prefix="1254"))
+    assert parse('"Serial Number":1254*') == Match("a7", Pattern(literal=None, regex="1254.*", prefix="1254"))
 
 
 def test_quoted_field_name_may_be_followed_by_spaces_before_the_colon() -> None:
@@ -190,15 +190,15 @@ def test_phrase_with_an_escaped_quote_drops_the_quote_from_the_words() -> None:
 
 
 def test_star_wildcard_matches_words_or_the_whole_value() -> None:
-    assert parse("te*") == Match("content", Pattern(literal=None, regex="te.*\\Z", prefix="te"), Scope.WORD_OR_VALUE)
+    assert parse("te*") == Match("content", Pattern(literal=None, regex="te.*", prefix="te"), Scope.WORD_OR_VALUE)
 
 
 def test_question_mark_wildcard() -> None:
-    assert parse("asset.name:tes?") == Match("name", Pattern(literal=None, regex="tes.\\Z", prefix="tes"))
+    assert parse("asset.name:tes?") == Match("name", Pattern(literal=None, regex="tes.", prefix="tes"))
 
 
 def test_leading_wildcard_is_allowed() -> None:
-    assert parse("*est") == Match("content", Pattern(literal=None, regex=".*est\\Z", prefix=""))
+    assert parse("*est") == Match("content", Pattern(literal=None, regex=".*est", prefix=""))
 
 
 def test_field_star_means_the_field_has_a_value() -> None:
@@ -239,7 +239,7 @@ def test_ip_address_is_a_single_word_term() -> None:
 
 
 def test_wildcard_on_a_list_field_matches_whole_values() -> None:
-    assert parse("Vendor:Len*") == Match("a61", Pattern(literal=None, regex="len.*\\Z", prefix="len"), Scope.VALUE)
+    assert parse("Vendor:Len*") == Match("a61", Pattern(literal=None, regex="len.*", prefix="len"), Scope.VALUE)
 
 
 def test_term_on_a_list_field_is_the_whole_value() -> None:
@@ -594,23 +594,41 @@ def test_boosted_group_is_the_group() -> None:
 
 
 def test_regular_expression_matches_words_or_whole_values() -> None:
-    expected = Match("content", Pattern(literal=None, regex="(?:lap.*)\\Z", prefix=""), Scope.WORD_OR_VALUE)
+    expected = Match("content", Pattern(literal=None, regex="lap(?:.)*", prefix=""), Scope.WORD_OR_VALUE)
 
     assert parse("/lap.*/") == expected
 
 
 def test_regular_expression_is_lower_cased_as_the_classic_parser_does() -> None:
     # Lucene's `getRegexpQuery` normalizes the whole expression, escapes included (`\D` becomes `\d`).
-    assert parse("asset.name:/Lap\\D+/") == Match("name", Pattern(literal=None, regex="(?:lap\\d+)\\Z", prefix=""))
+    assert parse("asset.name:/Lap\\D+/") == Match("name", Pattern(literal=None, regex="lap(?:[0-9])+", prefix=""))
 
 
 def test_regular_expression_on_a_list_field_matches_whole_values() -> None:
-    assert parse("Vendor:/d.*/") == Match("a61", Pattern(literal=None, regex="(?:d.*)\\Z", prefix=""), Scope.VALUE)
+    assert parse("Vendor:/d.*/") == Match("a61", Pattern(literal=None, regex="d(?:.)*", prefix=""), Scope.VALUE)
 
 
-@pytest.mark.parametrize("text", ["/[/", "/(?s)a/", "/a)|(b/"])
-def test_invalid_regular_expression_is_an_error(text: str) -> None:
-    assert _error(text).startswith(f"genericKeyword: invalid regular expression {text}")
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("/[/", "unclosed character class at position 1"),
+        ("/a)|(b/", "end of expression expected at position 1"),
+        ("/a{2,1}/", "repetition {2,1}: the maximum is below the minimum"),
+        ("/a{1001}/", "repetition counts above 1000 are not supported"),
+        ("/~a/", "complement (~) at position 0 is not supported by the emulator"),
+        ("/a&b/", "intersection (&) at position 1 is not supported by the emulator"),
+        ("/<ab>/", "only numeric intervals <n-m> are supported (position 0)"),
+        ("/" + "(" * 51 + "a" + ")" * 51 + "/", "groups nested deeper than 50"),
+    ],
+)
+def test_invalid_regular_expression_is_an_error(text: str, reason: str) -> None:
+    assert _error(text) == f"genericKeyword: invalid regular expression {text}: {reason}"
+
+
+def test_a_regular_expression_too_large_for_re2_is_an_error() -> None:
+    message = _error("/(((a{100}){100}){100})/")
+
+    assert message.startswith("genericKeyword: invalid regular expression /(((a{100}){100}){100})/: ")
 
 
 # -- syntax errors -------------------------------------------------------------------------------
