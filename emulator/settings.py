@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     time_zone: str = Field(default="UTC", description="IANA zone dates are read and shown in")
     customfield_id: str = Field(default="customfield_10100", description="the customfieldId of every asset")
     max_page_size: int = Field(default=1000, ge=1, description="larger pageSize values are a 400")
+    max_clause_count: int = Field(
+        default=1024, ge=1, description="clauses one query may have (Lucene's maxClauseCount); more is a 400"
+    )
+    max_expansions: int = Field(
+        default=250_000, ge=1, description="index terms one wildcard, regex, fuzzy or range term may expand to"
+    )
+    search_time_limit_s: float = Field(
+        default=2.0, gt=0, description="seconds one search may run before it stops with a 400 naming its costly part"
+    )
     base_url: str | None = Field(default=None, description="Jira base URL shown in links; default: the request's")
     cloud_base_path: str = Field(default="/api/v1", description="where the Cloud API is served")
     tenant: str = Field(default="emulator", description="the `tenant` claim Cloud tokens must carry")

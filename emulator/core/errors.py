@@ -3,6 +3,8 @@ renders it in the envelope of the dialect that was called.
 
     EmulatorError
     ├── ValidationError        400  ValidationException
+    │   ├── TooManyClauses     400  TooManyClauses (a query or one of its terms is too large)
+    │   └── SearchTimeExceeded 400  TimeExceededException (a search ran out of its time)
     ├── AuthenticationError    401  (Jira's own 401 body)
     ├── PermissionDenied       403  PermissionException
     ├── NotFound               404  EntityNotFoundException
@@ -36,6 +38,19 @@ class ValidationError(EmulatorError):
 
     status = 400
     code = "ValidationException"
+
+
+class TooManyClauses(ValidationError):
+    """A query has more clauses, or one of its terms expands to more terms, than a search may evaluate (Lucene's
+    `BooleanQuery.TooManyClauses`)."""
+
+    code = "TooManyClauses"
+
+
+class SearchTimeExceeded(ValidationError):
+    """A search ran longer than its time limit and was stopped (Lucene's `TimeLimitingCollector`)."""
+
+    code = "TimeExceededException"
 
 
 class AuthenticationError(EmulatorError):

@@ -60,6 +60,17 @@ def attribute_slug(attribute_id: int) -> str:
     return f"a{attribute_id}"
 
 
+_SYSTEM_BY_SLUG = {spec.slug: name for name, spec in SYSTEM_FIELDS.items()}
+
+
+def field_name(catalog: Catalog, slug: str) -> str:
+    """The name a caller knows a field by, from its index slug (the slug itself if it names nothing)."""
+    if slug in _SYSTEM_BY_SLUG:
+        return _SYSTEM_BY_SLUG[slug]
+    attribute = catalog.attributes.get(int(slug[1:])) if slug[:1] == "a" and slug[1:].isdigit() else None
+    return slug if attribute is None else attribute.name
+
+
 def resolve(catalog: Catalog, name: str) -> FieldSpec | None:
     """The field called `name` (a system field or an attribute name, case-sensitive), if it exists."""
     found = SYSTEM_FIELDS.get(name)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from emulator.core import query_limits
 from emulator.core.catalog import UserInfo
 from emulator.core.errors import NotFound
 from emulator.core.leaves import Context
 from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView, load_views
+from emulator.search import budget
 from emulator.search.tree import (
     All,
+    Hits,
     Match,
     Node,
     Pattern,
@@ -66,15 +69,25 @@ def search_assets(
     search runs again (after any write already committed has reached the index), so that a page always holds
     what its total promises.
     """
+    query_limits.check_clauses(query, emu.settings)
     node = visible(emu, user, query)
     for _attempt in range(_ATTEMPTS):
-        hits = emu.index.search(node, sort, offset, limit)
+        hits = _hits(emu, node, sort, offset, limit)
         views = emu.views.get(hits.asset_ids, lambda ids: _load(emu, ids))
         if len(views) == len(hits.asset_ids):
             break
         with emu.index.commit_lock:  # a barrier: writes committed so far are in the index once we hold it
             pass
     return SearchResult(hits.total, views)
+
+
+def _hits(emu: Emulator, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
+    """The index's page of ids, within the search's budget (a 400 naming the costly part when it runs out)."""
+    try:
+        with budget.limited(query_limits.budget(emu.settings)):
+            return emu.index.search(node, sort, offset, limit)
+    except budget.BudgetExceeded as exc:
+        raise query_limits.exceeded(exc, emu.catalog) from None
 
 
 def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from emulator.search import regex
-
 from emulator.search.tree import (
     All,
     And,
