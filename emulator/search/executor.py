@@ -75,7 +75,8 @@ class Executor:
         return result if candidates is None else result & candidates
 
     def _evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:
-        budget.check()
+        if isinstance(node, And | Or | Not):
+            budget.check()  # a leaf checks when it starts (`_leaf`), naming itself
         if isinstance(node, And):
             return self._and(node.items, candidates)
         if isinstance(node, Or):
