@@ -29,6 +29,7 @@ from emulator.dialects.dc.auth_gate import BasicAuthGate
 from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
 from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
+from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
 from emulator.search.progress import Progress
@@ -109,6 +110,8 @@ def create_app(
     app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)
     if start_in_background:  # outside the namespaces too: they are made from the default emulator's baseline
         app.add_middleware(StartingGate, startup=startup, dialects=dialects)
+    # Outside the namespace router, which creates a namespace on first use: a web page may not make one.
+    app.add_middleware(HostOriginGuard, settings=settings, dialects=dialects)
     if settings.cors_origins:  # outermost: preflights are answered before anything else looks
         app.add_middleware(
             CORSMiddleware,
