@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     max_expansions: int = Field(
         default=250_000, ge=1, description="index terms one wildcard, regex, fuzzy or range term may expand to"
     )
+    shutdown_grace_s: float = Field(
+        default=3.0, gt=0, description="seconds `serve` waits for running requests after SIGTERM before it exits"
+    )
     search_time_limit_s: float = Field(
         default=2.0, gt=0, description="seconds one search may run before it stops with a 400 naming its costly part"
     )

@@ -8,9 +8,13 @@ directory is reported before seeding, and a start that fails leaves no data dire
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import signal
 import socket
+import sys
+import threading
+import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -90,7 +94,13 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     url = base_url(settings.host, sock)
     lock.publish(url)
     log.info("aip-emulator listening on %s, starting %s (health answers 503 until ready)", url, settings.data_dir)
-    config = uvicorn.Config(app, log_level="info", access_log=settings.access_log, lifespan="on")
+    config = uvicorn.Config(
+        app,
+        log_level="info",
+        access_log=settings.access_log,
+        lifespan="on",
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_s)),
+    )
     server = uvicorn.Server(config)
     startup: Startup = app.state.startup
     startup.on_ready = lambda: _log_start_lines(settings, url)
@@ -98,9 +108,10 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     # uvicorn shuts down on SIGTERM, then raises it again: exit cleanly then, so the lock file is removed.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        server.run(sockets=[sock])
+        server.run(sockets=[sock])  # a SIGTERM comes out of it as SystemExit(0), raised by `_exit`
     finally:
         lock.release()
+        _leave_stuck_requests(settings.shutdown_grace_s)
     if startup.failure is not None:
         _remove_if_created(settings, created)
         raise startup.failure
@@ -110,6 +121,26 @@ def serve(settings: Settings, reseed: bool = False) -> int:
 def _log_start_lines(settings: Settings, url: str) -> None:
     for line in start_lines(settings, url):
         log.info("%s", line)
+
+
+def _leave_stuck_requests(grace_s: float) -> None:
+    """Give requests still running in worker threads `grace_s` to end, then exit without them.
+
+    uvicorn has stopped serving and cancelled what it waits for, but a handler running in a thread cannot be
+    cancelled, and the interpreter would wait for it at exit. Searches end by their time limit; a write commits
+    or rolls back as one SQLite transaction, so leaving one behind loses nothing acknowledged."""
+    deadline = time.monotonic() + grace_s
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    here = threading.current_thread()
+    stuck = [t.name for t in threading.enumerate() if t.is_alive() and not t.daemon and t is not here]
+    if stuck:
+        log.warning("exiting with %d request(s) still running after %.0f s: %s", len(stuck), grace_s, ", ".join(stuck))
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _exit(_signum: int, _frame: FrameType | None) -> None:

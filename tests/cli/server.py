@@ -47,14 +47,15 @@ def serve_process(argv: list[str], port: int, environ: dict[str, str], cwd: Path
     ) as server:
         url = f"http://127.0.0.1:{port}"
         try:
-            _healthy(url, server)
+            wait_healthy(url, server)
             yield url
         finally:
             server.terminate()
             server.wait(timeout=20)
 
 
-def _healthy(url: str, server: subprocess.Popen[str]) -> None:
+def wait_healthy(url: str, server: subprocess.Popen[str]) -> None:
+    """Wait until the server at `url` answers health 200 (raise if it exits or never does)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:

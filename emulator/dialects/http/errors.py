@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -15,7 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from emulator.core.errors import AuthenticationError, EmulatorError, MethodNotAllowed, NotFound, ValidationError
+from emulator.core.errors import (
+    AuthenticationError,
+    EmulatorError,
+    MethodNotAllowed,
+    NotFound,
+    Unavailable,
+    ValidationError,
+)
 from emulator.dialects.http.paths import route_path
 
 log = logging.getLogger("aip_emulator")
@@ -121,6 +129,14 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except asyncio.CancelledError:
+            # uvicorn cancels what still runs when its shutdown's grace has passed: say so, then let it stop.
+            if not started:
+                stopping = Unavailable("The emulator is shutting down; send the request again once it is back")
+                await render_error(self.dialects, route_path(scope), stopping, {"Retry-After": "1"})(
+                    scope, receive, send
+                )
+            raise
         except Exception as exc:
             log.exception("unexpected error on %s %s", scope.get("method"), scope["path"])
             if started:

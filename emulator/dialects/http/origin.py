@@ -4,9 +4,10 @@ A page on any site can send a "simple" cross-origin request (a form POST, `fetch
 `http://127.0.0.1:8080`; the browser does not let it read the answer, but the request has its effect: a reset, a
 fault, a deleted asset. With DNS rebinding, a page can even read answers, under its own host name resolved to the
 loopback address. Local servers that learned this (Jupyter, webpack-dev-server, Vite) check both headers:
-- every request must name a loopback host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`), the address the
-  emulator is bound to, the host of `base_url`, Starlette's test client's `testserver`, or one of
-  `AIP_EMULATOR_ALLOWED_HOSTS` (`*`: any);
+- a request from a browser (it carries `Sec-Fetch-*` or `Origin`, or a browser's `User-Agent`) must name a loopback
+  host (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`), the address the emulator is bound to, the host of
+  `base_url`, or one of `AIP_EMULATOR_ALLOWED_HOSTS` (`*`: any). Programs (test clients, in-process transports,
+  other containers calling it by a service name) may name any host: no web page can make them send a request;
 - a request carrying an `Origin` that is not the emulator's own (nor one of `AIP_EMULATOR_CORS_ORIGINS`) may not
   write (any method but GET, HEAD, OPTIONS) and may not reach the control plane at all.
 Ordinary clients (curl, httpx, Java's HTTP clients) send no `Origin`: they are never refused for it.
@@ -26,7 +27,7 @@ from emulator.dialects.http.paths import route_path
 from emulator.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-TEST_CLIENT_HOST = "testserver"  # Starlette's TestClient (the in-process clients of the pytest plugin)
+_READ = (b"host", b"origin", b"user-agent", b"sec-fetch-site", b"sec-fetch-mode")
 
 
 class HostOriginGuard:
@@ -41,16 +42,17 @@ class HostOriginGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {key: value.decode("latin-1") for key, value in scope["headers"] if key in (b"host", b"origin")}
-        refusal = self._refusal(scope, headers.get(b"host", ""), headers.get(b"origin"))
+        headers = {key: value.decode("latin-1") for key, value in scope["headers"] if key in _READ}
+        refusal = self._refusal(scope, headers)
         if refusal is None:
             await self.app(scope, receive, send)
             return
         await render_error(self.dialects, plain_path(scope), PermissionDenied(refusal))(scope, receive, send)
 
-    def _refusal(self, scope: Scope, host: str, origin: str | None) -> str | None:
+    def _refusal(self, scope: Scope, headers: dict[bytes, str]) -> str | None:
+        host, origin = headers.get(b"host", ""), headers.get(b"origin")
         name = host_name(host)
-        if name and not self._host_allowed(name):
+        if name and from_browser(headers) and not self._host_allowed(name):
             return (
                 f"Host '{name}' is not allowed: the emulator answers loopback names and the hosts in "
                 "AIP_EMULATOR_ALLOWED_HOSTS (a guard against DNS rebinding); add it there to reach the emulator by it"
@@ -78,12 +80,20 @@ def plain_path(scope: Scope) -> str:
 
 def allowed_hosts(settings: Settings) -> frozenset[str]:
     """The host names answered besides loopback ones."""
-    hosts = {TEST_CLIENT_HOST, *settings.allowed_hosts}
+    hosts = set(settings.allowed_hosts)
     if settings.host not in ("0.0.0.0", "::", ""):
         hosts.add(settings.host.lower().strip("[]"))
     if settings.base_url:
         hosts.add(host_name(urlsplit(settings.base_url).netloc))
     return frozenset(hosts)
+
+
+def from_browser(headers: dict[bytes, str]) -> bool:
+    """Whether a browser sent the request: Fetch metadata or an `Origin` (which no page can leave out), or a
+    browser's `User-Agent` (browsers without Fetch metadata)."""
+    if b"sec-fetch-site" in headers or b"sec-fetch-mode" in headers or b"origin" in headers:
+        return True
+    return headers.get(b"user-agent", "").startswith("Mozilla/")
 
 
 def host_name(host: str) -> str:
