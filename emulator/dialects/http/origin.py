@@ -9,7 +9,8 @@ loopback address. Local servers that learned this (Jupyter, webpack-dev-server, 
   `base_url`, or one of `AIP_EMULATOR_ALLOWED_HOSTS` (`*`: any). Programs (test clients, in-process transports,
   other containers calling it by a service name) may name any host: no web page can make them send a request;
 - a request carrying an `Origin` that is not the emulator's own (nor one of `AIP_EMULATOR_CORS_ORIGINS`) may not
-  write (any method but GET, HEAD, OPTIONS) and may not reach the control plane at all.
+  write (any method but GET, HEAD, OPTIONS), may not reach the control plane and may not name a namespace (the
+  first request naming one creates it).
 Ordinary clients (curl, httpx, Java's HTTP clients) send no `Origin`: they are never refused for it.
 """
 
@@ -61,9 +62,9 @@ class HostOriginGuard:
             return None
         if same_origin(origin, host):
             return None
-        path = plain_path(scope)
-        if scope["method"] in SAFE_METHODS and self.dialects.of(path) != "control":
-            return None
+        namespace, path = split_prefix(route_path(scope))
+        if scope["method"] in SAFE_METHODS and namespace is None and self.dialects.of(path) != "control":
+            return None  # a read: the browser keeps its answer from the page (no CORS), and it changes nothing
         return (
             f"Cross-origin request refused: Origin '{origin}' is not this emulator's own; a web page of another "
             "site may not write or reach the control plane (AIP_EMULATOR_CORS_ORIGINS allows an origin)"
