@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emulator.search import regex
 from emulator.search.tree import (
@@ -249,3 +253,9 @@ def test_nodes_compare_by_value_and_can_be_hashed() -> None:
 def test_nodes_are_frozen(node: object) -> None:
     with pytest.raises(AttributeError):
         node.field = "other"  # type: ignore[attr-defined]
+
+
+@given(st.text(alphabet="ab*?", max_size=8), st.text(alphabet="ab\n", max_size=10))
+def test_a_wildcard_matches_what_fnmatch_does(wildcard: str, term: str) -> None:
+    # fnmatch (Python's own glob matcher) as an independent oracle, on terms short enough for it.
+    assert _matches(Pattern.parse(wildcard), term) is fnmatch.fnmatchcase(term, wildcard)
