@@ -37,6 +37,7 @@ class Context:
 
     zone: ZoneInfo
     now_ms: int
+    max_clauses: int = 1024  # a parser stops reading a query of more terms (`emulator.core.query_limits`)
 
 
 def term(spec: FieldSpec, raw: str, ctx: Context, what: str) -> Node:

@@ -46,10 +46,16 @@ def check_clauses(node: Node, settings: Settings) -> None:
     """Refuse a query of more clauses than `max_clause_count`, before any work is done on it."""
     found = clauses(node)
     if found > settings.max_clause_count:
-        raise TooManyClauses(
-            f"maxClauseCount is set to {settings.max_clause_count}: the query has {found} clauses; "
-            "split it into several searches (AIP_EMULATOR_MAX_CLAUSE_COUNT raises the limit)"
-        )
+        raise too_many_clauses(settings.max_clause_count, found)
+
+
+def too_many_clauses(limit: int, found: int | None = None) -> TooManyClauses:
+    """The 400 for a query of more than `limit` clauses (`found`, when they were all counted)."""
+    count = f"{found} clauses" if found is not None else f"more than {limit} clauses"
+    return TooManyClauses(
+        f"maxClauseCount is set to {limit}: the query has {count}; split it into several searches "
+        "(AIP_EMULATOR_MAX_CLAUSE_COUNT raises the limit)"
+    )
 
 
 def budget(settings: Settings) -> Budget:

@@ -47,7 +47,7 @@ class SearchResult:
 
 def context(emu: Emulator) -> Context:
     """The time zone and the emulator's clock, for translating queries."""
-    return Context(zone=emu.zone, now_ms=emu.clock.now_ms())
+    return Context(zone=emu.zone, now_ms=emu.clock.now_ms(), max_clauses=emu.settings.max_clause_count)
 
 
 def visible(emu: Emulator, user: UserInfo, query: Node) -> Node:

@@ -38,6 +38,14 @@ def escape(char: str) -> str:
     return f"\\x{{{ord(char):x}}}"
 
 
+_ESCAPES = {code: escape(chr(code)) for code in range(0x80) if escape(chr(code)) != chr(code)}
+
+
+def literal(text: str) -> str:
+    """`text` as a literal in RE2 syntax (one pass in C)."""
+    return text.translate(_ESCAPES)
+
+
 def _options() -> Any:
     options = re2.Options()
     options.log_errors = False  # RE2 would write every refused pattern to stderr

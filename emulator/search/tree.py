@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from emulator.search.regex import escape
+from emulator.search.regex import escape, literal
 
 # Lucene's standard tokenizer keeps "10.10.13.22" as one word and splits "ab-x1" into "ab", "x1"
 # (dc-api.md §2.1). The index's analyzer uses this very expression.
@@ -71,6 +71,10 @@ class Pattern:
     @classmethod
     def parse(cls, raw: str) -> Pattern:
         """Read a user's term: `\\` escapes the next character, unescaped `*` and `?` are wildcards."""
+        if "*" not in raw and "?" not in raw and "\\" not in raw:  # a plain term: the common case, in C
+            lowered = raw.lower()
+            plain = literal(lowered)
+            return cls(literal=lowered, regex=plain, prefix=lowered, scan=plain, source=raw)
         chunks: list[tuple[str, str]] = []  # (regex, scan regex) per character
         prefix: list[str] = []
         wild = False
@@ -102,8 +106,8 @@ class Pattern:
     def exact(cls, text: str) -> Pattern:
         """A pattern matching exactly `text` (lower-cased), wildcard characters included."""
         lowered = text.lower()
-        literal = "".join(escape(char) for char in lowered)
-        return cls(literal=lowered, regex=literal, prefix=lowered, scan=literal, source=text)
+        escaped = literal(lowered)
+        return cls(literal=lowered, regex=escaped, prefix=lowered, scan=escaped, source=text)
 
     @property
     def is_match_all(self) -> bool:

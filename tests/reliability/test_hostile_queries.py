@@ -116,7 +116,7 @@ def test_a_query_of_more_clauses_than_max_clause_count_is_a_400(client: Client) 
         client,
         {"genericKeyword": query},
         "TooManyClauses",
-        "maxClauseCount is set to 1024: the query has 10000 clauses; split it into several searches "
+        "maxClauseCount is set to 1024: the query has more than 1024 clauses; split it into several searches "
         "(AIP_EMULATOR_MAX_CLAUSE_COUNT raises the limit)",
     )
 

@@ -74,7 +74,7 @@ class Parsed(NamedTuple):
 def parse(text: str, resolve: Resolver, ctx: Context, default: FieldSpec) -> Parsed:
     """Translate a Lucene query; a syntax error is a 400 that says where."""
     translator = _Translator(resolve, ctx)
-    node = translator.group(parse_syntax(text), default)
+    node = translator.group(parse_syntax(text, ctx.max_clauses), default)
     return Parsed(Nothing() if node is None else node, tuple(translator.warnings))
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from emulator.core import query_limits
 from emulator.core.errors import ValidationError
 
 WHAT = "genericKeyword"
@@ -65,17 +66,23 @@ def syntax_error(source: str, position: int, detail: str) -> ValidationError:
     return ValidationError(f"{WHAT}: cannot parse '{source}': {detail} {where}")
 
 
-def tokenize(source: str) -> list[Token]:
-    """Every token of `source`, ending with one `END` token."""
-    return _Lexer(source).run()
+def tokenize(source: str, max_leaves: int | None = None) -> list[Token]:
+    """Every token of `source`, ending with one `END` token; a 400 TooManyClauses as soon as it holds more than
+    `max_leaves` terms, phrases, expressions and ranges (each one clause), so that a huge query costs no more."""
+    return _Lexer(source, max_leaves).run()
+
+
+_CLAUSES = frozenset({"term", "wildcard", "regex", "quoted", "range"})
 
 
 class _Lexer:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, max_leaves: int | None = None) -> None:
         self.s = source
         self.i = 0
         self.out: list[Token] = []
         self._last = 0  # where the last word inside a range began
+        self.max_leaves = max_leaves
+        self.leaves = 0
 
     def run(self) -> list[Token]:
         while True:
@@ -91,6 +98,10 @@ class _Lexer:
 
     def _emit(self, kind: Tok, text: str, start: int, bounds: RangeBounds | None = None) -> None:
         self.out.append(Token(kind, text, start, bounds))
+        if kind.value in _CLAUSES and self.max_leaves is not None:
+            self.leaves += 1
+            if self.leaves > self.max_leaves:
+                raise query_limits.too_many_clauses(self.max_leaves)
 
     def _one(self) -> None:
         start, char = self.i, self.s[self.i]

@@ -98,9 +98,9 @@ _LEAVES = {Tok.TERM, Tok.WILD, Tok.BARE, Tok.REGEX, Tok.QUOTED}
 _MODS = {Tok.PLUS: Mod.REQ, Tok.MINUS: Mod.NOT, Tok.NOT: Mod.NOT}
 
 
-def parse_syntax(source: str) -> Group:
-    """The query's syntax tree, or a 400 that says where it stops making sense."""
-    parser = _Parser(source, tokenize(source))
+def parse_syntax(source: str, max_leaves: int | None = None) -> Group:
+    """The query's syntax tree, or a 400 that says where it stops making sense (or that it has too many terms)."""
+    parser = _Parser(source, tokenize(source, max_leaves))
     group = parser.query()
     parser.expect(Tok.END)
     return group
