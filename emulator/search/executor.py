@@ -24,6 +24,7 @@ from typing import Any
 from emulator.search import budget, phrases, regex
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import within_edits
+from emulator.search.reference import MAX_VALUE_LENGTH
 from emulator.search.tree import (
     CATCH_ALL,
     All,
@@ -41,6 +42,7 @@ from emulator.search.tree import (
     Scope,
     SortKey,
     TextRange,
+    tokenize,
 )
 
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
@@ -121,6 +123,8 @@ class Executor:
         if node.pattern.is_match_all:
             return self.c.postings("has", node.field)
         fields = self.value_fields(node.field)
+        if node.field == CATCH_ALL and self._no_text_holds(node.pattern.literal):
+            fields = []  # saves a look-up in every field of the segment (a query of many words has many)
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
         terms = [(field, term) for field in fields for term in self._terms(field, node.pattern)]
@@ -132,6 +136,13 @@ class Executor:
             return out
         found = [self.c.postings(field, term) for field, term in terms]
         return found[0] if len(found) == 1 else frozenset().union(*found)
+
+    def _no_text_holds(self, literal: str | None) -> bool:
+        """Whether no field's whole value can be `literal`: a single word, short enough not to be cut, that the
+        catch-all field's words do not hold (they are every text's words, so a one-word value is among them)."""
+        if literal is None or len(literal) >= MAX_VALUE_LENGTH or tokenize(literal) != [literal]:
+            return False
+        return (f"w_{CATCH_ALL}", literal) not in self.c.reader
 
     def value_fields(self, field: str) -> list[str]:
         """Where the whole values of `field` are: its `v_` field, or for the catch-all field every `v_` field."""

@@ -121,6 +121,23 @@ def test_a_query_of_more_clauses_than_max_clause_count_is_a_400(client: Client) 
     )
 
 
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("10.10.13.22", ["Beta Tomcat Server"]),  # one word with dots: a whole value and a word of the catch-all
+        ("at-10167", ["Laptop 1"]),  # two words, one whole value: looked up field by field
+        ("printer001", ["Printer001"]),
+    ],
+)
+def test_many_absent_words_beside_one_present_find_it_on_the_catch_all(
+    client: Client, word: str, expected: list[str]
+) -> None:
+    # Absent words skip the look-up in every field (no text holds them); present ones are still found.
+    query = " OR ".join([f"nosuch{i}" for i in range(500)] + [word.replace("-", "\\-")])
+
+    assert names(client, {"genericKeyword": query}) == expected
+
+
 def test_a_query_of_max_clause_count_clauses_is_answered(client: Client) -> None:
     query = " OR ".join(["printer001", *(f"word{i}" for i in range(1023))])
 
