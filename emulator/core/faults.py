@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from http import HTTPStatus
 from typing import Any
 
@@ -22,6 +21,7 @@ from emulator.core.errors import (
     PermissionDenied,
     ValidationError,
 )
+from emulator.search import regex
 
 _BY_STATUS: dict[int, type[EmulatorError]] = {
     400: ValidationError,
@@ -57,7 +57,7 @@ class FaultRule:
         if self.method is not None and self.method != method:
             return False
         wanted, path = _bare(self.path), _bare(path)
-        return wanted == path or fnmatchcase(path, wanted)
+        return wanted == path or regex.glob(wanted)(path)
 
 
 class InjectedFault(EmulatorError):

@@ -14,9 +14,10 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from emulator.search import regex
 
 MASK = "***"
 # Field names whose values never leave the emulator (compared lower-case, without `_` and `-`).
@@ -63,7 +64,7 @@ class Filter:
             return False
         if self.client is not None and entry.client != self.client:
             return False
-        if self.path is not None and entry.path != self.path and not fnmatchcase(entry.path, self.path):
+        if self.path is not None and entry.path != self.path and not regex.glob(self.path)(entry.path):
             return False
         if self.since is not None and entry.time < self.since:
             return False

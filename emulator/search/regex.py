@@ -89,3 +89,26 @@ def scan(pattern: str, text: str) -> list[str]:
     """Every term of `joined(...)` text that `pattern` (a scan form) matches whole, in order."""
     found: list[str] = compiled(f"\\x01({pattern})\\x00").findall(text)
     return found
+
+
+def glob(pattern: str) -> Callable[[str], bool]:
+    """A test of a whole text against a shell-style glob, as `fnmatch.fnmatchcase` reads it (`*`, `?`, `[seq]`,
+    `[!seq]`; case-sensitive), run by RE2."""
+    parts, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        end = pattern.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        elif end > 0:  # `[]x]` takes `]` as its first member, as fnmatch does
+            body = pattern[i + 1 : end]
+            negated = body.startswith("!")
+            members = literal(body[1:] if negated else body).replace("\\-", "-")
+            parts.append(f"[{'^' if negated else ''}{members}]")
+            i = end
+        else:
+            parts.append(literal(char))
+        i += 1
+    return fullmatcher("".join(parts))

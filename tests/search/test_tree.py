@@ -259,3 +259,9 @@ def test_nodes_are_frozen(node: object) -> None:
 def test_a_wildcard_matches_what_fnmatch_does(wildcard: str, term: str) -> None:
     # fnmatch (Python's own glob matcher) as an independent oracle, on terms short enough for it.
     assert _matches(Pattern.parse(wildcard), term) is fnmatch.fnmatchcase(term, wildcard)
+
+
+@given(st.text(alphabet="ab*?[]!-", max_size=7), st.text(alphabet="ab-]![", max_size=8))
+def test_a_glob_matches_what_fnmatch_does(pattern: str, text: str) -> None:
+    # The fault rules' and the journal's path globs, on RE2 instead of fnmatch's regular expressions.
+    assert regex.glob(pattern)(text) is fnmatch.fnmatchcase(text, pattern)
