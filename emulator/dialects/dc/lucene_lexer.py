@@ -20,6 +20,10 @@ WHITESPACE = " \t\n\r\u3000"
 _NOT_TERM_CHAR = WHITESPACE + '!():^[]"{}~\\/'  # what ends a term (`\\` starts an escape, handled apart)
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# Runs the lexer takes in one C call (each a single character class: linear, whatever the input).
+_SPACES = re.compile("[ \t\n\r\u3000]*")
+_TERM_RUN = re.compile('[^ \t\n\r\u3000!():^\\[\\]"{}~\\\\/]+')
+_SIMPLE = {"(": "LPAREN", ")": "RPAREN", ":": "COLON"}
 
 
 class Tok(Enum):
@@ -93,8 +97,7 @@ class _Lexer:
             self._one()
 
     def _skip_space(self) -> None:
-        while self.i < len(self.s) and self.s[self.i] in WHITESPACE:
-            self.i += 1
+        self.i = _SPACES.match(self.s, self.i).end()  # type: ignore[union-attr]  # `*` always matches
 
     def _emit(self, kind: Tok, text: str, start: int, bounds: RangeBounds | None = None) -> None:
         self.out.append(Token(kind, text, start, bounds))
@@ -105,10 +108,9 @@ class _Lexer:
 
     def _one(self) -> None:
         start, char = self.i, self.s[self.i]
-        simple = {"(": Tok.LPAREN, ")": Tok.RPAREN, ":": Tok.COLON}
-        if char in simple:
+        if char in _SIMPLE:
             self.i += 1
-            self._emit(simple[char], char, start)
+            self._emit(Tok[_SIMPLE[char]], char, start)
         elif char in "+-!":
             self._operator(start, char)
         elif char == '"':
@@ -180,15 +182,15 @@ class _Lexer:
         chunks: list[str] = []
         wild = False
         while self.i < len(self.s):
-            char = self.s[self.i]
-            if char == "\\":
+            if self.s[self.i] == "\\":
                 chunks.append(self._escape(start))
                 continue
-            if char in _NOT_TERM_CHAR:
+            run = _TERM_RUN.match(self.s, self.i)
+            if run is None:  # a character that ends a term
                 break
-            wild = wild or char in "*?"
-            chunks.append(char)
-            self.i += 1
+            chunks.append(run.group())
+            wild = wild or "*" in chunks[-1] or "?" in chunks[-1]
+            self.i = run.end()
         text = "".join(chunks)
         if text in _OPERATORS:
             self._emit(Tok[_OPERATORS[text]], text, start)
