@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from itertools import islice
 from typing import Any
@@ -127,9 +128,12 @@ class Executor:
             fields = []  # saves a look-up in every field of the segment (a query of many words has many)
         if node.scope is Scope.WORD_OR_VALUE:
             fields.append(f"w_{node.field}")
-        terms = [(field, term) for field in fields for term in self._terms(field, node.pattern)]
+        return self._union([(field, term) for field in fields for term in self._terms(field, node.pattern)])
+
+    def _union(self, terms: list[tuple[str, str]]) -> DocSet:
+        """The documents holding any of `terms` (field, term), within the expansion cap."""
         budget.expanded(len(terms))
-        if len(terms) > EXPANSION_CACHED:  # a wide wildcard: its terms would crowd the cache out (the node is cached)
+        if len(terms) > EXPANSION_CACHED:  # a wide expansion: its terms would crowd the cache out (the node is cached)
             out: set[int] = set()
             for field, term in budget.checked(terms):
                 out.update(self.c.read_postings(field, term))
@@ -196,16 +200,18 @@ class Executor:
         return {d for d in docs if inside(column[d])}
 
     def _text_range(self, node: TextRange) -> DocSet:
-        inside = _between(node.low, node.high, node.include_low, node.include_high)
-        out: set[int] = set()
-        count = 0
+        """Whole values between the bounds: a slice of each sorted lexicon (code point order is the UTF-8 byte
+        order Whoosh keeps terms in), found by bisection."""
+        found: list[tuple[str, str]] = []
         for field in self.value_fields(node.field):
-            for term in budget.checked(self.c.lexicon(field)):
-                if inside(term):
-                    out |= self.c.postings(field, term)
-                    count += 1
-        budget.expanded(count)
-        return out
+            terms = self.c.lexicon(field)
+            start = 0 if node.low is None else (bisect_left if node.include_low else bisect_right)(terms, node.low)
+            end = len(terms)
+            if node.high is not None:
+                end = (bisect_right if node.include_high else bisect_left)(terms, node.high)
+            found.extend((field, term) for term in terms[start:end])
+            budget.expanded(len(found))
+        return self._union(found)
 
     # -- ordering --------------------------------------------------------------------------------
     def _order(self, docs: DocSet, sort: list[SortKey], needed: int, skip: int) -> list[int]:

@@ -92,23 +92,41 @@ def scan(pattern: str, text: str) -> list[str]:
 
 
 def glob(pattern: str) -> Callable[[str], bool]:
-    """A test of a whole text against a shell-style glob, as `fnmatch.fnmatchcase` reads it (`*`, `?`, `[seq]`,
-    `[!seq]`; case-sensitive), run by RE2."""
+    """A test of a whole text against a shell-style glob, read as `fnmatch.fnmatchcase` reads it (`*`, `?`,
+    `[seq]`, `[!seq]`, a reversed range dropped; case-sensitive), run by RE2."""
     parts, i = [], 0
     while i < len(pattern):
-        char = pattern[i]
-        end = pattern.find("]", i + 2) if char == "[" else -1
+        char, i = pattern[i], i + 1
         if char == "*":
             parts.append(".*")
         elif char == "?":
             parts.append(".")
-        elif end > 0:  # `[]x]` takes `]` as its first member, as fnmatch does
-            body = pattern[i + 1 : end]
-            negated = body.startswith("!")
-            members = literal(body[1:] if negated else body).replace("\\-", "-")
-            parts.append(f"[{'^' if negated else ''}{members}]")
-            i = end
+        elif char == "[" and (end := _class_end(pattern, i)) >= 0:
+            parts.append(_glob_class(pattern[i:end]))
+            i = end + 1
         else:
             parts.append(literal(char))
-        i += 1
     return fullmatcher("".join(parts))
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Where the class opened before `start` closes (a `]` right after `[` or `[!` is a member), or -1."""
+    j = start + (start < len(pattern) and pattern[start] == "!")
+    j += j < len(pattern) and pattern[j] == "]"
+    return pattern.find("]", j)
+
+
+def _glob_class(body: str) -> str:
+    negated = body.startswith("!")
+    members, k = [], int(negated)
+    while k < len(body):
+        if k + 2 < len(body) and body[k + 1] == "-":
+            if body[k] <= body[k + 2]:  # fnmatch drops a reversed range, both ends
+                members.append(f"{literal(body[k])}-{literal(body[k + 2])}")
+            k += 3
+        else:
+            members.append(literal(body[k]))
+            k += 1
+    if not members:
+        return "." if negated else "[^\\x00-\\x{10FFFF}]"  # `[!]`-like: any character; else nothing
+    return f"[{'^' if negated else ''}{''.join(members)}]"

@@ -261,7 +261,7 @@ def test_a_wildcard_matches_what_fnmatch_does(wildcard: str, term: str) -> None:
     assert _matches(Pattern.parse(wildcard), term) is fnmatch.fnmatchcase(term, wildcard)
 
 
-@given(st.text(alphabet="ab*?[]!-", max_size=7), st.text(alphabet="ab-]![", max_size=8))
+@given(st.text(alphabet="ab*?[]!-\\^", max_size=8), st.text(alphabet="ab-]![\\^", max_size=8))
 def test_a_glob_matches_what_fnmatch_does(pattern: str, text: str) -> None:
     # The fault rules' and the journal's path globs, on RE2 instead of fnmatch's regular expressions.
     assert regex.glob(pattern)(text) is fnmatch.fnmatchcase(text, pattern)
