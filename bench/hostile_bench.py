@@ -116,49 +116,62 @@ def _alone(
     client: httpx.Client, pid: int, hostile: tuple[str, dict[str, Any]], rounds: int, token: str
 ) -> dict[str, Any]:
     path, body = hostile
-    walls, cpus, statuses = [], [], set()
+    walls, cpus, statuses = [], [], []
     content = json.dumps(body).encode()
     for _ in range(rounds):
         cpu, wall = _cpu_s(pid), time.perf_counter()
         response = _send(client, path, content, token)
         walls.append(time.perf_counter() - wall)
         cpus.append(_cpu_s(pid) - cpu)
-        statuses.add(response.status_code)
+        statuses.append(response.status_code)
     return {
-        "status": "/".join(map(str, sorted(statuses))),
+        "status": "/".join(map(str, sorted(set(statuses)))),
         "wallMs": 1000 * statistics.median(walls),
         "cpuS": max(cpus),
+        "sent": rounds,
+        "failed": sum(code >= 500 for code in statuses),
     }
 
 
-def _beside(url: str, hostile: tuple[str, dict[str, Any]] | None, seconds: float, token: str) -> dict[str, float]:
+def _beside(url: str, hostile: tuple[str, dict[str, Any]] | None, seconds: float, token: str) -> dict[str, Any]:
     """p50 of health and of an ordinary search while `hostile` is sent again and again (None: alone)."""
-    stop, going = SPAWN.Event(), SPAWN.Event()
-    hammer = SPAWN.Process(target=_hammer, args=(url, hostile, stop, going, token)) if hostile else None
+    stop, going, sent, failed = SPAWN.Event(), SPAWN.Event(), SPAWN.Value("i", 0), SPAWN.Value("i", 0)
+    hammer = SPAWN.Process(target=_hammer, args=(url, hostile, (stop, going, sent, failed), token)) if hostile else None
     if hammer:  # another process: the bench's own interpreter lock must not slow the measured client
         hammer.start()
         going.wait(120)  # its first answer is in: it imports for a second or two before
     health: list[float] = []
     search: list[float] = []
+    mine_failed = 0
     with httpx.Client(base_url=url, auth=AUTH, timeout=120, trust_env=False) as client:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             for path, sink, body in ((HEALTH, health, None), (SEARCH, search, ORDINARY)):
                 started = time.perf_counter()
-                client.request("GET" if body is None else "POST", path, json=body)
+                status = client.request("GET" if body is None else "POST", path, json=body).status_code
                 sink.append(1000 * (time.perf_counter() - started))
+                mine_failed += status >= 500
     stop.set()
     if hammer:
         hammer.join()
-    return {"healthMs": statistics.median(health), "searchMs": statistics.median(search)}
+    return {
+        "healthMs": statistics.median(health),
+        "searchMs": statistics.median(search),
+        "requests": len(health) + len(search) + sent.value,
+        "5xx": mine_failed + failed.value,
+    }
 
 
-def _hammer(url: str, hostile: tuple[str, dict[str, Any]], stop: Any, going: Any, token: str) -> None:
+def _hammer(url: str, hostile: tuple[str, dict[str, Any]], signals: tuple[Any, ...], token: str) -> None:
+    """Send `hostile` again and again until told to stop, counting answers and 5xx."""
+    stop, going, sent, failed = signals
     path, body = hostile
     content = json.dumps(body).encode()
     with httpx.Client(base_url=url, timeout=120, trust_env=False) as client:
         while not stop.is_set():
-            _send(client, path, content, token)
+            status = _send(client, path, content, token).status_code
+            sent.value += 1
+            failed.value += status >= 500
             going.set()
 
 
@@ -178,6 +191,8 @@ def _print(name: str, rows: list[dict[str, Any]], cpu_target: float) -> int:
     )
     print(header)
     missed = 0
+    requests = sum(row["beside"]["requests"] + 3 for row in rows)
+    errors = sum(row["beside"]["5xx"] + row["status"].count("5") for row in rows)
     for row in rows:
         ratio = row["beside"]["searchMs"] / alone["searchMs"]
         ok = row["cpuS"] <= cpu_target and ratio <= 2.0 and row["status"][0] in "24"
@@ -186,7 +201,8 @@ def _print(name: str, rows: list[dict[str, Any]], cpu_target: float) -> int:
             f"{row['shape']:42} {row['status']:>7} {row['wallMs']:9.1f} {row['cpuS']:6.2f} "
             f"{row['beside']['healthMs']:10.2f} {row['beside']['searchMs']:10.2f} {ratio:7.2f}x {'' if ok else 'MISS'}"
         )
-    return missed
+    print(f"{requests} requests in all, {errors} answered 5xx")
+    return missed + errors
 
 
 if __name__ == "__main__":
