@@ -191,8 +191,8 @@ def _print(name: str, rows: list[dict[str, Any]], cpu_target: float) -> int:
     )
     print(header)
     missed = 0
-    requests = sum(row["beside"]["requests"] + 3 for row in rows)
-    errors = sum(row["beside"]["5xx"] + row["status"].count("5") for row in rows)
+    requests: int = sum(row["beside"]["requests"] + row["sent"] for row in rows)
+    errors: int = sum(row["beside"]["5xx"] + row["failed"] for row in rows)
     for row in rows:
         ratio = row["beside"]["searchMs"] / alone["searchMs"]
         ok = row["cpuS"] <= cpu_target and ratio <= 2.0 and row["status"][0] in "24"
