@@ -26,7 +26,7 @@ from fastapi import FastAPI
 from emulator.app import create_app
 from emulator.cli.lock import ServerLock
 from emulator.cli.serve import base_url, bind
-from emulator.core import state
+from emulator.core.namespaces import Namespaces
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
 
@@ -85,9 +85,11 @@ class EmulatorServer:
             time.sleep(0.01)
 
     def reset(self) -> None:
-        """Back to the loaded fixtures, and the clock to real time."""
-        state.reset(self.emulator)
-        self.emulator.clock.release()
+        """Back to the baseline, as `POST /_emulator/reset`: the loaded fixtures, no snapshots, real time, strict as
+        configured, no fault rules, an empty journal."""
+        assert self._app is not None, "the server is not started"
+        namespaces: Namespaces = self._app.state.namespaces
+        namespaces.default.reset()
 
     def stop(self) -> None:
         """Stop serving, close the data directory and remove a temporary one."""

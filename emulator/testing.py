@@ -40,6 +40,7 @@ from emulator.testing_server import (
     LiveServer,
     Remote,
     close_app,
+    control_client,
     free_port,
     namespaced,
     worker_namespace,
@@ -142,23 +143,28 @@ def aip_namespace() -> str:
 def _aip_target(request: pytest.FixtureRequest, aip_namespace: str) -> InProcess | Remote:
     url = os.environ.get(URL_ENV)
     if url:
-        return Remote(namespaced(url, aip_namespace))
+        remote = Remote(namespaced(url, aip_namespace))
+        remote.reset()  # a shared server may hold what an earlier session (or an interrupted one) left behind
+        return remote
     return InProcess(request.getfixturevalue("aip_app"), aip_namespace)
 
 
 @pytest.fixture
-def aip_client(_aip_target: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
+def _aip_clean(_aip_target: InProcess | Remote) -> Iterator[InProcess | Remote]:
+    """The session's target, reset to its baseline after the test (every public per-test fixture asks for it, so a
+    test that uses several is reset once): data, snapshots, clock, strict switch, fault rules and journal."""
+    try:
+        yield _aip_target
+    finally:
+        _aip_target.reset()
+
+
+@pytest.fixture
+def aip_client(_aip_clean: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
     """A client of the session's namespace (in-process, or of `AIP_EMULATOR_URL`); the next test starts from the
     namespace's baseline again."""
-    if isinstance(_aip_target, Remote):
-        client: httpx.Client | TestClient = httpx.Client(base_url=_aip_target.url, timeout=30)
-    else:  # no lifespan: the session owns the emulator
-        client = TestClient(_aip_target.app, base_url=namespaced("http://testserver", _aip_target.namespace))
-    try:
+    with control_client(_aip_clean) as client:
         yield client
-    finally:
-        client.close()
-        _aip_target.reset()
 
 
 @pytest.fixture(scope="session")
@@ -171,15 +177,13 @@ def _aip_server(_aip_target: InProcess | Remote) -> Iterator[str]:
 
 
 @pytest.fixture
-def aip_live_url(_aip_server: str, _aip_target: InProcess | Remote) -> Iterator[str]:
+def aip_live_url(_aip_server: str, _aip_clean: InProcess | Remote) -> str:
     """The base URL of a real server over the session's namespace; the next test starts from its baseline again."""
-    try:
-        yield _aip_server
-    finally:
-        _aip_target.reset()
+    return _aip_server
 
 
 @pytest.fixture
-def aip_cloud_token(_aip_target: InProcess | Remote) -> str:
-    """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>`."""
-    return _aip_target.cloud_token()
+def aip_cloud_token(_aip_clean: InProcess | Remote) -> str:
+    """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>` (gone
+    after the test, with the rest of the test's state)."""
+    return _aip_clean.cloud_token()
