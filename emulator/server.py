@@ -6,7 +6,7 @@ For unittest, scripts or other runners (the pytest plugin has fixtures for this)
 
     with EmulatorServer() as server:                  # the default fixtures in a temporary data directory
         requests.get(server.url + "/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
-        server.reset()                                # back to the fixtures
+        server.reset()                                # back to the baseline, as POST /_emulator/reset
 
 `EmulatorServer(Settings(fixtures=Path("my-fixtures")))` serves your own; a `data_dir` you give is kept.
 """

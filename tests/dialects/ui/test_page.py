@@ -384,7 +384,7 @@ def test_reset_returns_to_the_fixtures(page: Page, api: httpx.Client) -> None:
 
     page.get_by_role("button", name="Reset to the fixtures").click()
 
-    expect(page.locator("section", has_text="Back to the loaded fixtures").get_by_role("status")).to_have_text(
+    expect(page.locator("section", has_text="Back to the baseline").get_by_role("status")).to_have_text(
         "Reset: 39 assets, as loaded from the fixtures."
     )
     assert api.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == 39

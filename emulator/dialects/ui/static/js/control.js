@@ -42,7 +42,7 @@ function resetPanel() {
   button.addEventListener("click", async () => {
     report(await call("POST", "/_emulator/reset"), (data) => `Reset: ${data.assets} assets, as loaded from the fixtures.`);
   });
-  return panel("ctl-reset", "Reset", h("p", { class: "muted" }, "Back to the loaded fixtures: rows and index."), h("div", { class: "actions" }, button), line);
+  return panel("ctl-reset", "Reset", h("p", { class: "muted" }, "Back to the baseline: the loaded fixtures (rows and index), real time, strict mode as configured; every snapshot, fault rule and journal entry is deleted."), h("div", { class: "actions" }, button), line);
 }
 
 function snapshotPanel() {
