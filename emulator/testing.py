@@ -7,6 +7,11 @@ For your own test suite (one emulator per session, returned to its fixtures afte
 - `aip_live_url`: the base URL of a real uvicorn server on a free loopback port; reset after each test.
 - `aip_cloud_token`: a WRITE Cloud API token for `Authorization: Bearer ...`.
 - `aip_namespace`: the namespace the session works in: under pytest-xdist the worker id (`gw0`, ...), else `default`.
+- `aip_faults`: add fault rules (`aip_faults.add(path, status=503, times=1)`), read their hits.
+- `aip_clock`: freeze, set, advance the emulator's clock.
+- `aip_journal`: the test's own requests; `assert_requested(method, path, times=..., body=...)` names near misses.
+After every test that used any of them the namespace is reset: data, named snapshots, clock, strict switch, fault
+rules, journal (docs/api.md, "Reset").
 Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULATOR_URL` set (a compose service, a
 CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` is then an
 `httpx.Client` of the worker's namespace there, and `aip_live_url` that namespace's base URL.
@@ -34,6 +39,8 @@ from fastapi.testclient import TestClient
 from emulator.app import create_app
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
+from emulator.testing_control import AipClock, AipFaults, ControlError
+from emulator.testing_journal import AipJournal
 from emulator.testing_server import (
     URL_ENV,
     InProcess,
@@ -46,7 +53,7 @@ from emulator.testing_server import (
     worker_namespace,
 )
 
-__all__ = ["LiveServer", "close_app", "free_port"]
+__all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 
@@ -187,3 +194,43 @@ def aip_cloud_token(_aip_clean: InProcess | Remote) -> str:
     """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>` (gone
     after the test, with the rest of the test's state)."""
     return _aip_clean.cloud_token()
+
+
+@pytest.fixture
+def aip_faults(_aip_clean: InProcess | Remote) -> Iterator[AipFaults]:
+    """Fault rules of the session's namespace (`add`, `rules`, `hits`, `remove`, `clear`); none after the test.
+
+    def test_the_sync_retries_a_503(aip_faults, aip_live_url):
+        rule = aip_faults.add("/rest/jip-api/1.0/index/query.json", method="POST", status=503, times=1)
+        run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
+        assert aip_faults.hits(rule["id"]) == 1
+    """
+    with control_client(_aip_clean) as client:
+        yield AipFaults(client)
+
+
+@pytest.fixture
+def aip_clock(_aip_clean: InProcess | Remote) -> Iterator[AipClock]:
+    """The emulator's clock (`now`, `freeze`, `set`, `advance`, `release`; epoch ms or aware datetimes); real time
+    again after the test.
+
+        def test_created_is_the_frozen_time(aip_clock, aip_client):
+            aip_clock.freeze(datetime(2026, 1, 1, tzinfo=timezone.utc))
+            aip_clock.advance(timedelta(hours=1))
+            assert aip_clock.now() == 1_767_229_200_000
+    """
+    with control_client(_aip_clean) as client:
+        yield AipClock(client)
+
+
+@pytest.fixture
+def aip_journal(_aip_clean: InProcess | Remote) -> Iterator[AipJournal]:
+    """The requests this test made (`requests`, `count`, `assert_requested`, `assert_not_requested`, `clear`); the
+    journal starts empty in every test. A failed `assert_requested` lists the near misses, closest first.
+
+        def test_the_sync_creates_one_laptop(aip_journal, aip_live_url):
+            run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
+            aip_journal.assert_requested("POST", "/rest/jip-api/1.0/inventory.json", times=1, body={"formId": 9})
+    """
+    with control_client(_aip_clean) as client:
+        yield AipJournal(client)

@@ -47,22 +47,25 @@ def finds_the_baseline(client):
     assert client.post(SEARCH, json=LEFTOVER, auth=ADMIN).json()["assets"] == []
 
 
-def changes_everything(client):
+def changes_everything(client, faults, clock, journal):
     created = client.post(INVENTORY, auth=ADMIN, json={{"formId": 9, "name": "Leftover"}})
     created.raise_for_status()
     client.post("/_emulator/tokens", json={{"name": "leftover", "access": "READ"}}).raise_for_status()
     client.post("/_emulator/snapshots", json={{"name": "s1"}}).raise_for_status()
-    client.post("/_emulator/clock", json={{"freeze": True, "set": LATE}}).raise_for_status()
+    assert clock.freeze(LATE) == LATE
     client.post("/_emulator/strict", json={{"strict": True}}).raise_for_status()
-    client.post("/_emulator/faults", json={{"path": FORMS, "status": 500}}).raise_for_status()
+    faults.add(FORMS, status=500)  # no `times`: it would fail every later call
     assert client.get(FORMS, auth=ADMIN).status_code == 500
-    assert client.get("/_emulator/requests/count").json()["count"] == 4  # 2 of finds_the_baseline, 2 here
+    journal.assert_requested("GET", FORMS, times=2)  # one of finds_the_baseline, one here
+    assert len(journal.requests()) == 4
 
 
 @pytest.mark.parametrize("round_", range({ROUNDS}))
-def test_finds_the_baseline_then_changes_everything(aip_client, aip_namespace, round_):
+def test_finds_the_baseline_then_changes_everything(
+    aip_client, aip_faults, aip_clock, aip_journal, aip_namespace, round_
+):
     finds_the_baseline(aip_client)
-    changes_everything(aip_client)
+    changes_everything(aip_client, aip_faults, aip_clock, aip_journal)
     with Path(os.environ["ROUNDS_SEEN"]).open("a") as seen:
         seen.write(aip_namespace + "\\n")
 """
