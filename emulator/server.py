@@ -26,6 +26,7 @@ from fastapi import FastAPI
 from emulator.app import create_app
 from emulator.cli.lock import ServerLock
 from emulator.cli.serve import base_url, bind
+from emulator.core import datadir
 from emulator.core.namespaces import Namespaces
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
@@ -36,8 +37,11 @@ START_TIMEOUT_S = 60
 class EmulatorServer:
     """A context manager that serves the emulator on `host`:`port` (0: a free one) until it exits."""
 
-    def __init__(self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0, *, reseed: bool = False
+    ) -> None:
         self._scratch: Path | None = None
+        self._reseed = reseed  # drop the data directory's data and seed it again (as `serve --reseed`)
         if settings is None:
             self._scratch = Path(tempfile.mkdtemp(prefix="aip-emulator-"))
             settings = Settings(data_dir=self._scratch / "data")
@@ -61,6 +65,8 @@ class EmulatorServer:
         sock = bind(self.host, self.port)
         try:
             self._lock.acquire()
+            if self._reseed:
+                datadir.clear(self.settings.data_dir)
             app = self._app = create_app(self.settings)
         except BaseException:
             sock.close()

@@ -127,7 +127,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["serve", "reindex", "export", "generate", "wait", "token create", "namespace list", "namespace create"]
+    "command",
+    ["serve", "exec", "reindex", "export", "generate", "wait", "token create", "namespace list", "namespace create"],
 )
 def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
