@@ -12,7 +12,14 @@ from emulator import __version__
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
 from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
-from emulator.cli.options import DATA_SETTINGS, SettingsProblem, add_setting_flags, settings_from, subcommand
+from emulator.cli.options import (
+    DATA_SETTINGS,
+    Parser,
+    SettingsProblem,
+    add_setting_flags,
+    settings_from,
+    subcommand,
+)
 from emulator.cli.serve import PortBusy, serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
@@ -42,7 +49,7 @@ ONE_LINE_ERRORS = (
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog="aip-emulator",
         description="Emulator of the Jira Assets & Inventory Plugin REST API (Data Center and Cloud). "
         "Every flag is also an AIP_EMULATOR_* environment variable; flags win.",
