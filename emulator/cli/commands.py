@@ -134,7 +134,12 @@ def _generate(out: Path, assets: int, seed: int) -> int:
         print("aip-emulator: --assets must be 0 or more", file=sys.stderr)
         return 2
     generate(out, assets, seed=seed, progress=Progress(show=True))
-    print(f"wrote {assets} generated assets to {out}; serve them with: aip-emulator serve --fixtures {out}")
+    # A data directory of its own: one that already holds data (the default .aip-emulator) keeps serving it.
+    data_dir = out.with_name(out.name + "-data")
+    print(
+        f"wrote {assets} generated assets to {out}; serve them with: "
+        f"aip-emulator serve --fixtures {out} --data-dir {data_dir} (add --reseed to seed that directory again)"
+    )
     return 0
 
 
