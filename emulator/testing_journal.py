@@ -95,8 +95,8 @@ def closeness(expected: Expected, entry: dict[str, Any]) -> float:
 def failure_message(expected: Expected, times: int | None, entries: list[dict[str, Any]]) -> str:
     """What `assert_requested` says when the count is wrong: the count, the matches, the near misses."""
     matching = [e for e in entries if not differences(expected, e)]
-    wanted = "at least once" if times is None else f"{times} time{'s' if times != 1 else ''}"
-    lines = [f"expected {expected.describe()} {wanted}, but it was requested {len(matching)} times"]
+    wanted = "at least once" if times is None else _times(times)
+    lines = [f"expected {expected.describe()} {wanted}, but it was requested {_times(len(matching))}"]
     if matching:
         lines.append("Matching requests:")
         lines.extend(f"  {_line(e)}" for e in matching)
@@ -107,6 +107,10 @@ def failure_message(expected: Expected, times: int | None, entries: list[dict[st
     elif not entries:
         lines.append("The journal holds no request of this test (was the code under test pointed at aip_live_url?)")
     return "\n".join(lines)
+
+
+def _times(count: int) -> str:
+    return f"{count} time" if count == 1 else f"{count} times"
 
 
 def _line(entry: dict[str, Any]) -> str:

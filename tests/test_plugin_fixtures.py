@@ -171,7 +171,7 @@ def test_assert_requested_fails_on_a_wrong_count_listing_the_matches(
 def test_assert_not_requested_fails_listing_when_it_was(aip_journal: AipJournal, aip_client: TestClient) -> None:
     aip_client.get(FORMS, params={"expand": "all"}, auth=ADMIN)
 
-    with pytest.raises(AssertionError, match=r"(?s)0 times, but it was requested 1 times\nMatching requests:\n"):
+    with pytest.raises(AssertionError, match=r"(?s)0 times, but it was requested 1 time\nMatching requests:\n"):
         aip_journal.assert_not_requested("GET", FORMS)
 
 
