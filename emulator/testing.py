@@ -43,6 +43,7 @@ from emulator.testing_control import AipClock, AipFaults, ControlError
 from emulator.testing_journal import AipJournal
 from emulator.testing_server import (
     URL_ENV,
+    WORKER_ENV,
     InProcess,
     LiveServer,
     Remote,
@@ -52,6 +53,7 @@ from emulator.testing_server import (
     namespaced,
     worker_namespace,
 )
+from emulator.testing_template import seed_from_template
 
 __all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
 
@@ -133,8 +135,11 @@ def aip_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def aip_app(aip_emulator_settings: Settings) -> Iterator[FastAPI]:
-    """The session's emulator app (seeded from the fixtures on first use)."""
+def aip_app(aip_emulator_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """The session's emulator app (seeded from the fixtures on first use). Under pytest-xdist the workers seed a
+    fixture set once between them and each copies it."""
+    if os.environ.get(WORKER_ENV):
+        seed_from_template(aip_emulator_settings, tmp_path_factory.getbasetemp().parent)
     app = create_app(aip_emulator_settings)
     yield app
     close_app(app)
