@@ -109,6 +109,19 @@ def test_an_interrupted_exec_stops_the_command_and_the_server(
         os.kill(report["pid"], 0)
 
 
+def test_an_emulator_that_cannot_start_is_2_and_the_command_never_runs(tmp_path: Path) -> None:
+    seen = tmp_path / "seen.json"
+
+    done = run("exec", "--fixtures", str(tmp_path / "missing"), "--", *_probe(seen, 0))
+
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"aip-emulator: {tmp_path / 'missing'}: fixture directory not found; "
+        "pass --fixtures DIR with a fixture directory"
+    )
+    assert not seen.exists()
+
+
 def test_a_command_that_cannot_be_run_is_127_and_no_command_is_2() -> None:
     missing = run("exec", "--", "no-such-command-here")
     nothing = run("exec", "--")
