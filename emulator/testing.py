@@ -1,6 +1,6 @@
 """The pytest plugin, loaded by itself once the package is installed (the `pytest11` entry point).
 
-For your own test suite (one emulator per session, returned to its fixtures after every test):
+For your own test suite (one emulator per session, back to its baseline after every test):
 - `aip_emulator_settings`: override it to load your own fixtures (`Settings(data_dir=..., fixtures=...)`).
 - `aip_app`: the emulator's app, session-wide.
 - `aip_client`: an in-process client (`TestClient`); the state is reset after each test.
