@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +62,8 @@ class Namespace:
         emu = self.emulator
         state.reset(emu)
         for snapshot in state.listing(emu):  # a test's saved states are its own, not the next test's
-            state.delete(emu, snapshot.name)
+            with suppress(NotFound):  # a reset running at the same time deleted it first
+                state.delete(emu, snapshot.name)
         emu.clock.release()
         emu.strict = emu.settings.strict
         self.faults.clear()

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
+from emulator.core import state
 from emulator.settings import Settings
 from emulator.testing import Client, close_app, copy_data_dir
 from tests.helpers import ADMIN, SEARCH
@@ -137,3 +139,15 @@ def test_a_reset_after_a_seed_keeps_the_seeded_data_as_its_baseline(emulator_cli
 
     assert emulator_client.get(f"{prefix}/_emulator/health").json()["assets"] == 5
     assert emulator_client.get(f"{prefix}/_emulator/faults").json() == []
+
+
+def test_a_snapshot_another_reset_deleted_first_does_not_fail_this_one(
+    emulator_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    namespace = emulator_app.state.namespaces.default
+    gone = state.Snapshot("deleted-meanwhile", 0)
+    monkeypatch.setattr(state, "listing", lambda _emu: [gone])  # as a concurrent reset would leave it
+
+    namespace.reset()
+
+    assert namespace.faults.all() == []
