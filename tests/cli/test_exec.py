@@ -109,6 +109,35 @@ def test_an_interrupted_exec_stops_the_command_and_the_server(
         os.kill(report["pid"], 0)
 
 
+STUBBORN = """
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+open(sys.argv[1], "w").write(str(os.getpid()))
+time.sleep(600)
+"""
+
+
+def test_a_second_signal_kills_a_command_that_ignores_the_first(tmp_path: Path) -> None:
+    started = tmp_path / "pid"
+    argv = command("exec", "--", sys.executable, "-c", STUBBORN, str(started))
+    with subprocess.Popen(argv, env=env(), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as running:
+        deadline = time.monotonic() + 60
+        while not started.exists() or not started.read_text():
+            assert running.poll() is None, running.stderr.read() if running.stderr else ""
+            assert time.monotonic() < deadline, "the command never ran"
+            time.sleep(0.05)
+        running.send_signal(signal.SIGTERM)
+        with pytest.raises(subprocess.TimeoutExpired):  # ignored: exec waits for the command
+            running.wait(timeout=1)
+
+        running.send_signal(signal.SIGTERM)
+        _out, stderr = running.communicate(timeout=60)
+
+    assert running.returncode == 128 + signal.SIGKILL, stderr
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)
+
+
 def test_an_emulator_that_cannot_start_is_2_and_the_command_never_runs(tmp_path: Path) -> None:
     seen = tmp_path / "seen.json"
 
