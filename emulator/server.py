@@ -2,10 +2,12 @@
 
 For unittest, scripts or other runners (the pytest plugin has fixtures for this), like moto's ThreadedMotoServer:
 
+    import httpx                                      # installed with aip-emulator[testing]; any client works
+
     from emulator.server import EmulatorServer
 
     with EmulatorServer() as server:                  # the default fixtures in a temporary data directory
-        requests.get(server.url + "/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
+        httpx.get(server.url + "/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
         server.reset()                                # back to the baseline, as POST /_emulator/reset
 
 `EmulatorServer(Settings(fixtures=Path("my-fixtures")))` serves your own; a `data_dir` you give is kept.
