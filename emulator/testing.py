@@ -156,7 +156,13 @@ def _aip_target(request: pytest.FixtureRequest, aip_namespace: str) -> InProcess
     url = os.environ.get(URL_ENV)
     if url:
         remote = Remote(namespaced(url, aip_namespace))
-        remote.reset()  # a shared server may hold what an earlier session (or an interrupted one) left behind
+        try:
+            remote.reset()  # a shared server may hold what an earlier session (or an interrupted one) left behind
+        except httpx.TransportError as exc:
+            raise RuntimeError(
+                f"{URL_ENV}={url}: no emulator answers there ({exc}); start one (aip-emulator serve), "
+                f"let `aip-emulator exec -- pytest ...` start one, or unset {URL_ENV} for an in-process emulator"
+            ) from None
         return remote
     return InProcess(request.getfixturevalue("aip_app"), aip_namespace)
 

@@ -16,7 +16,7 @@ import pytest
 
 from emulator.app import create_app
 from emulator.settings import Settings
-from emulator.testing import LiveServer, close_app, copy_data_dir
+from emulator.testing import LiveServer, close_app, copy_data_dir, free_port
 
 ROUNDS = 6
 EXAMPLE = f"""
@@ -132,3 +132,26 @@ def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline
             assert client.get(f"{prefix}/_emulator/faults").json() == []
             assert client.get(f"{prefix}/_emulator/snapshots").json() == []
             assert client.get(f"{prefix}/_emulator/clock").json()["frozen"] is False
+
+
+def test_a_shared_server_that_does_not_answer_is_named_with_what_to_do(tmp_path: Path) -> None:
+    project = tmp_path / "unreachable"
+    project.mkdir()
+    (project / "pytest.ini").write_text("[pytest]\n")
+    (project / "test_one.py").write_text("def test_one(aip_client):\n    pass\n")
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project)],
+        cwd=project,
+        env={**env, "AIP_EMULATOR_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert run.returncode == 1
+    assert f"RuntimeError: AIP_EMULATOR_URL={url}: no emulator answers there" in run.stdout
+    assert "unset AIP_EMULATOR_URL for an in-process emulator" in run.stdout
