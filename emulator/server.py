@@ -2,11 +2,13 @@
 
 For unittest, scripts or other runners (the pytest plugin has fixtures for this), like moto's ThreadedMotoServer:
 
+    import httpx                                      # installed with aip-emulator[testing]; any client works
+
     from emulator.server import EmulatorServer
 
     with EmulatorServer() as server:                  # the default fixtures in a temporary data directory
-        requests.get(server.url + "/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
-        server.reset()                                # back to the fixtures
+        httpx.get(server.url + "/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
+        server.reset()                                # back to the baseline, as POST /_emulator/reset
 
 `EmulatorServer(Settings(fixtures=Path("my-fixtures")))` serves your own; a `data_dir` you give is kept.
 """
@@ -26,7 +28,8 @@ from fastapi import FastAPI
 from emulator.app import create_app
 from emulator.cli.lock import ServerLock
 from emulator.cli.serve import base_url, bind
-from emulator.core import state
+from emulator.core import datadir
+from emulator.core.namespaces import Namespaces
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
 
@@ -36,8 +39,11 @@ START_TIMEOUT_S = 60
 class EmulatorServer:
     """A context manager that serves the emulator on `host`:`port` (0: a free one) until it exits."""
 
-    def __init__(self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0, *, reseed: bool = False
+    ) -> None:
         self._scratch: Path | None = None
+        self._reseed = reseed  # drop the data directory's data and seed it again (as `serve --reseed`)
         if settings is None:
             self._scratch = Path(tempfile.mkdtemp(prefix="aip-emulator-"))
             settings = Settings(data_dir=self._scratch / "data")
@@ -61,6 +67,8 @@ class EmulatorServer:
         sock = bind(self.host, self.port)
         try:
             self._lock.acquire()
+            if self._reseed:
+                datadir.clear(self.settings.data_dir)
             app = self._app = create_app(self.settings)
         except BaseException:
             sock.close()
@@ -85,9 +93,11 @@ class EmulatorServer:
             time.sleep(0.01)
 
     def reset(self) -> None:
-        """Back to the loaded fixtures, and the clock to real time."""
-        state.reset(self.emulator)
-        self.emulator.clock.release()
+        """Back to the baseline, as `POST /_emulator/reset`: the loaded fixtures, no snapshots, real time, strict as
+        configured, no fault rules, an empty journal."""
+        assert self._app is not None, "the server is not started"
+        namespaces: Namespaces = self._app.state.namespaces
+        namespaces.default.reset()
 
     def stop(self) -> None:
         """Stop serving, close the data directory and remove a temporary one."""

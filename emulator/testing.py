@@ -1,12 +1,17 @@
 """The pytest plugin, loaded by itself once the package is installed (the `pytest11` entry point).
 
-For your own test suite (one emulator per session, returned to its fixtures after every test):
+For your own test suite (one emulator per session, back to its baseline after every test):
 - `aip_emulator_settings`: override it to load your own fixtures (`Settings(data_dir=..., fixtures=...)`).
 - `aip_app`: the emulator's app, session-wide.
 - `aip_client`: an in-process client (`TestClient`); the state is reset after each test.
 - `aip_live_url`: the base URL of a real uvicorn server on a free loopback port; reset after each test.
 - `aip_cloud_token`: a WRITE Cloud API token for `Authorization: Bearer ...`.
 - `aip_namespace`: the namespace the session works in: under pytest-xdist the worker id (`gw0`, ...), else `default`.
+- `aip_faults`: add fault rules (`aip_faults.add(path, status=503, times=1)`), read their hits.
+- `aip_clock`: freeze, set, advance the emulator's clock.
+- `aip_journal`: the test's own requests; `assert_requested(method, path, times=..., body=...)` names near misses.
+After every test that used any of them the namespace is reset: data, named snapshots, clock, strict switch, fault
+rules, journal (docs/api.md, "Reset").
 Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULATOR_URL` set (a compose service, a
 CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` is then an
 `httpx.Client` of the worker's namespace there, and `aip_live_url` that namespace's base URL.
@@ -34,18 +39,23 @@ from fastapi.testclient import TestClient
 from emulator.app import create_app
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
+from emulator.testing_control import AipClock, AipFaults, ControlError
+from emulator.testing_journal import AipJournal
 from emulator.testing_server import (
     URL_ENV,
+    WORKER_ENV,
     InProcess,
     LiveServer,
     Remote,
     close_app,
+    control_client,
     free_port,
     namespaced,
     worker_namespace,
 )
+from emulator.testing_template import seed_from_template
 
-__all__ = ["LiveServer", "close_app", "free_port"]
+__all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 
@@ -125,8 +135,11 @@ def aip_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def aip_app(aip_emulator_settings: Settings) -> Iterator[FastAPI]:
-    """The session's emulator app (seeded from the fixtures on first use)."""
+def aip_app(aip_emulator_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    """The session's emulator app (seeded from the fixtures on first use). Under pytest-xdist the workers seed a
+    fixture set once between them and each copies it."""
+    if os.environ.get(WORKER_ENV):
+        seed_from_template(aip_emulator_settings, tmp_path_factory.getbasetemp().parent)
     app = create_app(aip_emulator_settings)
     yield app
     close_app(app)
@@ -142,23 +155,34 @@ def aip_namespace() -> str:
 def _aip_target(request: pytest.FixtureRequest, aip_namespace: str) -> InProcess | Remote:
     url = os.environ.get(URL_ENV)
     if url:
-        return Remote(namespaced(url, aip_namespace))
+        remote = Remote(namespaced(url, aip_namespace))
+        try:
+            remote.reset()  # a shared server may hold what an earlier session (or an interrupted one) left behind
+        except httpx.TransportError as exc:
+            raise RuntimeError(
+                f"{URL_ENV}={url}: no emulator answers there ({exc}); start one (aip-emulator serve), "
+                f"let `aip-emulator exec -- pytest ...` start one, or unset {URL_ENV} for an in-process emulator"
+            ) from None
+        return remote
     return InProcess(request.getfixturevalue("aip_app"), aip_namespace)
 
 
 @pytest.fixture
-def aip_client(_aip_target: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
+def _aip_clean(_aip_target: InProcess | Remote) -> Iterator[InProcess | Remote]:
+    """The session's target, reset to its baseline after the test (every public per-test fixture asks for it, so a
+    test that uses several is reset once): data, snapshots, clock, strict switch, fault rules and journal."""
+    try:
+        yield _aip_target
+    finally:
+        _aip_target.reset()
+
+
+@pytest.fixture
+def aip_client(_aip_clean: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
     """A client of the session's namespace (in-process, or of `AIP_EMULATOR_URL`); the next test starts from the
     namespace's baseline again."""
-    if isinstance(_aip_target, Remote):
-        client: httpx.Client | TestClient = httpx.Client(base_url=_aip_target.url, timeout=30)
-    else:  # no lifespan: the session owns the emulator
-        client = TestClient(_aip_target.app, base_url=namespaced("http://testserver", _aip_target.namespace))
-    try:
+    with control_client(_aip_clean) as client:
         yield client
-    finally:
-        client.close()
-        _aip_target.reset()
 
 
 @pytest.fixture(scope="session")
@@ -171,15 +195,53 @@ def _aip_server(_aip_target: InProcess | Remote) -> Iterator[str]:
 
 
 @pytest.fixture
-def aip_live_url(_aip_server: str, _aip_target: InProcess | Remote) -> Iterator[str]:
+def aip_live_url(_aip_server: str, _aip_clean: InProcess | Remote) -> str:
     """The base URL of a real server over the session's namespace; the next test starts from its baseline again."""
-    try:
-        yield _aip_server
-    finally:
-        _aip_target.reset()
+    return _aip_server
 
 
 @pytest.fixture
-def aip_cloud_token(_aip_target: InProcess | Remote) -> str:
-    """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>`."""
-    return _aip_target.cloud_token()
+def aip_cloud_token(_aip_clean: InProcess | Remote) -> str:
+    """A never-expiring WRITE Cloud token of the session's namespace, for `Authorization: Bearer <token>` (gone
+    after the test, with the rest of the test's state)."""
+    return _aip_clean.cloud_token()
+
+
+@pytest.fixture
+def aip_faults(_aip_clean: InProcess | Remote) -> Iterator[AipFaults]:
+    """Fault rules of the session's namespace (`add`, `rules`, `hits`, `remove`, `clear`); none after the test.
+
+    def test_the_sync_retries_a_503(aip_faults, aip_live_url):
+        rule = aip_faults.add("/rest/jip-api/1.0/index/query.json", method="POST", status=503, times=1)
+        run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
+        assert aip_faults.hits(rule["id"]) == 1
+    """
+    with control_client(_aip_clean) as client:
+        yield AipFaults(client)
+
+
+@pytest.fixture
+def aip_clock(_aip_clean: InProcess | Remote) -> Iterator[AipClock]:
+    """The emulator's clock (`now`, `freeze`, `set`, `advance`, `release`; epoch ms or aware datetimes); real time
+    again after the test.
+
+        def test_created_is_the_frozen_time(aip_clock, aip_client):
+            aip_clock.freeze(datetime(2026, 1, 1, tzinfo=timezone.utc))
+            aip_clock.advance(timedelta(hours=1))
+            assert aip_clock.now() == 1_767_229_200_000
+    """
+    with control_client(_aip_clean) as client:
+        yield AipClock(client)
+
+
+@pytest.fixture
+def aip_journal(_aip_clean: InProcess | Remote) -> Iterator[AipJournal]:
+    """The requests this test made (`requests`, `count`, `assert_requested`, `assert_not_requested`, `clear`); the
+    journal starts empty in every test. A failed `assert_requested` lists the near misses, closest first.
+
+        def test_the_sync_creates_one_laptop(aip_journal, aip_live_url):
+            run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
+            aip_journal.assert_requested("POST", "/rest/jip-api/1.0/inventory.json", times=1, body={"formId": 9})
+    """
+    with control_client(_aip_clean) as client:
+        yield AipJournal(client)

@@ -8,13 +8,15 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-from emulator.core import state
 from emulator.core.namespaces import DEFAULT, Namespaces, check_name
 from emulator.core.tokens import create_token
 
@@ -78,10 +80,9 @@ class InProcess:
     namespace: str
 
     def reset(self) -> None:
+        """Back to the namespace's baseline: data, snapshots, clock, strict switch, fault rules, journal."""
         namespaces: Namespaces = self.app.state.namespaces
-        emulator = namespaces.get(self.namespace).emulator
-        state.reset(emulator)
-        emulator.clock.release()
+        namespaces.get(self.namespace).reset()
 
     def cloud_token(self) -> str:
         namespaces: Namespaces = self.app.state.namespaces
@@ -96,9 +97,9 @@ class Remote:
     url: str  # the namespace's base URL
 
     def reset(self) -> None:
+        """`POST /_emulator/reset` in the namespace: the same whole reset as in process."""
         with httpx.Client(base_url=self.url, timeout=30) as client:
             client.post("/_emulator/reset").raise_for_status()
-            client.delete("/_emulator/clock").raise_for_status()
 
     def cloud_token(self) -> str:
         body = {"name": "pytest", "access": "WRITE", "neverExpire": True}
@@ -107,3 +108,15 @@ class Remote:
         answer.raise_for_status()
         token: str = answer.json()["token"]
         return token
+
+
+@contextmanager
+def control_client(target: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
+    """A client of the target's namespace: over HTTP for a remote server, in-process (no lifespan: the session owns
+    the emulator) otherwise."""
+    if isinstance(target, Remote):
+        client: httpx.Client | TestClient = httpx.Client(base_url=target.url, timeout=30)
+    else:
+        client = TestClient(target.app, base_url=namespaced("http://testserver", target.namespace))
+    with closing(client):
+        yield client

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -39,6 +40,26 @@ def test_a_fresh_data_dir_is_seeded_and_indexed(tmp_path: Path) -> None:
         assert emulator.index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
     finally:
         emulator.close()
+
+
+def test_a_first_start_does_not_report_a_missing_index(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="aip_emulator"):
+        _started(tmp_path / "data").close()
+
+    assert any(r.getMessage().startswith("seeded 39 assets from") for r in caplog.records)
+    assert [r.getMessage() for r in caplog.records if "missing or stale" in r.getMessage()] == []
+
+
+def test_a_restart_without_an_index_reports_the_rebuild(
+    seeded_template: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    shutil.rmtree(data_dir / "index")
+
+    with caplog.at_level(logging.INFO, logger="aip_emulator"):
+        _started(data_dir).close()
+
+    assert "search index missing or stale: rebuilding from the database" in [r.getMessage() for r in caplog.records]
 
 
 def test_a_restart_reuses_database_and_index(

@@ -36,15 +36,24 @@ def test_it_serves_the_default_fixtures_on_a_free_port_and_cleans_up() -> None:
         httpx.get(f"{server.url}/_emulator/health", timeout=1)
 
 
-def test_reset_returns_to_the_fixtures(seeded_template: Path, tmp_path: Path) -> None:
+def test_reset_returns_to_the_baseline(seeded_template: Path, tmp_path: Path) -> None:
     settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"))
-    with EmulatorServer(settings) as server:
-        httpx.post(f"{server.url}/rest/jip-api/1.0/inventory.json", json=NEW, auth=ADMIN)
+    with EmulatorServer(settings) as server, httpx.Client(base_url=server.url) as client:
+        client.post("/rest/jip-api/1.0/inventory.json", json=NEW, auth=ADMIN)
         assert _found(server.url) == 1
+        client.post("/_emulator/snapshots", json={"name": "s1"})
+        client.post("/_emulator/faults", json={"path": "/rest/jip-api/1.0/form/*", "status": 503})
+        client.post("/_emulator/strict", json={"strict": True})
+        client.post("/_emulator/clock", json={"freeze": True})
 
         server.reset()
 
+        assert client.get("/_emulator/requests").json() == {"total": 0, "requests": []}
         assert _found(server.url) == 0
+        assert client.get("/_emulator/snapshots").json() == []
+        assert client.get("/_emulator/faults").json() == []
+        assert client.get("/_emulator/strict").json() == {"strict": False}
+        assert client.get("/_emulator/clock").json()["frozen"] is False
     assert (tmp_path / "data" / "emulator.db").is_file()  # a data directory you give is kept
 
 

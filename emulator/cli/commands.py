@@ -1,4 +1,4 @@
-"""`aip-emulator serve | wait | reindex | generate | export | token | namespace`: every setting is a flag and a
+"""`aip-emulator serve | exec | wait | reindex | generate | export | token | namespace`: every setting is a flag and a
 variable; `namespace` talks to a running server."""
 
 from __future__ import annotations
@@ -9,9 +9,17 @@ import sys
 from pathlib import Path
 
 from emulator import __version__
+from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
 from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
-from emulator.cli.options import DATA_SETTINGS, SettingsProblem, add_setting_flags, settings_from, subcommand
+from emulator.cli.options import (
+    DATA_SETTINGS,
+    Parser,
+    SettingsProblem,
+    add_setting_flags,
+    settings_from,
+    subcommand,
+)
 from emulator.cli.serve import PortBusy, serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
@@ -28,11 +36,20 @@ EXAMPLES = {
     "generate": "aip-emulator generate --assets 1000 --out big && aip-emulator serve --fixtures big --data-dir big.d",
     "export": "aip-emulator export --data-dir .aip-emulator exported-fixtures",
 }
-ONE_LINE_ERRORS = (FixtureError, SettingsProblem, DataDirError, DataDirInUse, DataFormatError, PortBusy, NoTokenTarget)
+ONE_LINE_ERRORS = (
+    FixtureError,
+    SettingsProblem,
+    DataDirError,
+    DataDirInUse,
+    DataFormatError,
+    PortBusy,
+    NoTokenTarget,
+    NoCommand,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = Parser(
         prog="aip-emulator",
         description="Emulator of the Jira Assets & Inventory Plugin REST API (Data Center and Cloud). "
         "Every flag is also an AIP_EMULATOR_* environment variable; flags win.",
@@ -55,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         add_setting_flags(command, DATA_SETTINGS)
     add_token_commands(commands, lambda sub: add_setting_flags(sub, DATA_SETTINGS))
     add_wait_command(commands)
+    add_exec_command(commands)
     add_namespace_commands(commands)
     return parser
 
@@ -73,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_from(args)
         if args.command == "serve":
             return serve(settings, reseed=args.reseed)
+        if args.command == "exec":
+            return _exec(args, settings)
         if args.command == "token":
             return run_token_command(args, settings)
         if args.command == "export":
@@ -84,6 +104,15 @@ def main(argv: list[str] | None = None) -> int:
     except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...
         print(f"aip-emulator: {exc.message}", file=sys.stderr)
         return 1
+
+
+def _exec(args: argparse.Namespace, settings: Settings) -> int:
+    command = command_of(args)  # before a temporary directory is made
+    served, temporary = exec_settings(args, settings)
+    try:
+        return execute(served, command, temporary=temporary, reseed=args.reseed)
+    except KeyboardInterrupt:  # while the server started or stopped: it is stopped, its temporary directory gone
+        return 130
 
 
 def _reindex(settings: Settings) -> int:
@@ -105,7 +134,12 @@ def _generate(out: Path, assets: int, seed: int) -> int:
         print("aip-emulator: --assets must be 0 or more", file=sys.stderr)
         return 2
     generate(out, assets, seed=seed, progress=Progress(show=True))
-    print(f"wrote {assets} generated assets to {out}; serve them with: aip-emulator serve --fixtures {out}")
+    # A data directory of its own: one that already holds data (the default .aip-emulator) keeps serving it.
+    data_dir = out.with_name(out.name + "-data")
+    print(
+        f"wrote {assets} generated assets to {out}; serve them with: "
+        f"aip-emulator serve --fixtures {out} --data-dir {data_dir} (add --reseed to seed that directory again)"
+    )
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -67,6 +67,19 @@ def describe(exc: ValidationError, given: dict[str, Any]) -> str:
         reason = str(error["msg"]).removeprefix("Value error, ")
         parts.append(f"{source}={error.get('input')!r}: {reason}")
     return "; ".join(parts)
+
+
+class Parser(argparse.ArgumentParser):
+    """A parser that reports an unknown argument itself, so the usage shown is the (sub)command's, not the top-level
+    one's (argparse hands a subcommand's unknown arguments up to the top-level parser)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def subcommand(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,21 @@ class Namespace:
 
     def touch(self) -> None:
         self.last_used_at = dirs.wall_ms()
+
+    def reset(self) -> None:
+        """Back to the baseline: the data (rows and index) as loaded or last seeded, no named snapshots, the clock
+        at real time, the strict switch as configured, no fault rules and an empty journal (docs/api.md, "Reset").
+
+        The one reset: `POST /_emulator/reset`, a namespace's reset and the pytest plugin's per-test reset."""
+        emu = self.emulator
+        state.reset(emu)
+        for snapshot in state.listing(emu):  # a test's saved states are its own, not the next test's
+            with suppress(NotFound):  # a reset running at the same time deleted it first
+                state.delete(emu, snapshot.name)
+        emu.clock.release()
+        emu.strict = emu.settings.strict
+        self.faults.clear()
+        self.journal.clear()  # last: nothing this reset did is left in it
 
 
 def open_namespace(name: str, emulator: Emulator, created_at: int) -> Namespace:

@@ -67,6 +67,7 @@ class Emulator:
         self.jwt_secret = settings.jwt_secret or ""
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
         self.seeding: Progress | None = None  # a `POST /_emulator/seed` under way: health reports how far it is
+        self.seeded = False  # `start` seeded the database from the fixtures (a new data directory)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:
@@ -78,7 +79,8 @@ class Emulator:
                 self.index.open()
                 self.catch_up()
             else:
-                log.info("search index missing or stale: rebuilding from the database")
+                if not self.seeded:  # a new data directory has no index yet: nothing to report
+                    log.info("search index missing or stale: rebuilding from the database")
                 self.reindex(progress)
             self.index.warm()
         _ = self.catalog  # loaded now rather than by the first request
@@ -120,6 +122,7 @@ class Emulator:
             count = load_fixtures(session, read_fixtures(self.settings.fixtures), self.zone, progress)
             datadir.record_seed(session, self.settings.fixtures)
             session.commit()
+        self.seeded = True
         log.info("seeded %d assets from %s", count, self.settings.fixtures)
 
     def reindex(self, progress: Progress = QUIET) -> int:

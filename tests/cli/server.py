@@ -20,7 +20,8 @@ def command(*args: str) -> list[str]:
 
 
 def env(**extra: str) -> dict[str, str]:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("AIP_EMULATOR_")}
+    """This environment without the emulator's variables, nor pytest-xdist's (this suite may run under it)."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
     return clean | extra
 
 

@@ -127,7 +127,20 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["serve", "reindex", "export", "generate", "wait", "token create", "namespace list", "namespace create"]
+    "command",
+    [
+        "serve",
+        "exec",
+        "reindex",
+        "export",
+        "generate",
+        "wait",
+        "token",
+        "token create",
+        "namespace",
+        "namespace list",
+        "namespace create",
+    ],
 )
 def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
@@ -138,6 +151,27 @@ def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: p
     if command == "serve":
         assert "(AIP_EMULATOR_PORT, default: 8080)" in text
         assert "--access-log" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        ("serve --bogus", "serve"),
+        ("exec --bogus -- true", "exec"),
+        ("token create --name ci --access READ --bogus", "token create"),
+        ("namespace list --bogus", "namespace list"),
+    ],
+)
+def test_an_unknown_flag_shows_the_usage_of_its_own_command(
+    argv: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv.split())
+
+    text = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert text.startswith(f"usage: aip-emulator {command} [-h]")
+    assert text.endswith(f"aip-emulator {command}: error: unrecognized arguments: --bogus\n")
 
 
 def test_the_start_lines_name_the_docs_and_every_dialects_base_path(data_dir: Path) -> None:

@@ -58,7 +58,7 @@ def test_a_reset_returns_only_its_own_namespace_to_the_baseline(client: Client) 
 def test_snapshots_belong_to_their_namespace(client: Client) -> None:
     created = create(client, "a")
     assert client.post(at("a", "/_emulator/snapshots"), json={"name": "mine"}).status_code == 201
-    client.post(at("a", "/_emulator/reset"))
+    client.delete(at("a", f"/rest/jip-api/1.0/inventory/{created}.json"), auth=ADMIN)
 
     assert [s["name"] for s in client.get(at("a", "/_emulator/snapshots")).json()] == ["mine"]
     assert client.get(at("b", "/_emulator/snapshots")).json() == []

@@ -49,7 +49,7 @@ def test_post_creates_a_namespace_and_refuses_an_existing_one(client: Client) ->
 def test_a_namespace_made_from_a_snapshot_starts_and_resets_there(client: Client) -> None:
     created = create(client, "default")
     client.post("/_emulator/snapshots", json={"name": "with-laptop"})
-    client.post("/_emulator/reset")
+    client.delete(f"/rest/jip-api/1.0/inventory/{created}.json", auth=ADMIN)
 
     answer = client.post(NAMESPACES, json={"name": "snap", "from": "snapshot:with-laptop"})
     assert answer.status_code == 201, answer.text

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from emulator.core import state
 from emulator.core.errors import ValidationError
 from emulator.core.runtime import Emulator
-from emulator.dialects.http.deps import EmulatorDep
+from emulator.dialects.http.deps import EmulatorDep, NamespaceDep
 from emulator.search.progress import Progress
 from emulator.seeding.generate import generate
 from emulator.seeding.read import FixtureError
@@ -72,11 +72,11 @@ def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
 
 
 @router.post("/reset")
-def reset(emu: EmulatorDep) -> dict[str, Any]:
-    """Return to the loaded fixtures (rows and index) and the clock to real time."""
-    state.reset(emu)
-    emu.clock.release()
-    return {"status": "reset", "assets": emu.index.doc_count()}
+def reset(namespace: NamespaceDep) -> dict[str, Any]:
+    """Back to the baseline: the loaded (or last seeded) data, no snapshots, real time, strict as configured, no
+    fault rules, an empty journal."""
+    namespace.reset()
+    return {"status": "reset", "assets": namespace.emulator.index.doc_count()}
 
 
 @router.post("/snapshots", status_code=201)

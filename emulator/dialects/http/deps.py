@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from emulator.core.auth import basic_user
 from emulator.core.catalog import UserInfo
+from emulator.core.namespaces import Namespace, Namespaces
 from emulator.core.runtime import Emulator
 from emulator.dialects.http.namespaces import namespace_of
 
@@ -21,6 +22,18 @@ async def get_emulator(request: Request) -> Emulator:  # async: no threadpool ho
 
 
 EmulatorDep = Annotated[Emulator, Depends(get_emulator)]
+
+
+async def get_namespace(request: Request) -> Namespace:
+    """The request's namespace: its emulator, journal and fault rules (`default` outside one)."""
+    found = namespace_of(request.scope)
+    if found is not None:
+        return found
+    namespaces: Namespaces = request.app.state.namespaces
+    return namespaces.default
+
+
+NamespaceDep = Annotated[Namespace, Depends(get_namespace)]
 
 
 async def dc_user(request: Request, emu: EmulatorDep) -> UserInfo:

@@ -380,13 +380,19 @@ def test_the_create_appears_in_the_live_requests_view(page: Page, watch: Watch, 
 def test_reset_returns_to_the_fixtures(page: Page, api: httpx.Client) -> None:
     api.post("/rest/jip-api/1.0/inventory.json", json={"formId": 9, "name": "Stray"}, auth=ADMIN)
     assert api.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == 40
+    api.post("/_emulator/snapshots", json={"name": "stray"})
+    api.post("/_emulator/faults", json={"path": "/rest/jip-api/1.0/form/*", "status": 503})
     page.goto(UI + "#/control")
+    expect(page.get_by_role("row", name=re.compile("^stray"))).to_be_visible()
+    expect(page.get_by_text("No fault rules.")).to_have_count(0)
 
     page.get_by_role("button", name="Reset to the fixtures").click()
 
-    expect(page.locator("section", has_text="Back to the loaded fixtures").get_by_role("status")).to_have_text(
+    expect(page.locator("section", has_text="Back to the baseline").get_by_role("status")).to_have_text(
         "Reset: 39 assets, as loaded from the fixtures."
     )
+    expect(page.get_by_role("row", name=re.compile("^stray"))).to_have_count(0)  # the panels load again
+    expect(page.get_by_text("No fault rules.")).to_be_visible()
     assert api.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == 39
 
 

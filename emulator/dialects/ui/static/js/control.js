@@ -28,24 +28,27 @@ function rowsOr(items, row, columns, empty) {
 
 export async function render(container) {
   const cleanups = [];
+  const resets = new EventTarget(); // a reset deletes snapshots and fault rules: their panels load again
   container.replaceChildren(
     h("h1", {}, "Control"),
     h("p", { class: "muted" }, "What the real product never gives a tester. These routes live under /_emulator/ and are never journaled."),
     h("div", { class: "panels" },
-      resetPanel(), snapshotPanel(), clockPanel(cleanups), faultPanel(), tokenPanel(), namespacePanel()));
+      resetPanel(resets), snapshotPanel(resets), clockPanel(cleanups), faultPanel(resets), tokenPanel(), namespacePanel()));
   return { cleanup: () => cleanups.forEach((undo) => undo()) };
 }
 
-function resetPanel() {
+function resetPanel(resets) {
   const { line, report } = statusLine();
   const button = h("button", { type: "button", class: "btn primary" }, "Reset to the fixtures");
   button.addEventListener("click", async () => {
-    report(await call("POST", "/_emulator/reset"), (data) => `Reset: ${data.assets} assets, as loaded from the fixtures.`);
+    const answer = await call("POST", "/_emulator/reset");
+    report(answer, (data) => `Reset: ${data.assets} assets, as loaded from the fixtures.`);
+    if (answer.ok) resets.dispatchEvent(new Event("reset"));
   });
-  return panel("ctl-reset", "Reset", h("p", { class: "muted" }, "Back to the loaded fixtures: rows and index."), h("div", { class: "actions" }, button), line);
+  return panel("ctl-reset", "Reset", h("p", { class: "muted" }, "Back to the baseline: the loaded fixtures (rows and index), real time, strict mode as configured; every snapshot, fault rule and journal entry is deleted."), h("div", { class: "actions" }, button), line);
 }
 
-function snapshotPanel() {
+function snapshotPanel(resets) {
   const { line, say, report } = statusLine();
   const name = h("input", { id: "snap-name", type: "text", autocomplete: "off", required: true });
   const rows = h("tbody");
@@ -77,6 +80,7 @@ function snapshotPanel() {
     load();
   });
   load();
+  resets.addEventListener("reset", load);
   return panel("ctl-snapshots", "Snapshots", form, tableWrap(tableHead("Name", "Saved", "Actions"), rows), line);
 }
 
@@ -136,7 +140,7 @@ function clockPanel(cleanups) {
     setForm, advanceForm, line);
 }
 
-function faultPanel() {
+function faultPanel(resets) {
   const { line, say, report } = statusLine();
   const method = select([["", "any"], ...["GET", "POST", "PUT", "DELETE"].map((m) => [m, m])], "", { id: "fault-method" });
   const path = h("input", { id: "fault-path", type: "text", placeholder: "/rest/jip-api/1.0/index/query*", required: true, spellcheck: "false" });
@@ -185,6 +189,7 @@ function faultPanel() {
     load();
   });
   load();
+  resets.addEventListener("reset", load);
   return panel("ctl-faults", "Faults", h("p", { class: "muted" }, "Answer or delay matching vendor calls, before authentication."), form,
     tableWrap(tableHead("ID", "Method", "Path", "Status", "Delay", "Times", "Hits", "Actions"), rows), line);
 }

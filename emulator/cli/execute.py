@@ -1,0 +1,138 @@
+"""`aip-emulator exec [flags] -- CMD ...`: serve, wait until healthy, run one command against the server, stop it,
+and exit with the command's status (as `firebase emulators:exec` does), so a CI step is one line.
+
+The server runs in this process (a thread, as `EmulatorServer`), so it cannot outlive it: whatever ends this
+process, a finished command, a signal or kill -9, ends the server too. The command gets `AIP_EMULATOR_URL`, which the
+pytest plugin and `aip-emulator token|namespace --url` read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+from emulator.cli.http import Refused, Unreachable, call
+from emulator.cli.options import add_setting_flags, subcommand
+from emulator.settings import ENV_PREFIX, Settings
+
+URL_ENV = "AIP_EMULATOR_URL"
+EXAMPLE = "aip-emulator exec --fixtures tests/aip-fixtures -- pytest -n 2"
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class NoCommand(Exception):
+    """`exec` without a command to run."""
+
+
+def add_exec_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `exec` to the CLI's parser: every setting of `serve`, then `--` and the command."""
+    text = (
+        "serve on a free port (in a fresh temporary data directory unless --data-dir is given), wait until healthy, "
+        f"run the command with {URL_ENV} set to the server's URL, stop the server and exit with the command's status"
+    )
+    exec_ = subcommand(commands, "exec", text, {"exec": EXAMPLE})
+    add_setting_flags(exec_)
+    exec_.add_argument("--reseed", action="store_true", help="drop a given --data-dir's data and seed it again")
+    exec_.add_argument("exec_command", nargs=argparse.REMAINDER, metavar="-- CMD ...", help="the command to run")
+
+
+def exec_settings(args: argparse.Namespace, settings: Settings) -> tuple[Settings, bool]:
+    """The settings `exec` serves with, and whether the data directory is a temporary one: a free port and a fresh
+    directory unless a flag or variable names them."""
+    update: dict[str, object] = {}
+    if args.port is None and ENV_PREFIX + "PORT" not in os.environ:
+        update["port"] = 0
+    temporary = args.data_dir is None and ENV_PREFIX + "DATA_DIR" not in os.environ
+    if temporary:
+        update["data_dir"] = Path(tempfile.mkdtemp(prefix="aip-emulator-exec-")) / "data"
+    return settings.model_copy(update=update), temporary
+
+
+def command_of(args: argparse.Namespace) -> list[str]:
+    """The command after `--` (the `--` itself is optional)."""
+    command: list[str] = list(args.exec_command)
+    if command[:1] == ["--"]:
+        command = command[1:]
+    if not command:
+        raise NoCommand(f"exec needs a command to run, e.g. {EXAMPLE}")
+    return command
+
+
+def execute(settings: Settings, command: list[str], *, temporary: bool, reseed: bool = False) -> int:
+    """Serve, run `command` against the server, stop; the command's exit status (128 + n if a signal n ended it)."""
+    from emulator.server import EmulatorServer  # noqa: PLC0415 - importing FastAPI is slow; other commands skip it
+
+    server = EmulatorServer(settings, host=settings.host, port=settings.port, reseed=reseed)
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # while starting and stopping: clean up, then exit 128 + n
+        signal.signal(signum, _exit)
+    try:
+        with server:
+            _wait_healthy(server.url)
+            running = " ".join(command)
+            print(f"aip-emulator: serving {settings.data_dir} on {server.url} for: {running}", file=sys.stderr)
+            return _run(command, {**os.environ, URL_ENV: server.url})
+    finally:
+        if temporary:
+            shutil.rmtree(settings.data_dir.parent, ignore_errors=True)
+
+
+def _exit(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _wait_healthy(url: str) -> None:
+    """The server answers once it is started; this is the same health check a client would make."""
+    try:
+        call("GET", url + "/_emulator/health", timeout=30)
+    except (Unreachable, Refused) as exc:
+        raise RuntimeError(f"the emulator on {url} did not answer its health check: {exc}") from None
+
+
+def _run(command: list[str], env: dict[str, str]) -> int:
+    try:
+        child = subprocess.Popen(command, env=env)
+    except OSError as exc:
+        print(f"aip-emulator: cannot run {command[0]!r}: {exc.strerror or exc}", file=sys.stderr)
+        return 127 if isinstance(exc, FileNotFoundError) else 126
+    with _forwarding_signals(child):
+        status = child.wait()
+    return 128 - status if status < 0 else status
+
+
+@contextmanager
+def _forwarding_signals(child: subprocess.Popen[bytes]) -> Iterator[None]:
+    """While the command runs, a signal to this process goes on to it (a second one of the same kind kills it); the
+    server stops once the command has ended. A Ctrl-C in a terminal already reaches the command (it is in the
+    terminal's foreground group), so SIGINT is passed on only when this process is not in that group."""
+    received: set[int] = set()
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        if signum in received:
+            child.kill()
+            return
+        received.add(signum)
+        if signum != signal.SIGINT or not _in_terminal_foreground():
+            child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in FORWARDED}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _in_terminal_foreground() -> bool:
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError):
+        return False

@@ -1,0 +1,157 @@
+"""Every test starts clean (issue 21): a user's suite run through the shipped plugin, serially, under `-n 2` and
+against a shared server, where every test first finds the baseline and then changes every piece of state a test
+can change (data, a Cloud token, a named snapshot, the clock, strict mode, a fault without `times`, the journal)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulator.app import create_app
+from emulator.settings import Settings
+from emulator.testing import LiveServer, close_app, copy_data_dir, free_port
+
+ROUNDS = 6
+EXAMPLE = f"""
+import os
+from pathlib import Path
+
+import pytest
+
+FORMS = "/rest/jip-api/1.0/form/list.json"
+SEARCH = "/rest/jip-api/1.0/index/query.json"
+INVENTORY = "/rest/jip-api/1.0/inventory.json"
+LEFTOVER = {{"queryIndexSearchParams": [{{"field": "asset.name", "keyword": "leftover", "fieldType": "STRING"}}]}}
+ADMIN = ("admin", "admin")
+LATE = 250_000_000_000_000  # the year 9892
+
+
+def finds_the_baseline(client):
+    assert client.get("/_emulator/requests").json() == {{"total": 0, "requests": []}}
+    assert client.get("/_emulator/faults").json() == []
+    assert client.get("/_emulator/strict").json() == {{"strict": False}}
+    assert client.get("/_emulator/snapshots").json() == []
+    assert sorted(t["id"] for t in client.get("/_emulator/tokens").json()) == [
+        "default-admin", "default-read", "default-write"]
+    clock = client.get("/_emulator/clock").json()
+    assert clock["frozen"] is False and clock["now"] < LATE
+    assert client.get("/_emulator/health").json()["assets"] == 39
+    assert client.get(FORMS, auth=ADMIN).status_code == 200
+    assert client.post(SEARCH, json=LEFTOVER, auth=ADMIN).json()["assets"] == []
+
+
+def changes_everything(client, faults, clock, journal):
+    created = client.post(INVENTORY, auth=ADMIN, json={{"formId": 9, "name": "Leftover"}})
+    created.raise_for_status()
+    client.post("/_emulator/tokens", json={{"name": "leftover", "access": "READ"}}).raise_for_status()
+    client.post("/_emulator/snapshots", json={{"name": "s1"}}).raise_for_status()
+    assert clock.freeze(LATE) == LATE
+    client.post("/_emulator/strict", json={{"strict": True}}).raise_for_status()
+    faults.add(FORMS, status=500)  # no `times`: it would fail every later call
+    assert client.get(FORMS, auth=ADMIN).status_code == 500
+    journal.assert_requested("GET", FORMS, times=2)  # one of finds_the_baseline, one here
+    assert len(journal.requests()) == 4
+
+
+@pytest.mark.parametrize("round_", range({ROUNDS}))
+def test_finds_the_baseline_then_changes_everything(
+    aip_client, aip_faults, aip_clock, aip_journal, aip_namespace, round_
+):
+    finds_the_baseline(aip_client)
+    changes_everything(aip_client, aip_faults, aip_clock, aip_journal)
+    with Path(os.environ["ROUNDS_SEEN"]).open("a") as seen:
+        seen.write(aip_namespace + "\\n")
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    directory = tmp_path / "project"
+    directory.mkdir()
+    (directory / "pytest.ini").write_text("[pytest]\n")
+    (directory / "test_clean.py").write_text(EXAMPLE)
+    return directory
+
+
+@pytest.fixture
+def shared_server(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
+    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
+    with LiveServer(app) as live:
+        yield live.url
+    close_app(app)
+
+
+def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
+    """Run the example suite; the namespace of every round, in the order the rounds ran."""
+    seen = project / "seen.txt"
+    seen.unlink(missing_ok=True)
+    env = {**os.environ, "ROUNDS_SEEN": str(seen)}
+    env.pop("PYTEST_XDIST_WORKER", None)  # this suite itself may run under xdist
+    env.pop("AIP_EMULATOR_URL", None)
+    if url is not None:
+        env["AIP_EMULATOR_URL"] = url
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, str(project)]
+    run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{ROUNDS} passed" in run.stdout
+    return seen.read_text().split()
+
+
+def test_serially_every_test_finds_the_baseline(project: Path) -> None:
+    assert run_suite(project) == ["default"] * ROUNDS
+
+
+def test_under_two_xdist_workers_every_test_finds_the_baseline(project: Path) -> None:
+    rounds = Counter(run_suite(project, "-n", "2"))
+
+    assert set(rounds) <= {"gw0", "gw1"}
+    assert max(rounds.values()) >= 2  # at least one worker ran a round after another round's changes
+
+
+def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline(
+    project: Path, shared_server: str
+) -> None:
+    with httpx.Client(base_url=shared_server) as client:  # what an earlier, interrupted session left behind
+        for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
+            client.post(f"{prefix}/_emulator/faults", json={"path": "/rest/jip-api/1.0/form/list.json", "status": 500})
+            client.post(f"{prefix}/_emulator/strict", json={"strict": True})
+
+    assert run_suite(project, url=shared_server) == ["default"] * ROUNDS
+    assert Counter(run_suite(project, "-n", "2", url=shared_server)).total() == ROUNDS
+
+    with httpx.Client(base_url=shared_server) as client:  # and what the sessions leave behind: nothing
+        for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
+            assert client.get(f"{prefix}/_emulator/faults").json() == []
+            assert client.get(f"{prefix}/_emulator/snapshots").json() == []
+            assert client.get(f"{prefix}/_emulator/clock").json()["frozen"] is False
+
+
+def test_a_shared_server_that_does_not_answer_is_named_with_what_to_do(tmp_path: Path) -> None:
+    project = tmp_path / "unreachable"
+    project.mkdir()
+    (project / "pytest.ini").write_text("[pytest]\n")
+    (project / "test_one.py").write_text("def test_one(aip_client):\n    pass\n")
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project)],
+        cwd=project,
+        env={**env, "AIP_EMULATOR_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert run.returncode == 1
+    assert f"RuntimeError: AIP_EMULATOR_URL={url}: no emulator answers there" in run.stdout
+    assert "unset AIP_EMULATOR_URL for an in-process emulator" in run.stdout
