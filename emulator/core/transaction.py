@@ -21,7 +21,7 @@ from emulator.core.catalog import Catalog
 from emulator.core.errors import InsufficientStorage
 from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView
-from emulator.store.db import GENERATION, increment_meta, storage_problem
+from emulator.store.db import GENERATION, DataDirError, increment_meta, storage_problem
 
 
 @dataclass
@@ -70,3 +70,20 @@ def _full_disk_answers(emu: Emulator) -> Iterator[None]:
             raise
         message = f"the write was not stored: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
         raise InsufficientStorage(message) from exc
+
+
+@contextmanager
+def storage_answers(emu: Emulator, failed: str) -> Iterator[None]:
+    """A full, read-only or vanished data directory answers 507 naming it and the remedy; the caller has removed
+    what it half-made by then."""
+    try:
+        yield
+    except InsufficientStorage:
+        raise
+    except Exception as exc:
+        problem = exc.problem if isinstance(exc, DataDirError) else storage_problem(exc, emu.settings.data_dir)
+        if problem is None:
+            raise
+        raise InsufficientStorage(
+            f"{failed}: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
+        ) from exc
