@@ -85,7 +85,7 @@ class SearchIndex:
         """Why the index on disk cannot be brought to database `generation` of `history` by replaying the change log
         (which holds every change after generation `floor`), or None when it can."""
         stamp = self.stamp()
-        if stamp is None or not index.exists_in(str(self.path), indexname=INDEX_NAME):
+        if stamp is None:
             return "there is no complete search index"
         if stamp.get("schema") != SCHEMA_VERSION:
             return f"the search index has schema {stamp.get('schema')}, this version writes {SCHEMA_VERSION}"
@@ -95,7 +95,7 @@ class SearchIndex:
         if not floor <= stamped <= generation:
             return f"the search index holds generation {stamped}; the change log covers {floor} to {generation}"
         damaged = damage(self.path, stamp)
-        return None if damaged is None else f"the search index is damaged: {damaged}"
+        return None if damaged is None else f"the search index is damaged: {damaged}"  # else `open` may still fail
 
     def can_catch_up(self, generation: int, floor: int, history: str = "") -> bool:
         """Whether `unusable` finds nothing wrong."""

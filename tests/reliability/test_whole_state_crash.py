@@ -50,17 +50,23 @@ SEED = Operation("seed", "POST", "/_emulator/seed", {"generate": {"assets": 25, 
 NAMESPACE = Operation("namespace", "POST", "/_emulator/namespaces", {"name": "ns1", "from": "snapshot:snap"})
 SNAPSHOT = Operation("snapshot", "POST", "/_emulator/snapshots", {"name": "snap"})
 
-LOADS = ["replace:database-staged", "index-copy:half", "replace:index-staged", "replace:committed"]
-LOADS += ["index-copy:half@2", "replace:index-replaced"]
-SEEDS = ["seed:built", "replace:database-staged", "index-copy:half@2", "replace:index-staged", "replace:committed"]
-SEEDS += ["index-copy:half@3", "replace:index-replaced", "swap:old-moved", "replace:baseline-replaced"]
-NAMESPACES = ["namespace:database-copied", "index-copy:half", "index-copy:half@2", "namespace:written"]
-SNAPSHOTS = ["snapshot:database-copied", "index-copy:half", "snapshot:written", "swap:old-moved"]
-EVERY = [(RESTORE, s) for s in LOADS] + [(RESET, s) for s in LOADS] + [(SEED, s) for s in SEEDS]
-EVERY += [(NAMESPACE, s) for s in NAMESPACES] + [(SNAPSHOT, s) for s in SNAPSHOTS]
-SHORT = [(RESTORE, "replace:committed"), (RESTORE, "index-copy:half@2"), (RESET, "replace:index-staged")]
-SHORT += [(SEED, "swap:old-moved"), (NAMESPACE, "index-copy:half"), (SNAPSHOT, "swap:old-moved")]
-CASES = [pytest.param(op, step, id=f"{op.name}-at-{step}") for op, step in (EVERY if LONG else SHORT)]
+# Each step and the state a kill there must leave: before the database's commit the old one, after it the new one.
+OLD, NEW = "old", "new"
+LOADS = [("replace:database-staged", OLD), ("index-copy:half", OLD), ("replace:index-staged", OLD)]
+LOADS += [("replace:committed", NEW), ("index-copy:half@2", NEW), ("replace:index-replaced", NEW)]
+SEEDS = [("seed:built", OLD), ("replace:database-staged", OLD), ("index-copy:half@2", OLD)]
+SEEDS += [("replace:index-staged", OLD), ("replace:committed", NEW), ("index-copy:half@3", NEW)]
+SEEDS += [("replace:index-replaced", NEW), ("swap:old-moved", NEW), ("replace:baseline-replaced", NEW)]
+NAMESPACES = [("namespace:database-copied", OLD), ("index-copy:half", OLD), ("index-copy:half@2", OLD)]
+NAMESPACES += [("namespace:written", OLD)]
+SNAPSHOTS = [("snapshot:database-copied", OLD), ("index-copy:half", OLD), ("snapshot:written", OLD)]
+SNAPSHOTS += [("swap:old-moved", OLD)]  # the old snapshot was renamed away: a start puts it back
+EVERY = [(RESTORE, *s) for s in LOADS] + [(RESET, *s) for s in LOADS] + [(SEED, *s) for s in SEEDS]
+EVERY += [(NAMESPACE, *s) for s in NAMESPACES] + [(SNAPSHOT, *s) for s in SNAPSHOTS]
+SHORT = [(RESTORE, "replace:committed", NEW), (RESTORE, "index-copy:half@2", NEW)]
+SHORT += [(RESET, "replace:index-staged", OLD), (SEED, "swap:old-moved", NEW)]
+SHORT += [(NAMESPACE, "index-copy:half", OLD), (SNAPSHOT, "swap:old-moved", OLD)]
+CASES = [pytest.param(op, step, end, id=f"{op.name}-at-{step}") for op, step, end in (EVERY if LONG else SHORT)]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -167,9 +173,9 @@ def _agrees(client: httpx.Client, database: Path, prefix: str = "") -> Assets:
     return rows
 
 
-@pytest.mark.parametrize(("operation", "step"), CASES)
+@pytest.mark.parametrize(("operation", "step", "end"), CASES)
 def test_a_kill_at_any_step_of_a_whole_state_change_restarts_whole_in_the_old_or_the_new_state(
-    prepared: Prepared, tmp_path: Path, operation: Operation, step: str
+    prepared: Prepared, tmp_path: Path, operation: Operation, step: str, end: str
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(prepared.data_dir, data_dir)
@@ -180,29 +186,29 @@ def test_a_kill_at_any_step_of_a_whole_state_change_restarts_whole_in_the_old_or
         httpx.Client(base_url=url, auth=ADMIN, timeout=60) as client,
     ):
         live = _agrees(client, data_dir / "emulator.db")
-        _check(operation, prepared, data_dir, client, live)
+        assert _check(operation, prepared, data_dir, client, live) == end
     assert [p.name for p in data_dir.rglob(".*") if p.name.endswith((".partial", ".replaced"))] == []
     assert not (data_dir / ".replace").exists()
 
 
-def _check(operation: Operation, prepared: Prepared, data_dir: Path, client: httpx.Client, live: Assets) -> None:
+def _check(operation: Operation, prepared: Prepared, data_dir: Path, client: httpx.Client, live: Assets) -> str:
+    """Which whole state the restart serves, "old" or "new" (anything else fails)."""
     baseline = _rows(data_dir / "snapshots" / "_baseline" / "emulator.db")
-    if operation is RESTORE:
-        assert live in (prepared.live, prepared.snap)
-    elif operation is RESET:
-        assert live in (prepared.live, prepared.baseline)
-    elif operation is SEED:
+    if operation is SEED:
         assert (live, baseline) in ((prepared.live, prepared.baseline), (baseline, baseline))
         assert live == prepared.live or len(live) == 25
-    elif operation is NAMESPACE:
-        _check_namespace(prepared, data_dir, client, live)
-    else:
-        _check_snapshot(prepared, data_dir, client)
-    if operation is not SEED:
-        assert baseline == prepared.baseline
+        return OLD if live == prepared.live else NEW
+    assert baseline == prepared.baseline
+    if operation is NAMESPACE:
+        return _check_namespace(prepared, data_dir, client, live)
+    if operation is SNAPSHOT:
+        return _check_snapshot(prepared, data_dir, client)
+    new = prepared.snap if operation is RESTORE else prepared.baseline
+    assert live in (prepared.live, new)
+    return OLD if live == prepared.live else NEW
 
 
-def _check_namespace(prepared: Prepared, data_dir: Path, client: httpx.Client, live: Assets) -> None:
+def _check_namespace(prepared: Prepared, data_dir: Path, client: httpx.Client, live: Assets) -> str:
     assert live == prepared.live
     names = [ns["name"] for ns in client.get("/_emulator/namespaces").json()]
     assert names in (["default"], ["default", "ns1"])
@@ -210,10 +216,13 @@ def _check_namespace(prepared: Prepared, data_dir: Path, client: httpx.Client, l
         assert _agrees(client, data_dir / "namespaces" / "ns1" / "emulator.db", "/_ns/ns1") == prepared.snap
     again = client.post("/_emulator/namespaces", json={"name": "ns1", "from": "snapshot:snap"})
     assert again.status_code == (409 if "ns1" in names else 201), again.text
+    return NEW if "ns1" in names else OLD
 
 
-def _check_snapshot(prepared: Prepared, data_dir: Path, client: httpx.Client) -> None:
+def _check_snapshot(prepared: Prepared, data_dir: Path, client: httpx.Client) -> str:
+    """The snapshot `snap` holds its old content or the state it was saved again from, whole."""
     assert [s["name"] for s in client.get("/_emulator/snapshots").json()] == ["snap"]
     assert client.post("/_emulator/snapshots/snap/restore").status_code == 200
     restored = _agrees(client, data_dir / "emulator.db")
     assert restored in (prepared.snap, prepared.live)
+    return OLD if restored == prepared.snap else NEW
