@@ -138,7 +138,7 @@ def swap_dir(new: Path, target: Path) -> None:
 
 def recover_swaps(root: Path) -> None:
     """Undo what interrupted swaps and saves left under `root`: an old directory whose replacement never arrived
-    goes back; one that was replaced, and half-made new ones (`.name.partial`), are removed."""
+    goes back; one that was replaced, half-made new ones (`.name.partial`) and half-deleted ones are removed."""
     for stale in root.glob(".*"):
         if stale.suffix == ".replaced":
             target = root / stale.name[1 : -len(".replaced")]
@@ -146,5 +146,5 @@ def recover_swaps(root: Path) -> None:
                 disk.remove_tree(stale)
             else:
                 stale.rename(target)
-        elif stale.suffix == ".partial":
+        elif stale.suffix in (".partial", ".deleted"):
             disk.remove_tree(stale)

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -123,6 +122,7 @@ def _finish(emu: Emulator) -> None:
         log.exception("the new data is in the database, its index could not be put in place: rebuilding it")
         emu.reload()
         emu.reindex()  # raises too when the disk is still full: the next start finishes the replacement
+        disk.remove_tree(emu.settings.data_dir / replace.STAGE)
 
 
 def saved_dir(emu: Emulator, name: str) -> Path:
@@ -153,7 +153,10 @@ def delete(emu: Emulator, name: str) -> None:
     target = _root(emu) / name
     if name == BASELINE or not _NAME.match(name) or not (target / _META).is_file():
         raise NotFound(f"Snapshot '{name}' does not exist")
-    shutil.rmtree(target)
+    doomed = target.with_name(f".{name}.deleted")  # renamed away first: a half-deleted snapshot is never restored
+    disk.remove_tree(doomed)
+    target.rename(doomed)
+    disk.remove_tree(doomed)
 
 
 def ensure_baseline(emu: Emulator) -> None:
