@@ -78,6 +78,8 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     A start that fails there shuts the server down and is raised here, as one that failed before listening."""
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
+    from emulator.cli.slow_headers import protocol_with_deadline  # noqa: PLC0415 - it imports uvicorn
+
     datadir.require_fixtures(settings.fixtures)
     sock = bind(settings.host, settings.port)
     lock = ServerLock(settings.data_dir)
@@ -90,7 +92,13 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     url = base_url(settings.host, sock)
     lock.publish(url)
     log.info("aip-emulator listening on %s, starting %s (health answers 503 until ready)", url, settings.data_dir)
-    config = uvicorn.Config(app, log_level="info", access_log=settings.access_log, lifespan="on")
+    config = uvicorn.Config(
+        app,
+        log_level="info",
+        access_log=settings.access_log,
+        lifespan="on",
+        http=protocol_with_deadline(settings.header_timeout_s),  # slow or stuck headers do not pile up
+    )
     server = uvicorn.Server(config)
     startup: Startup = app.state.startup
     startup.on_ready = lambda: _log_start_lines(settings, url)
