@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-slow-headers reliability clean
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench-namespaces: install
 # Searches under concurrent writes, write latency, the test cycle and crash recovery (issue 9).
 bench-mixed: install
 	$(BIN)/python -m bench.mixed_bench $(BENCH_ARGS)
+
+# Thousands of connections that never finish their headers, beside ordinary traffic (issue 28).
+bench-slow-headers: install
+	$(BIN)/python -m bench.slow_headers $(BENCH_ARGS)
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
