@@ -112,8 +112,8 @@ def recover(data_dir: Path, history: str) -> None:
     snapshots = data_dir / "snapshots"
     if snapshots.is_dir():
         recover_swaps(snapshots)
-    for scratch in data_dir.glob(".seed-*"):
-        disk.remove_tree(scratch)
+    for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
+        disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
     if not (data_dir / STAGE).exists():
         return
     if staged_history(data_dir) == history:

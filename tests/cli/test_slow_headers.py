@@ -57,12 +57,12 @@ def test_connections_that_stall_before_or_inside_their_headers_are_answered_408_
 
 def test_a_keep_alive_connection_that_stalls_in_its_next_headers_is_closed(url: str) -> None:
     with _connect(url, b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n") as sock:
-        first = sock.recv(65536)
+        first = sock.recv(65536)  # the first answer has begun: the connection is between requests after it
         sock.sendall(b"GET /_emulator/health HTTP/1.1\r\n")
-        rest = _answer(sock)
+        received = first + _answer(sock)
 
-    assert first.startswith(b"HTTP/1.1 200")
-    assert rest.startswith(b"HTTP/1.1 408")
+    answers = received.split(b"HTTP/1.1 ")[1:]
+    assert [answer[:3] for answer in answers] == [b"200", b"408"]
 
 
 def test_a_request_whose_headers_arrived_is_not_cut_however_slow_its_body(url: str) -> None:
