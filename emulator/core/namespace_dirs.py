@@ -42,9 +42,9 @@ def read_meta(directory: Path) -> Meta:
     return Meta(data["name"], int(data["createdAt"]), int(data["lastUsedAt"]), str(data.get("from", "baseline")))
 
 
-def write_meta(directory: Path, meta: Meta) -> None:
+def write_meta(directory: Path, meta: Meta, *, sync: bool = False) -> None:
     body = {"name": meta.name, "createdAt": meta.created_at, "lastUsedAt": meta.last_used_at, "from": meta.source}
-    disk.write_text(directory / META, json.dumps(body))
+    disk.write_text(directory / META, json.dumps(body), sync=sync)
 
 
 def is_namespace(directory: Path) -> bool:
@@ -68,7 +68,7 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         link_or_copy(source / _DB, baseline / _DB)
         copy_index(source / _INDEX, baseline / _INDEX)
         disk.write_text(baseline / _SNAPSHOT_META, json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
-        write_meta(partial, meta)
+        write_meta(partial, meta, sync=True)
         disk.checkpoint("namespace:written")
         partial.rename(target)
         disk.sync_dir(target.parent)

@@ -1,14 +1,16 @@
 """Replacing the whole state (reset, restore, seed) in one step that a crash cannot cut in two. No FastAPI here.
 
-1. stage: `<data dir>/.replace/` gets everything the new state needs while nothing visible changes: `emulator.db` (a
-   copy of the source database under a new history), `index/` (a copy of the source index, its stamp carrying that
-   history) and, for a seed, `baseline/` (the new reset baseline); `replace.json`, naming the history, comes last.
+1. stage: the data directory gets what the new state needs while nothing visible changes: `.replace.db` (a copy of
+   the source database under a new history) and, for a seed, `.replace-baseline/` (the new reset baseline, whose
+   index is the new index) and `.replace-stamp.json` (the new index's stamp, carrying the new history);
+   `.replace.json`, naming the history and the index to put in place, comes last.
 2. commit: SQLite's online backup copies the staged database into the live one in one transaction. That is the
    moment of the switch: from then on the database carries the new history.
-3. finish: the index directory is mirrored from the staged one (stamp last), the staged baseline replaces
-   `snapshots/_baseline` (by renames), and `.replace/` is removed.
+3. finish: the index directory is mirrored from the planned one by links only (the staged stamp last), so a full
+   disk cannot stop it half-way; the staged baseline replaces `snapshots/_baseline` (by renames), and the stage is
+   removed (its plan first).
 
-A start that finds `.replace/` finishes it when the database carries the staged history (the crash came after the
+A start that finds a stage finishes it when the database carries the staged history (the crash came after the
 commit) and removes it otherwise. Either way the index is then checked against the database's history and rebuilt
 if it belongs to another one (`SearchIndex.unusable`), so a start never serves new rows through an old index.
 
@@ -20,47 +22,60 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 from emulator.search import disk
-from emulator.search.files import copy_index, mirror, restamp
+from emulator.search.files import copy_index, mirror, write_restamped
 from emulator.search.index import SearchIndex
 from emulator.store.db import HISTORY, new_history
 from emulator.store.models import Meta
 
 log = logging.getLogger("aip_emulator")
-STAGE = ".replace"
-_DB, _INDEX, _BASELINE, _DONE = "emulator.db", "index", "baseline", "replace.json"
+STAGED_DB, STAGED_STAMP, PLAN = ".replace.db", ".replace-stamp.json", ".replace.json"
+STAGED_BASELINE = ".replace-baseline"
+_DB, _INDEX = "emulator.db", "index"
 SAVED_BASELINE = "_baseline"  # the reset baseline's snapshot name (`emulator.core.state.BASELINE`)
 
 
-def stage(data_dir: Path, source: Path, baseline: Path | None = None, created_at: int = 0) -> Path:
-    """Stage the saved state in `source` (its `emulator.db` and `index/`) under a new history; with `baseline`,
-    that saved state becomes the reset baseline too. Nothing visible changes; a failure leaves nothing behind."""
-    staged = data_dir / STAGE
-    disk.remove_tree(staged)
+def stage(data_dir: Path, source: Path, baseline: bool = False, created_at: int = 0) -> Path:
+    """Stage the saved state in `source` (its `emulator.db` and `index/`) under a new history; with `baseline`, that
+    saved state becomes the reset baseline too (copied into the stage: `source` may be a seed's scratch directory).
+    Nothing visible changes; a failure leaves nothing behind. Returns the staged database."""
+    discard(data_dir)
     try:
-        staged.mkdir(parents=True)
         history = new_history()
-        copy_database(source / _DB, staged / _DB, history)
+        copy_database(source / _DB, data_dir / STAGED_DB, history)
         disk.checkpoint("replace:database-staged")
-        copy_index(source / _INDEX, staged / _INDEX)
-        restamp(staged / _INDEX, history)
-        if baseline is not None:
-            save_dir(baseline, staged / _BASELINE, created_at)
-        disk.checkpoint("replace:index-staged")
-        disk.write_text(staged / _DONE, json.dumps({"history": history}))
+        index = source / _INDEX
+        if baseline:
+            save_dir(source, data_dir / STAGED_BASELINE, created_at)
+            index = data_dir / STAGED_BASELINE / _INDEX
+        write_restamped(index, data_dir / STAGED_STAMP, history)
+        disk.checkpoint("replace:staged")
+        plan = {"history": history, "index": os.path.relpath(index, data_dir)}
+        disk.write_text(data_dir / PLAN, json.dumps(plan))
     except BaseException:
-        disk.remove_tree(staged)
+        discard(data_dir)
         raise
-    return staged
+    return data_dir / STAGED_DB
+
+
+def discard(data_dir: Path) -> None:
+    """Remove a stage, the plan first (a stage without its plan is never finished)."""
+    for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_DB + "-journal"):
+        (data_dir / name).unlink(missing_ok=True)
+    disk.remove_tree(data_dir / STAGED_BASELINE)
 
 
 def copy_database(source: Path, target: Path, history: str | None = None) -> None:
-    """A copy of the SQLite database `source` at `target` (its online backup), under `history` when given."""
+    """A copy of the SQLite database `source` at `target` (its online backup), under `history` when given (a staged
+    copy: written without syncs, it is copied into the live database before anything relies on it)."""
     with closing(sqlite3.connect(source)) as saved, closing(sqlite3.connect(target)) as copy:
+        if history is not None:
+            copy.execute("PRAGMA synchronous = OFF")
         saved.backup(copy)
         if history is not None:
             upsert = f"INSERT INTO {Meta.__tablename__} (key, value) VALUES (?, ?)"
@@ -73,12 +88,12 @@ def save_dir(source: Path, target: Path, created_at: int, name: str = SAVED_BASE
     target.mkdir(parents=True)
     copy_database(source / _DB, target / _DB)
     copy_index(source / _INDEX, target / _INDEX)
-    disk.write_text(target / "snapshot.json", json.dumps({"name": name, "createdAt": created_at}))
+    disk.write_text(target / "snapshot.json", json.dumps({"name": name, "createdAt": created_at}), sync=True)
 
 
 def commit(staged: Path, live: sqlite3.Connection) -> None:
     """Switch the live database to the staged one: one transaction (a failure leaves the old data)."""
-    with closing(sqlite3.connect(staged / _DB)) as source:
+    with closing(sqlite3.connect(staged)) as source:
         source.backup(live)
     disk.checkpoint("replace:committed")
 
@@ -86,22 +101,23 @@ def commit(staged: Path, live: sqlite3.Connection) -> None:
 def finish(data_dir: Path, index: SearchIndex | None) -> None:
     """Bring the index (and for a seed, the baseline) to the committed state and remove the stage. `index`: the
     open index to load it into; None at start, when the index is not open yet."""
-    staged = data_dir / STAGE
+    plan = json.loads((data_dir / PLAN).read_text())
+    source, stamp = data_dir / plan["index"], data_dir / STAGED_STAMP
     if index is None:
-        mirror(staged / _INDEX, data_dir / _INDEX)
+        mirror(source, data_dir / _INDEX, stamp)
     else:
-        index.load_from(staged / _INDEX)
+        index.load_from(source, stamp)
     disk.checkpoint("replace:index-replaced")
-    if (staged / _BASELINE).is_dir():
-        swap_dir(staged / _BASELINE, data_dir / "snapshots" / SAVED_BASELINE)
+    if (data_dir / STAGED_BASELINE).is_dir():
+        swap_dir(data_dir / STAGED_BASELINE, data_dir / "snapshots" / SAVED_BASELINE)
     disk.checkpoint("replace:baseline-replaced")
-    disk.remove_tree(staged)
+    discard(data_dir)
 
 
 def staged_history(data_dir: Path) -> str | None:
     """The history a whole stage was made for, or None (no stage, or one a crash cut short)."""
     try:
-        return str(json.loads((data_dir / STAGE / _DONE).read_text())["history"])
+        return str(json.loads((data_dir / PLAN).read_text())["history"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -114,14 +130,18 @@ def recover(data_dir: Path, history: str) -> None:
         recover_swaps(snapshots)
     for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
         disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
-    if not (data_dir / STAGE).exists():
+    if not any((data_dir / name).exists() for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_BASELINE)):
         return
     if staged_history(data_dir) == history:
         log.warning("finishing the replacement of the data that a crash interrupted (the database had switched)")
-        finish(data_dir, None)
+        try:
+            finish(data_dir, None)
+        except FileNotFoundError as exc:  # its source index is gone (deleted meanwhile): the index is rebuilt
+            log.warning("could not finish it (%s): the search index will be rebuilt", exc)
+            discard(data_dir)
     else:
         log.warning("discarding the staged replacement of the data that a crash interrupted (nothing had switched)")
-        disk.remove_tree(data_dir / STAGE)
+        discard(data_dir)
 
 
 def swap_dir(new: Path, target: Path) -> None:

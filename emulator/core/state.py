@@ -76,7 +76,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
             disk.checkpoint("snapshot:database-copied")
             emu.index.copy_to(partial / _INDEX)
             snapshot = Snapshot(name, emu.clock.now_ms())
-            disk.write_text(partial / _META, json.dumps({"name": name, "createdAt": snapshot.created_at}))
+            disk.write_text(partial / _META, json.dumps({"name": name, "createdAt": snapshot.created_at}), sync=True)
             disk.checkpoint("snapshot:written")
             replace.swap_dir(partial, target)
         except BaseException:
@@ -99,14 +99,14 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
     """Replace the data by the saved state in `source` (`emulator.core.replace`); with `baseline`, it becomes the
     reset baseline too."""
     with emu.index.write_lock, storage_answers(emu, failed):
-        staged = replace.stage(emu.settings.data_dir, source, source if baseline else None, emu.clock.now_ms())
+        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())
         # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
         with emu.index.commit_lock:
             try:
                 with emu.raw_connection() as live:
                     replace.commit(staged, live)
             except BaseException:
-                disk.remove_tree(staged)
+                replace.discard(emu.settings.data_dir)
                 raise
             emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
             _finish(emu)
@@ -122,7 +122,7 @@ def _finish(emu: Emulator) -> None:
         log.exception("the new data is in the database, its index could not be put in place: rebuilding it")
         emu.reload()
         emu.reindex()  # raises too when the disk is still full: the next start finishes the replacement
-        disk.remove_tree(emu.settings.data_dir / replace.STAGE)
+        replace.discard(emu.settings.data_dir)
 
 
 def saved_dir(emu: Emulator, name: str) -> Path:

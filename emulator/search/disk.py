@@ -1,10 +1,11 @@
 """The file operations of a whole-state change (reset, restore, seed, snapshots, namespaces), in one place.
 
-Two things hang off this seam. Ordering and durability: a file that marks something whole (an index stamp, a table
-of contents, a snapshot's `snapshot.json`) is written to a temporary name, synced and renamed, and its directory is
-synced, so a crash never shows it before what it lists. And testing: `checkpoint(step)` kills the process (SIGKILL,
-as `kill -9` would) at a named step when `arm` was given that step (`AIP_EMULATOR_CRASH_AT=step` or `step@n` for its
-n-th pass), and the tests that fill the disk replace `link`, `copy_file` or `write_text` here.
+Two things hang off this seam. Ordering: a file that marks something whole (an index stamp, a snapshot's
+`snapshot.json`, a namespace's `namespace.json`) is written to a temporary name and renamed after what it lists,
+so a crash never shows it half-written or early; the saved states a user asked for are synced too (a power cut).
+And testing: `checkpoint(step)` kills the process (SIGKILL, as `kill -9` would) at a named step when `arm` was
+given that step (`AIP_EMULATOR_CRASH_AT=step` or `step@n` for its n-th pass), and the tests that fill the disk
+replace `link`, `copy_file` or `write_text` here.
 
 It lives in `search/` because that is the floor both the index and the core stand on; it knows nothing of either.
 """
@@ -67,19 +68,22 @@ def copy_file(source: str | Path, target: str | Path) -> None:
         raise
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write `path` whole: a temporary file, synced, renamed over it, the directory synced."""
+def write_text(path: Path, text: str, *, sync: bool = False) -> None:
+    """Write `path` whole: a temporary file renamed over it (a crash leaves the old file or the new one). `sync`: the
+    file and its directory are synced too, for a power cut (saved states the user asked for)."""
     partial = path.with_name(path.name + ".tmp")
     try:
         with partial.open("w") as out:
             out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    sync_dir(path.parent)
+    if sync:
+        sync_dir(path.parent)
 
 
 def sync_dir(path: Path) -> None:

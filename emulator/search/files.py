@@ -6,9 +6,10 @@ another history is never caught up, it is rebuilt) and its manifest: the table o
 segments it lists, with their sizes. The stamp is written last, whole (`disk.write_text`), so a copy or a mirror
 cut short by a crash is recognisable: no stamp, or a stamp whose files are not all there (`damage`).
 
-Only segment files are shared between copies: tables of contents and the stamp are small and copied, and the lock
-file must never be shared (a lock on one copy would lock every other). Snapshots, resets and namespaces all copy an
-index this one way: segment files first, then the tables of contents, then the stamp.
+Copies share their files by hard links: segment files never change once written, and tables of contents and the
+stamp are replaced whole (a new file renamed into place), never rewritten. The lock file is never shared (a lock on
+one copy would lock every other). Snapshots, resets and namespaces all copy an index this one way: segment files
+first, then the tables of contents, then the stamp.
 """
 
 from __future__ import annotations
@@ -50,35 +51,33 @@ def copy_index(source: Path, target: Path) -> None:
     _fill(source, target, _copied(source))
 
 
-def mirror(source: Path, target: Path) -> None:
+def mirror(source: Path, target: Path, stamp: Path | None = None) -> None:
     """Make `target` hold the files of `source`: its tables of contents, stamp and segment files.
 
     The stamp and tables of contents go first, so a crash midway leaves a directory without a stamp (rebuilt at
     start), never one whose stamp lists files that are not there. Segment files of the same name are the same files
     (a segment id names one immutable segment) and stay. Segment files `source` does not list stay too, for now: a
     search may still be reading them; the flush thread deletes them once no search holds a view that lists them
-    (`SearchIndex.maintain`).
+    (`SearchIndex.maintain`). `stamp`: a stamp file to put in place instead of the source's (another history).
+    Only links: nothing here needs room for data, so a full disk cannot stop it half-way.
     """
     if not target.is_dir():
-        copy_index(source, target)
-        return
+        target.mkdir(parents=True)
     present = set(os.listdir(target))
     for name in sorted(present - {n for n in present if is_segment_file(n)}, key=lambda n: n != STAMP_FILE):
         os.unlink(target / name)
-    _fill(source, target, [name for name in _copied(source) if not (is_segment_file(name) and name in present)])
+    names = [name for name in _copied(source) if not (is_segment_file(name) and name in present)]
+    _fill(source, target, names, stamp)
 
 
-def _fill(source: Path, target: Path, names: list[str]) -> None:
+def _fill(source: Path, target: Path, names: list[str], stamp: Path | None = None) -> None:
+    """Link `names` from `source` into `target` in their order (the stamp last); every file here is replaced whole
+    when it changes, never rewritten, so copies can share them."""
     for number, name in enumerate(names):
         if number == len(names) // 2:
             disk.checkpoint("index-copy:half")
-        if _order(name) == 0:
-            link_or_copy(source / name, target / name)
-        elif name == STAMP_FILE:
-            disk.sync_dir(target)  # every file the stamp lists is in place before the stamp
-            disk.write_text(target / name, (source / name).read_text())
-        else:
-            disk.copy_file(source / name, target / name)
+        from_path = stamp if name == STAMP_FILE and stamp is not None else source / name
+        link_or_copy(from_path, target / name)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> bool:
@@ -116,12 +115,12 @@ def write_stamp(path: Path, generation: int, schema: int, history: str, files: d
     disk.write_text(path / STAMP_FILE, json.dumps(stamp))
 
 
-def restamp(path: Path, history: str) -> None:
-    """Give the stamp of `path` another history (a copy that becomes another data set's index)."""
-    stamp = read_stamp(path)
+def write_restamped(index: Path, target: Path, history: str) -> None:
+    """Write at `target` the stamp of the index directory `index`, carrying `history` instead of its own."""
+    stamp = read_stamp(index)
     if stamp is None:
-        raise FileNotFoundError(f"{path / STAMP_FILE}: no stamp to carry over")
-    disk.write_text(path / STAMP_FILE, json.dumps(stamp | {"history": history}))
+        raise FileNotFoundError(f"{index / STAMP_FILE}: the saved index has no stamp")
+    disk.write_text(target, json.dumps(stamp | {"history": history}))
 
 
 def damage(path: Path, stamp: dict[str, Any]) -> str | None:

@@ -154,16 +154,17 @@ class SearchIndex:
         with self._whoosh:
             copy_index(self.path, target)
 
-    def load_from(self, source: Path) -> None:
+    def load_from(self, source: Path, stamp: Path | None = None) -> None:
         """Replace the index directory by a copy of `source` and open it; the layer starts empty.
 
         Readers of segments that `source` shares with the current index (same segment id: same files) are kept
-        with their caches, so returning to a snapshot costs only what differs.
+        with their caches, so returning to a snapshot costs only what differs. `stamp`: the stamp to use instead of
+        the one in `source` (the copy belongs to another history of the database).
         """
         with self._whoosh:
             if self._index is not None:
                 self._index.close()
-            mirror(source, self.path)
+            mirror(source, self.path, stamp)
             self.open()
 
     def close(self) -> None:
