@@ -226,3 +226,21 @@ def _check_snapshot(prepared: Prepared, data_dir: Path, client: httpx.Client) ->
     restored = _agrees(client, data_dir / "emulator.db")
     assert restored in (prepared.snap, prepared.live)
     return OLD if restored == prepared.snap else NEW
+
+
+def test_a_kill_while_a_start_finishes_an_interrupted_restore_leaves_the_next_start_to_finish_it(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(prepared.data_dir, data_dir)
+    _crash(data_dir, tmp_path / "crash.log", RESTORE, "replace:committed")
+    killed_again = pytest.raises(AssertionError, match="exited with -9")  # half-way through putting the index back
+    with killed_again, _server(data_dir, tmp_path / "recovery.log", crash_at="index-copy:half"):
+        pass
+
+    with (
+        _server(data_dir, tmp_path / "restart.log") as (url, _process),
+        httpx.Client(base_url=url, auth=ADMIN, timeout=60) as client,
+    ):
+        assert _agrees(client, data_dir / "emulator.db") == prepared.snap
+    assert "finishing the replacement" in (tmp_path / "restart.log").read_text()
