@@ -108,6 +108,11 @@ def finish(data_dir: Path, index: SearchIndex | None) -> None:
     else:
         index.load_from(source, stamp)
     disk.checkpoint("replace:index-replaced")
+    finish_without_index(data_dir)
+
+
+def finish_without_index(data_dir: Path) -> None:
+    """The rest of `finish` once the index is in place (or was rebuilt instead): a seed's baseline, the stage."""
     if (data_dir / STAGED_BASELINE).is_dir():
         swap_dir(data_dir / STAGED_BASELINE, data_dir / "snapshots" / SAVED_BASELINE)
     disk.checkpoint("replace:baseline-replaced")

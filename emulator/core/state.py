@@ -122,7 +122,7 @@ def _finish(emu: Emulator) -> None:
         log.exception("the new data is in the database, its index could not be put in place: rebuilding it")
         emu.reload()
         emu.reindex()  # raises too when the disk is still full: the next start finishes the replacement
-        replace.discard(emu.settings.data_dir)
+        replace.finish_without_index(emu.settings.data_dir)
 
 
 def saved_dir(emu: Emulator, name: str) -> Path:

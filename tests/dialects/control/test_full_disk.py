@@ -230,3 +230,18 @@ def test_when_neither_the_index_nor_a_rebuild_fits_after_the_switch_the_next_sta
         assert state.counts(restarted)[:2] == (len(expected), len(expected))
     finally:
         restarted.close()
+
+
+def test_a_seed_whose_index_is_rebuilt_after_the_switch_still_becomes_the_reset_baseline(
+    emulator_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_finish = replace.finish
+    monkeypatch.setattr(replace, "finish", _failing_finish)
+    seeded = emulator_client.post("/_emulator/seed", json={"generate": {"assets": 12, "seed": 3}})
+    monkeypatch.setattr(replace, "finish", real_finish)
+    _changed(emulator_client)
+
+    assert seeded.status_code == 200, seeded.text
+    assert emulator_client.post("/_emulator/reset").json()["assets"] == 12
+    health = emulator_client.get("/_emulator/health").json()
+    assert health["assets"] == health["indexedAssets"] == 12
