@@ -46,7 +46,7 @@ def _copied(source: Path) -> list[str]:
 
 
 def copy_index(source: Path, target: Path) -> None:
-    """A copy of the index directory `source` at the new `target`: segment files linked, the small rest copied."""
+    """A copy of the index directory `source` at the new `target`: every file linked (copied where links fail)."""
     target.mkdir(parents=True)
     _fill(source, target, _copied(source))
 
