@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed hostile reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -64,6 +64,10 @@ bench-mixed: install
 # Hostile queries against a live server: each shape's CPU and the p50 of health and a search beside it (issue 20).
 hostile: install
 	$(BIN)/python -m bench.hostile_bench $(BENCH_ARGS)
+
+# Thousands of connections that never finish their headers, beside ordinary traffic (issue 28).
+bench-slow-headers: install
+	$(BIN)/python -m bench.slow_headers $(BENCH_ARGS)
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)

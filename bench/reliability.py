@@ -1,7 +1,8 @@
 """`python -m bench.reliability [--short] [--size 10000] [--seconds 30] [--clients 4]`: all reliability checks.
 
 Runs the pytest reliability suite (tests/reliability: crashes, concurrency, process faults, fuzzing with the long
-profile `AIP_EMULATOR_FUZZ=long` unless --short; and tests/core: the write-consistency property test), then the
+profile `AIP_EMULATOR_FUZZ=long` and a kill at every step of every whole-state change `AIP_EMULATOR_CRASH=long`
+unless --short; and tests/core: the write-consistency property test), then the
 loopback load test (bench.load). Prints one summary table (suite, cases, failures, throughput / p99) and exits 1 if
 anything failed.
 """
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIP_EMULATOR_")}
     if not args.short:
         env["AIP_EMULATOR_FUZZ"] = "long"
+        env["AIP_EMULATOR_CRASH"] = "long"
     rows = [run_pytest(name, paths, env) for name, paths in SUITES.items()]
     rows.append(run_load(args.size, args.seconds, args.clients, env))
     print_table(rows)

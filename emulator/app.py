@@ -32,6 +32,7 @@ from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
+from emulator.search import disk
 from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
 
@@ -50,6 +51,7 @@ def create_app(
     `start_in_background`: return at once and start when the app's lifespan starts, in a thread; until then every
     route answers 503 (`app.state.startup` says how far it is and takes the server's `on_ready`/`on_failure`)."""
     settings = settings or Settings()
+    disk.arm(settings.crash_at)  # the crash tests' hook (AIP_EMULATOR_CRASH_AT); None: never
     emu = emulator or Emulator(settings)
     startup = Startup(emu, Progress(show=interactive()), open_store=emulator is None)
     if not start_in_background:

@@ -93,6 +93,14 @@ class Settings(BaseSettings):
     cache_ranks_mb: float = Field(default=32, gt=0, description="approximate MB of sort ranks cached")
     cache_lexicons_mb: float = Field(default=32, gt=0, description="approximate MB of term lists cached (wildcards)")
     cache_views: int = Field(default=20_000, ge=1, description="asset views cached for rendering search pages")
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="a connection must finish each request's headers this soon, else 408 and closed"
+    )
+    crash_at: str | None = Field(
+        default=None,
+        description="testing only: kill the process (SIGKILL) at this named step of a whole-state change "
+        "(`step` or `step@n` for its n-th pass; steps in docs/durability.md)",
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -25,6 +25,11 @@ def _started(data_dir: Path) -> Emulator:
     return emulator
 
 
+def _stamped(emulator: Emulator) -> tuple[int, int]:
+    stamp = emulator.index.stamp() or {}
+    return stamp.get("generation", -1), stamp.get("schema", -1)
+
+
 def _forbid_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the index was rebuilt")
@@ -37,7 +42,7 @@ def test_a_fresh_data_dir_is_seeded_and_indexed(tmp_path: Path) -> None:
     try:
         assert (tmp_path / "data" / "emulator.db").is_file()
         assert emulator.index.doc_count() == 39
-        assert emulator.index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
+        assert _stamped(emulator) == (1, SCHEMA_VERSION)
     finally:
         emulator.close()
 
@@ -47,7 +52,7 @@ def test_a_first_start_does_not_report_a_missing_index(tmp_path: Path, caplog: p
         _started(tmp_path / "data").close()
 
     assert any(r.getMessage().startswith("seeded 39 assets from") for r in caplog.records)
-    assert [r.getMessage() for r in caplog.records if "missing or stale" in r.getMessage()] == []
+    assert [r.getMessage() for r in caplog.records if "rebuilding" in r.getMessage()] == []
 
 
 def test_a_restart_without_an_index_reports_the_rebuild(
@@ -59,7 +64,8 @@ def test_a_restart_without_an_index_reports_the_rebuild(
     with caplog.at_level(logging.INFO, logger="aip_emulator"):
         _started(data_dir).close()
 
-    assert "search index missing or stale: rebuilding from the database" in [r.getMessage() for r in caplog.records]
+    expected = "there is no complete search index: rebuilding the search index from the database"
+    assert expected in [r.getMessage() for r in caplog.records]
 
 
 def test_a_restart_reuses_database_and_index(
@@ -92,7 +98,7 @@ def test_a_stale_index_is_rebuilt(seeded_template: Path, tmp_path: Path) -> None
 
     emulator = _started(data_dir)
     try:
-        assert emulator.index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
+        assert _stamped(emulator) == (1, SCHEMA_VERSION)
     finally:
         emulator.close()
 

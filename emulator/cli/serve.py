@@ -83,6 +83,8 @@ def serve(settings: Settings, reseed: bool = False) -> int:
     A start that fails there shuts the server down and is raised here, as one that failed before listening."""
     import uvicorn  # noqa: PLC0415 - only the serve command needs the server
 
+    from emulator.cli.slow_headers import protocol_with_deadline  # noqa: PLC0415 - it imports uvicorn
+
     # A light request waits for the interpreter lock at each of its few hand-offs (event loop, worker thread,
     # back) while a heavy search computes: Python's 5 ms default made a health check wait 10-20 ms beside a
     # 1,024-clause search; at 0.5 ms it waits about a fifth of that (bench.hostile_bench). The process only.
@@ -106,6 +108,7 @@ def serve(settings: Settings, reseed: bool = False) -> int:
         access_log=settings.access_log,
         lifespan="on",
         timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_s)),
+        http=protocol_with_deadline(settings.header_timeout_s),  # slow or stuck headers do not pile up
     )
     server = uvicorn.Server(config)
     startup: Startup = app.state.startup

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from emulator.seeding.read import FixtureError
-from emulator.store.db import get_meta, set_meta
+from emulator.store.db import HISTORY, get_meta, new_history, set_meta
 
 log = logging.getLogger("aip_emulator")
 
@@ -44,6 +44,7 @@ def record_seed(session: Session, fixtures: Path) -> None:
     set_meta(session, FORMAT_KEY, str(FORMAT_VERSION))
     set_meta(session, SEEDED_FROM_KEY, str(fixtures.resolve()))
     set_meta(session, SEEDED_DIGEST_KEY, fixtures_digest(fixtures))
+    set_meta(session, HISTORY, new_history())
 
 
 def check_format(session: Session, data_dir: Path) -> None:

@@ -26,6 +26,7 @@ class EmulatorError(Exception):
 
     status = 500
     code = "InternalError"
+    control_code: str | None = None  # the control routes' own `error` value, when it is not `code`
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -121,7 +122,8 @@ class Unavailable(EmulatorError):
 
 
 class InsufficientStorage(EmulatorError):
-    """A write could not be stored: the disk holding the data directory is full (nothing was changed)."""
+    """A write could not be stored: the data directory is full, not writable or gone (nothing was changed)."""
 
     status = 507
     code = "InsufficientStorageException"
+    control_code = "InsufficientStorage"

@@ -1,6 +1,6 @@
 """What a data directory's files cost on disk: owned, or shared by hard links with other copies.
 
-Index directories are copied by `emulator.search.files.copy_index` (segment files linked, the small rest copied);
+Index directories are copied by `emulator.search.files.copy_index` (every file hard-linked: none is rewritten);
 the SQLite database is written in place and always copied.
 """
 

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from emulator.search import disk
 from emulator.search.files import copy_index, link_or_copy
 from emulator.store import models as m
 
@@ -41,11 +42,9 @@ def read_meta(directory: Path) -> Meta:
     return Meta(data["name"], int(data["createdAt"]), int(data["lastUsedAt"]), str(data.get("from", "baseline")))
 
 
-def write_meta(directory: Path, meta: Meta) -> None:
+def write_meta(directory: Path, meta: Meta, *, sync: bool = False) -> None:
     body = {"name": meta.name, "createdAt": meta.created_at, "lastUsedAt": meta.last_used_at, "from": meta.source}
-    partial = directory / (META + ".tmp")
-    partial.write_text(json.dumps(body))
-    partial.replace(directory / META)
+    disk.write_text(directory / META, json.dumps(body), sync=sync)
 
 
 def is_namespace(directory: Path) -> bool:
@@ -59,17 +58,20 @@ def make(source: Path, target: Path, meta: Meta) -> None:
     """
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
     try:
-        shutil.copyfile(source / _DB, partial / _DB)
+        partial.mkdir(parents=True)
+        disk.copy_file(source / _DB, partial / _DB)
+        disk.checkpoint("namespace:database-copied")
         copy_index(source / _INDEX, partial / _INDEX)
         baseline = partial / _SNAPSHOTS / _BASELINE
         baseline.mkdir(parents=True)
         link_or_copy(source / _DB, baseline / _DB)
         copy_index(source / _INDEX, baseline / _INDEX)
-        (baseline / _SNAPSHOT_META).write_text(json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
-        write_meta(partial, meta)
+        disk.write_text(baseline / _SNAPSHOT_META, json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
+        write_meta(partial, meta, sync=True)
+        disk.checkpoint("namespace:written")
         partial.rename(target)
+        disk.sync_dir(target.parent)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise

@@ -22,6 +22,7 @@ from emulator.core.errors import Conflict, NotFound, TooManyNamespaces, Validati
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
 from emulator.core.runtime import Emulator
+from emulator.core.transaction import storage_answers
 from emulator.settings import Settings
 
 log = logging.getLogger("aip_emulator")
@@ -197,14 +198,21 @@ class Namespaces:
         now = dirs.wall_ms()
         meta = dirs.Meta(name, now, now, source)
         base = self.default.emulator
-        self.root.mkdir(parents=True, exist_ok=True)
-        with base.index.write_lock:  # a reseed or a snapshot save replaces the source directory
+        failed = f"namespace '{name}' was not created"
+        with base.index.write_lock, storage_answers(base, failed):  # a reseed or a save replaces the source
             saved = state.saved_dir(base, _snapshot_name(source))
+            self.root.mkdir(parents=True, exist_ok=True)
             dirs.make(saved, self.root / name, meta)
             identity = dirs.identity(saved)
         self._names.add(name)
+        try:
+            with storage_answers(base, failed):
+                created = self._load(name, self._catalogs.get(identity))
+        except BaseException:  # made but not opened: removed again, so the name stays free
+            self._names.discard(name)
+            dirs.remove(self.root / name)
+            raise
         log.info("namespace %s created from %s", name, source)
-        created = self._load(name, self._catalogs.get(identity))
         self._catalogs.setdefault(identity, created.emulator.catalog)
         return created
 
@@ -217,8 +225,12 @@ class Namespaces:
             # catalog is never changed in place (a metadata write replaces it), so sharing it is safe. The one place
             # this reaches into the emulator: were the attribute renamed, the catalog would simply be loaded again.
             emulator._catalog = catalog
-        emulator.start()
-        state.ensure_baseline(emulator)
+        try:
+            emulator.start()
+            state.ensure_baseline(emulator)
+        except BaseException:
+            emulator.close()
+            raise
         found = open_namespace(name, emulator, meta.created_at)
         found.last_used_at = max(meta.last_used_at, found.last_used_at)
         self._open[name] = found

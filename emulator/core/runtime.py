@@ -3,7 +3,9 @@
 `create_app` builds one `Emulator` and keeps it on `app.state`; the CLI uses it directly. Everything that belongs
 to one data set lives in its `Emulator` (the index with its flush thread included), so several can run in one
 process; `close` stops the flush thread. At start an index whose stamp the change log can bridge is opened and
-caught up incrementally (`catch_up`); any other is rebuilt from the database.
+caught up incrementally (`catch_up`); any other is rebuilt from the database: one from another history of the
+database (a seed, reset or restore), one a crash left half-copied, one that does not open. A replacement of the
+data that a crash interrupted is finished or dropped first (`emulator.core.replace`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from emulator.core import changelog, datadir, seeder
+from emulator.core import changelog, datadir, replace, seeder
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
@@ -34,9 +36,12 @@ from emulator.seeding.read import read_fixtures
 from emulator.settings import Settings
 from emulator.store import models as m
 from emulator.store.db import (
+    HISTORY,
     DataDirError,
     generation,
     get_meta,
+    history,
+    new_history,
     open_engine,
     session_factory,
     set_meta,
@@ -71,23 +76,38 @@ class Emulator:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:
-        """Open the database (seeding an empty one from the fixtures) and an index that matches it."""
+        """Open the database (seeding an empty one from the fixtures) and an index that matches it: the one on disk
+        caught up from the change log when it belongs to this database and opens whole, else one rebuilt."""
         started = time.perf_counter()
-        current = self.open_store(progress)
+        current, history = self.open_store(progress)
         with self.storage_errors():
-            if self.index.can_catch_up(current, self.pruned_through):
-                self.index.open()
-                self.catch_up()
-            else:
+            replace.recover(self.settings.data_dir, history)
+            why = self.index.unusable(current, self.pruned_through, history) or self._open_index()
+            if why is not None:
                 if not self.seeded:  # a new data directory has no index yet: nothing to report
-                    log.info("search index missing or stale: rebuilding from the database")
+                    level = logging.WARNING if self.settings.index_path.exists() else logging.INFO
+                    log.log(level, "%s: rebuilding the search index from the database", why)
                 self.reindex(progress)
-            self.index.warm()
+                self.index.warm()
         _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
-    def open_store(self, progress: Progress = QUIET) -> int:
-        """Open the database, seeding an empty one from the fixtures; return its generation."""
+    def _open_index(self) -> str | None:
+        """Open the index on disk and catch it up; why it could not be (it is closed again then), else None."""
+        try:
+            self.index.open()
+            self.catch_up()
+            self.index.warm()
+        except Exception as exc:
+            problem = storage_problem(exc, self.settings.data_dir)
+            if problem is not None and problem.full:
+                raise
+            self.index.close()
+            return f"the search index cannot be opened ({type(exc).__name__}: {exc})"
+        return None
+
+    def open_store(self, progress: Progress = QUIET) -> tuple[int, str]:
+        """Open the database, seeding an empty one from the fixtures; return its generation and history."""
         datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
             self._engine = open_engine(self.settings.database_path)
@@ -97,11 +117,13 @@ class Emulator:
                     self._seed(session, progress)
                 else:
                     datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
+                if not history(session):  # written before histories were: its index is rebuilt once
+                    set_meta(session, HISTORY, new_history())
                 self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
                 self.tokens.replace_all(stored_tokens(session))
                 self.pruned_through = changelog.floor(session, generation(session))
                 session.commit()
-                return generation(session)
+                return generation(session), history(session)
 
     @contextmanager
     def storage_errors(self) -> Iterator[None]:
@@ -131,7 +153,8 @@ class Emulator:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
-            self.index.rebuild(docs, total, generation(session), progress, self.settings.index_procs)
+            stamp = (generation(session), history(session))
+            self.index.rebuild(docs, total, stamp, progress, self.settings.index_procs)
         return total
 
     def catch_up(self) -> int:

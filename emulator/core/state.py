@@ -2,31 +2,41 @@
 
 Database and index travel together and are copied, never re-indexed: SQLite's online backup copies the database
 into or out of the open file, and the index directory is copied (hard links: segment files never change) while
-the single writer lock is held. A snapshot's index holds what was flushed when it was taken; the change log in its
-database holds the rest, which is replayed into the in-memory layer when the snapshot comes back (as after a
-restart). Segments the snapshot shares with the running index keep their open readers and caches.
+the single writer lock is held. Replacing the data (restore, reset, seed) is staged first and switched by the
+database's commit (`emulator.core.replace`), so a crash leaves the old state or the new one; a snapshot is built
+beside its name and renamed into place. A full or unwritable disk answers 507 and leaves nothing half-made.
+A snapshot's index holds what was flushed when it was taken; the change log in its database holds the rest, which
+is replayed into the in-memory layer when the snapshot comes back (as after a restart). Segments the snapshot shares
+with the running index keep their open readers and caches.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from emulator.core import replace
 from emulator.core.errors import NotFound, ValidationError
 from emulator.core.runtime import Emulator
+from emulator.core.transaction import storage_answers
+from emulator.search import disk
 from emulator.search.progress import QUIET, Progress
 from emulator.seeding.export import zip_bytes
 from emulator.store import models as m
 
-BASELINE = "_baseline"  # the state `reset` returns to: the loaded fixtures
+log = logging.getLogger("aip_emulator")
+
+BASELINE = replace.SAVED_BASELINE  # the state `reset` returns to: the loaded fixtures
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DB, _INDEX, _META = "emulator.db", "index", "snapshot.json"
 
@@ -57,17 +67,21 @@ def save(emu: Emulator, name: str) -> Snapshot:
 def _save(emu: Emulator, name: str) -> Snapshot:
     target = _root(emu) / name
     partial = target.with_name(f".{name}.partial")
-    with emu.index.write_lock:
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        with emu.raw_connection() as live, sqlite3.connect(partial / _DB) as copy:
-            live.backup(copy)
-        copy.close()
-        emu.index.copy_to(partial / _INDEX)
-        snapshot = Snapshot(name, emu.clock.now_ms())
-        (partial / _META).write_text(json.dumps({"name": name, "createdAt": snapshot.created_at}))
-        shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)
+    with emu.index.write_lock, storage_answers(emu, f"snapshot '{name}' was not saved"):
+        disk.remove_tree(partial)
+        try:
+            partial.mkdir(parents=True)
+            with emu.raw_connection() as live, closing(sqlite3.connect(partial / _DB)) as copy:
+                live.backup(copy)
+            disk.checkpoint("snapshot:database-copied")
+            emu.index.copy_to(partial / _INDEX)
+            snapshot = Snapshot(name, emu.clock.now_ms())
+            disk.write_text(partial / _META, json.dumps({"name": name, "createdAt": snapshot.created_at}), sync=True)
+            disk.checkpoint("snapshot:written")
+            replace.swap_dir(partial, target)
+        except BaseException:
+            disk.remove_tree(partial)
+            raise
     return snapshot
 
 
@@ -78,19 +92,37 @@ def restore(emu: Emulator, name: str) -> None:
     source = _root(emu) / name
     if not (source / _META).is_file():
         raise NotFound(f"Snapshot '{name}' does not exist")
-    _load(emu, source)
+    _load(emu, source, f"snapshot '{name}' was not restored")
 
 
-def _load(emu: Emulator, source: Path) -> None:
-    # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
-    with emu.index.write_lock, emu.index.commit_lock:
-        with sqlite3.connect(source / _DB) as saved, emu.raw_connection() as live:
-            saved.backup(live)
-        saved.close()
-        emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
-        emu.index.load_from(source / _INDEX)
+def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> None:
+    """Replace the data by the saved state in `source` (`emulator.core.replace`); with `baseline`, it becomes the
+    reset baseline too."""
+    with emu.index.write_lock, storage_answers(emu, failed):
+        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())
+        # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
+        with emu.index.commit_lock:
+            try:
+                with emu.raw_connection() as live:
+                    replace.commit(staged, live)
+            except BaseException:
+                replace.discard(emu.settings.data_dir)
+                raise
+            emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
+            _finish(emu)
+            emu.reload()
+            emu.catch_up()
+
+
+def _finish(emu: Emulator) -> None:
+    """The database has switched: bring the index along, or rebuild it from the database if that fails."""
+    try:
+        replace.finish(emu.settings.data_dir, emu.index)
+    except Exception:
+        log.exception("the new data is in the database, its index could not be put in place: rebuilding it")
         emu.reload()
-        emu.catch_up()
+        emu.reindex()  # raises too when the disk is still full: the next start finishes the replacement
+        replace.finish_without_index(emu.settings.data_dir)
 
 
 def saved_dir(emu: Emulator, name: str) -> Path:
@@ -121,7 +153,10 @@ def delete(emu: Emulator, name: str) -> None:
     target = _root(emu) / name
     if name == BASELINE or not _NAME.match(name) or not (target / _META).is_file():
         raise NotFound(f"Snapshot '{name}' does not exist")
-    shutil.rmtree(target)
+    doomed = target.with_name(f".{name}.deleted")  # renamed away first: a half-deleted snapshot is never restored
+    disk.remove_tree(doomed)
+    target.rename(doomed)
+    disk.remove_tree(doomed)
 
 
 def ensure_baseline(emu: Emulator) -> None:
@@ -132,26 +167,39 @@ def ensure_baseline(emu: Emulator) -> None:
 
 def reset(emu: Emulator) -> None:
     """Return to the loaded fixtures (or to the data last seeded)."""
-    ensure_baseline(emu)
-    _load(emu, _root(emu) / BASELINE)
+    with storage_answers(emu, "the data was not reset"):
+        ensure_baseline(emu)
+    _load(emu, _root(emu) / BASELINE, "the data was not reset")
 
 
 def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
     """Replace all data with a fixture directory's; it becomes what `reset` returns to. Returns the asset count.
 
     `progress` follows loading and indexing (bars with an ETA in a terminal)."""
-    with tempfile.TemporaryDirectory(dir=emu.settings.data_dir) as scratch:
-        settings = emu.settings.model_copy(update={"data_dir": Path(scratch), "fixtures": fixtures})
+    failed = "nothing was seeded"
+    with storage_answers(emu, failed), scratch_dir(emu.settings.data_dir) as scratch:
+        settings = emu.settings.model_copy(update={"data_dir": scratch, "fixtures": fixtures})
         fresh = Emulator(settings)
         try:
             fresh.start(progress)
             assets = fresh.index.doc_count()
         finally:
             fresh.close()
-        with emu.index.write_lock:  # no write may land between the new data and its baseline
-            _load(emu, Path(scratch))
-            _save(emu, BASELINE)
+        disk.checkpoint("seed:built")
+        _load(emu, scratch, failed, baseline=True)
     return assets
+
+
+@contextmanager
+def scratch_dir(data_dir: Path) -> Iterator[Path]:
+    """A directory for a seed's new data inside the data directory (hard links reach it), removed afterwards; one a
+    crash left behind is removed at the next start (`replace.recover`)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".seed-", dir=data_dir))
+    try:
+        yield scratch
+    finally:
+        disk.remove_tree(scratch)
 
 
 def counts(emu: Emulator) -> tuple[int, int, int]:

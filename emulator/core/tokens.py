@@ -27,6 +27,7 @@ from emulator.core.token_codec import (
     token_info,
     token_row,
 )
+from emulator.core.transaction import storage_answers
 from emulator.store import models as m
 
 _TOKEN_ID = re.compile(TOKEN_ID_PATTERN)
@@ -52,7 +53,7 @@ def create_token(
         expires_at=_expiry(now, expires_at, never_expire),
         owner_account_id=_owner(emu.catalog, owner_account_id).account_id,
     )
-    with emu.session() as session:
+    with storage_answers(emu, "the token was not created"), emu.session() as session:
         if session.get(m.Token, info.id) is not None:
             raise Conflict(f"A token with id {info.id!r} already exists", field="id")
         session.add(token_row(info))
@@ -82,7 +83,7 @@ def list_tokens(emu: Emulator) -> list[TokenInfo]:
 
 def revoke_token(emu: Emulator, token_id: str) -> None:
     """Revoke a token: it is refused from the next request on, and no longer listed."""
-    with emu.session() as session:
+    with storage_answers(emu, "the token was not revoked"), emu.session() as session:
         row = session.get(m.Token, token_id)
         if row is None or row.revoked:
             raise NotFound(f"No token with id {token_id!r}")

@@ -5,7 +5,7 @@ are read back into index documents and logged under that generation (`emulator.c
 commits. Only then do the documents go to the index's in-memory layer (`SearchIndex.apply`), where the very next
 search sees them; the write does not wait for Whoosh (the flush thread writes them later, docs/write-path.md).
 A failure before or in the database commit leaves both as they were: nothing reached the index. A write that
-meets a full disk answers 507.
+meets a full, read-only or vanished disk answers 507.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from emulator.core.catalog import Catalog
 from emulator.core.errors import InsufficientStorage
 from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView
-from emulator.store.db import GENERATION, increment_meta, storage_problem
+from emulator.store.db import GENERATION, DataDirError, increment_meta, storage_problem
 
 
 @dataclass
@@ -39,7 +39,7 @@ class WriteContext:
 @contextmanager
 def transaction(emu: Emulator) -> Iterator[WriteContext]:
     """Run one write: the caller changes rows in `ctx.session` and names the assets it touched."""
-    with emu.index.write_lock, emu.session() as session, _full_disk_answers(emu):
+    with emu.index.write_lock, emu.session() as session, _storage_answers(emu):
         ctx = WriteContext(session, emu.catalog)
         yield ctx
         session.flush()
@@ -60,13 +60,31 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
 
 
 @contextmanager
-def _full_disk_answers(emu: Emulator) -> Iterator[None]:
-    """A write that hits a full disk answers 507 naming the disk (the transaction has been undone by then)."""
+def _storage_answers(emu: Emulator) -> Iterator[None]:
+    """A write that hits a full, read-only or vanished disk answers 507 naming it (the transaction has been undone
+    by then)."""
     try:
         yield
     except Exception as exc:
         problem = storage_problem(exc, emu.settings.data_dir)
-        if problem is None or not problem.full:
+        if problem is None:
             raise
         message = f"the write was not stored: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
         raise InsufficientStorage(message) from exc
+
+
+@contextmanager
+def storage_answers(emu: Emulator, failed: str) -> Iterator[None]:
+    """A full, read-only or vanished data directory answers 507 naming it and the remedy; the caller has removed
+    what it half-made by then."""
+    try:
+        yield
+    except InsufficientStorage:
+        raise
+    except Exception as exc:
+        problem = exc.problem if isinstance(exc, DataDirError) else storage_problem(exc, emu.settings.data_dir)
+        if problem is None:
+            raise
+        raise InsufficientStorage(
+            f"{failed}: {problem.reason} under {emu.settings.data_dir}; {problem.remedy}"
+        ) from exc

@@ -1,69 +1,98 @@
-"""The index directory on disk: copies by hard link (segment files never change once written) and mirroring.
+"""The index directory on disk: its stamp, copies by hard link (segment files never change once written), mirroring.
 
-Only segment files are shared: the tables of contents and the stamp are replaced, never rewritten, but they are
-small, and the lock file must never be shared (a lock on one copy would lock every other). Snapshots, resets and
-namespaces all copy an index this one way.
+The stamp (`emulator-stamp.json`) says what the directory holds: the database generation its segments hold, the
+schema version, the database history it belongs to (a new one with every seed, reset and restore: an index from
+another history is never caught up, it is rebuilt) and its manifest: the table of contents and every file of the
+segments it lists, with their sizes. The stamp is written last, whole (`disk.write_text`), so a copy or a mirror
+cut short by a crash is recognisable: no stamp, or a stamp whose files are not all there (`damage`).
+
+Copies share their files by hard links: segment files never change once written, and tables of contents and the
+stamp are replaced whole (a new file renamed into place), never rewritten. The lock file is never shared (a lock on
+one copy would lock every other). Snapshots, resets and namespaces all copy an index this one way: segment files
+first, then the tables of contents, then the stamp.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
+from typing import Any
 
+from emulator.search import disk
 from emulator.search.schema import INDEX_NAME
 
-STAMP_FILE = "emulator-stamp.json"  # the database generation the segments hold, and the schema version
-
-
-def mirror(source: Path, target: Path) -> None:
-    """Make `target` hold the files of `source`: its table of contents, stamp and segment files.
-
-    Segment files of the same name are the same files (a segment id names one immutable segment) and stay.
-    Segment files `source` does not list stay too, for now: a search may still be reading them; the flush thread
-    deletes them once no search holds a view that lists them (`SearchIndex.maintain`). Everything else (tables of
-    contents, the stamp, the lock file) is removed or replaced.
-    """
-    if not target.is_dir():
-        copy_index(source, target)
-        return
-    wanted = {entry.name for entry in os.scandir(source)}
-    for entry in os.scandir(target):
-        if not _immutable(entry.name):
-            os.unlink(entry.path)
-    for name in wanted - {entry.name for entry in os.scandir(target)}:
-        link_or_copy(str(source / name), str(target / name))
-
-
-def copy_index(source: Path, target: Path) -> None:
-    """A copy of the index directory `source` at the new `target`: segment files linked, the small rest copied."""
-    target.mkdir(parents=True)
-    for entry in os.scandir(source):
-        if entry.is_file(follow_symlinks=False):
-            into = str(target / entry.name)
-            link_or_copy(entry.path, into) if is_segment_file(entry.name) else shutil.copy2(entry.path, into)
+STAMP_FILE = "emulator-stamp.json"
+TOC_PREFIX = f"_{INDEX_NAME}_"
+LOCK_FILE = f"{INDEX_NAME}_WRITELOCK"
 
 
 def is_segment_file(name: str) -> bool:
     """Whether `name` is a Whoosh segment file (`assets_<segment id>.<ext>`): never rewritten, safe to share."""
-    return name.startswith(f"{INDEX_NAME}_") and name != f"{INDEX_NAME}_WRITELOCK"
+    return name.startswith(f"{INDEX_NAME}_") and name != LOCK_FILE and not name.endswith(".copying")
 
 
-_immutable = is_segment_file
+def _order(name: str) -> int:
+    """Segment files first, tables of contents next, the stamp last; 3: not copied (lock, temporary files)."""
+    if is_segment_file(name):
+        return 0
+    if name.startswith(TOC_PREFIX) and name.endswith(".toc"):
+        return 1
+    return 2 if name == STAMP_FILE else 3
+
+
+def _copied(source: Path) -> list[str]:
+    return sorted((n for n in os.listdir(source) if _order(n) < 3), key=lambda n: (_order(n), n))
+
+
+def copy_index(source: Path, target: Path) -> None:
+    """A copy of the index directory `source` at the new `target`: every file linked (copied where links fail)."""
+    target.mkdir(parents=True)
+    _fill(source, target, _copied(source))
+
+
+def mirror(source: Path, target: Path, stamp: Path | None = None) -> None:
+    """Make `target` hold the files of `source`: its tables of contents, stamp and segment files.
+
+    The stamp and tables of contents go first, so a crash midway leaves a directory without a stamp (rebuilt at
+    start), never one whose stamp lists files that are not there. Segment files of the same name are the same files
+    (a segment id names one immutable segment) and stay. Segment files `source` does not list stay too, for now: a
+    search may still be reading them; the flush thread deletes them once no search holds a view that lists them
+    (`SearchIndex.maintain`). `stamp`: a stamp file to put in place instead of the source's (another history).
+    Only links: nothing here needs room for data, so a full disk cannot stop it half-way.
+    """
+    if not target.is_dir():
+        target.mkdir(parents=True)
+    present = set(os.listdir(target))
+    for name in sorted(present - {n for n in present if is_segment_file(n)}, key=lambda n: n != STAMP_FILE):
+        os.unlink(target / name)
+    names = [name for name in _copied(source) if not (is_segment_file(name) and name in present)]
+    _fill(source, target, names, stamp)
+
+
+def _fill(source: Path, target: Path, names: list[str], stamp: Path | None = None) -> None:
+    """Link `names` from `source` into `target` in their order (the stamp last); every file here is replaced whole
+    when it changes, never rewritten, so copies can share them."""
+    for number, name in enumerate(names):
+        if number == len(names) // 2:
+            disk.checkpoint("index-copy:half")
+        from_path = stamp if name == STAMP_FILE and stamp is not None else source / name
+        link_or_copy(from_path, target / name)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> bool:
     """Hard-link `source` to `target`, or copy it where links are impossible; True when linked."""
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        disk.link(source, target)
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) or exc.errno in disk.STORAGE_ERRNOS:
+            raise
+        disk.copy_file(source, target)
         return False
     return True
 
 
-def read_stamp(path: Path) -> dict[str, int] | None:
+def read_stamp(path: Path) -> dict[str, Any] | None:
     """The stamp of the index directory `path`, if it has a readable one."""
     try:
         data = json.loads((path / STAMP_FILE).read_text())
@@ -72,8 +101,38 @@ def read_stamp(path: Path) -> dict[str, int] | None:
     return data if isinstance(data, dict) else None
 
 
-def write_stamp(path: Path, generation: int, schema: int) -> None:
+def manifest(path: Path, toc_generation: int, segment_ids: list[str]) -> dict[str, int]:
+    """The files one table of contents needs, with their sizes: itself and every file of its segments (a segment
+    id, `assets_<id>`, starts the name of each of its files)."""
+    prefixes = tuple(f"{segid}." for segid in segment_ids)
+    toc = f"{TOC_PREFIX}{toc_generation}.toc"
+    return {e.name: e.stat().st_size for e in os.scandir(path) if e.name == toc or e.name.startswith(prefixes)}
+
+
+def write_stamp(path: Path, generation: int, schema: int, history: str, files: dict[str, int]) -> None:
     """Stamp the index directory `path` (replaced, never rewritten in place: copies by hard link stay apart)."""
-    tmp = path / (STAMP_FILE + ".tmp")
-    tmp.write_text(json.dumps({"generation": generation, "schema": schema}))
-    tmp.replace(path / STAMP_FILE)
+    stamp = {"generation": generation, "schema": schema, "history": history, "files": files}
+    disk.write_text(path / STAMP_FILE, json.dumps(stamp))
+
+
+def write_restamped(index: Path, target: Path, history: str) -> None:
+    """Write at `target` the stamp of the index directory `index`, carrying `history` instead of its own."""
+    stamp = read_stamp(index)
+    if stamp is None:
+        raise FileNotFoundError(f"{index / STAMP_FILE}: the saved index has no stamp")
+    disk.write_text(target, json.dumps(stamp | {"history": history}))
+
+
+def damage(path: Path, stamp: dict[str, Any]) -> str | None:
+    """What is wrong with the files the stamp lists (missing, or another size), else None."""
+    files = stamp.get("files")
+    if not isinstance(files, dict):
+        return "its stamp lists no files (written by an older version)"
+    for name, size in sorted(files.items()):
+        try:
+            found = (path / name).stat().st_size
+        except OSError:
+            return f"{name} is missing"
+        if found != size:
+            return f"{name} has {found} bytes, the stamp says {size}"
+    return None

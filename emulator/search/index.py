@@ -26,7 +26,7 @@ from emulator.search import reference, regex
 from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
-from emulator.search.files import copy_index, mirror, read_stamp, write_stamp
+from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
 from emulator.search.flusher import Flusher
 from emulator.search.lru import CacheLimits, lru_cache_stats
 from emulator.search.progress import QUIET, Progress
@@ -72,24 +72,34 @@ class SearchIndex:
         self._state = State(View(), Recent(), 0)
         self._retired: list[View] = []
         self.flushed = 0  # the database generation the segments on disk hold (the stamp)
+        self.history = ""  # the database history they belong to (the stamp)
         self._flushes = 0
         self._flusher = Flusher(self.flush, self.pending, self.maintain, flush_interval_s, flush_batch)
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def stamp(self) -> dict[str, int] | None:
-        """The flushed generation and schema version the index on disk carries, if any."""
+    def stamp(self) -> dict[str, Any] | None:
+        """What the index on disk says it holds (`emulator.search.files`), if it has a readable stamp."""
         return read_stamp(self.path)
 
-    def can_catch_up(self, generation: int, floor: int) -> bool:
-        """Whether the index on disk can be brought to database `generation` by replaying the change log, which
-        holds every change after generation `floor`."""
+    def unusable(self, generation: int, floor: int, history: str) -> str | None:
+        """Why the index on disk cannot be brought to database `generation` of `history` by replaying the change log
+        (which holds every change after generation `floor`), or None when it can."""
         stamp = self.stamp()
-        return (
-            stamp is not None
-            and stamp.get("schema") == SCHEMA_VERSION
-            and floor <= int(stamp.get("generation", -1)) <= generation
-            and index.exists_in(str(self.path), indexname=INDEX_NAME)
-        )
+        if stamp is None:
+            return "there is no complete search index"
+        if stamp.get("schema") != SCHEMA_VERSION:
+            return f"the search index has schema {stamp.get('schema')}, this version writes {SCHEMA_VERSION}"
+        if stamp.get("history") != history:
+            return "the search index belongs to another history of the database (a seed, reset or restore)"
+        stamped = int(stamp.get("generation", -1))
+        if not floor <= stamped <= generation:
+            return f"the search index holds generation {stamped}; the change log covers {floor} to {generation}"
+        damaged = damage(self.path, stamp)
+        return None if damaged is None else f"the search index is damaged: {damaged}"  # else `open` may still fail
+
+    def can_catch_up(self, generation: int, floor: int, history: str = "") -> bool:
+        """Whether `unusable` finds nothing wrong."""
+        return self.unusable(generation, floor, history) is None
 
     def open(self) -> None:
         """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
@@ -97,16 +107,24 @@ class SearchIndex:
             self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
             stamp = self.stamp() or {}
             self.flushed = int(stamp.get("generation", 0))
+            self.history = str(stamp.get("history", ""))
             view = self._segments.read(self._index, self._state.view)
             with self._publish:
                 self._publish_state(view, Recent(self.flushed))
         self._flusher.start()
 
     def rebuild(
-        self, docs: Iterable[Document], total: int, generation: int, progress: Progress = QUIET, procs: int = 1
+        self,
+        docs: Iterable[Document],
+        total: int,
+        stamp: int | tuple[int, str],
+        progress: Progress = QUIET,
+        procs: int = 1,
     ) -> None:
         """Build a fresh index beside the current one from `docs` (with `procs` writer processes when there are
-        enough of them to pay for the processes), then swap it in."""
+        enough of them to pay for the processes), then swap it in. `stamp`: the database generation it holds and
+        the history it belongs to (a bare generation: no history)."""
+        generation, history = stamp if isinstance(stamp, tuple) else (stamp, "")
         self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")
@@ -115,8 +133,10 @@ class SearchIndex:
             build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1)
             built = index.open_dir(str(fresh), indexname=INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
+            toc = built._read_toc()
             built.close()
-            write_stamp(fresh, generation, SCHEMA_VERSION)
+            files = manifest(fresh, toc.generation, [segment.segment_id() for segment in toc.segments])
+            write_stamp(fresh, generation, SCHEMA_VERSION, history, files)
             self._swap_in(fresh)
 
     def _swap_in(self, fresh: Path) -> None:
@@ -134,16 +154,17 @@ class SearchIndex:
         with self._whoosh:
             copy_index(self.path, target)
 
-    def load_from(self, source: Path) -> None:
+    def load_from(self, source: Path, stamp: Path | None = None) -> None:
         """Replace the index directory by a copy of `source` and open it; the layer starts empty.
 
         Readers of segments that `source` shares with the current index (same segment id: same files) are kept
-        with their caches, so returning to a snapshot costs only what differs.
+        with their caches, so returning to a snapshot costs only what differs. `stamp`: the stamp to use instead of
+        the one in `source` (the copy belongs to another history of the database).
         """
         with self._whoosh:
             if self._index is not None:
                 self._index.close()
-            mirror(source, self.path)
+            mirror(source, self.path, stamp)
             self.open()
 
     def close(self) -> None:
@@ -183,7 +204,8 @@ class SearchIndex:
             with self._publish:
                 self._publish_state(view, self._state.recent.without(batch))
             try:
-                write_stamp(self.path, recent.generation, SCHEMA_VERSION)
+                files = manifest(self.path, view.generation, [part.segid for part in view.parts])
+                write_stamp(self.path, recent.generation, SCHEMA_VERSION, self.history, files)
                 self.flushed = recent.generation
             except OSError:  # the segments hold the changes; the change log replays them after a restart
                 log.warning("could not stamp the index with generation %d", recent.generation)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from emulator.store.models import Base, Meta
 
 GENERATION = "generation"
+HISTORY = "history"  # which data set the generations count in: new with every seed, reset and restore
 _FIRST: list[Engine] = []  # the process's first engine: its dialect and compiled statements serve every later one
 
 
@@ -83,6 +85,17 @@ def increment_meta(session: Session, key: str) -> int:
 def generation(session: Session) -> int:
     """The database's write generation: the index is current when it carries the same number."""
     return int(get_meta(session, GENERATION) or 0)
+
+
+def history(session: Session) -> str:
+    """The database's history: an index stamped with another one belongs to other data, whatever its generation."""
+    return get_meta(session, HISTORY) or ""
+
+
+def new_history() -> str:
+    """A history no other database has had. Random on purpose, even with a fixed `--seed`: two seeds of the same
+    data must still count as two histories, or an index of one could be caught up as if it were the other."""
+    return uuid.uuid4().hex
 
 
 FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}

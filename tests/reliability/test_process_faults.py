@@ -181,3 +181,23 @@ def test_a_delete_on_a_full_disk_answers_507_and_keeps_the_asset(
     kept = emulator_client.get(f"{INVENTORY}/{asset_id}.json", auth=ADMIN)
     assert kept.status_code == 200
     assert kept.json()["data"]["name"] == name
+
+
+def test_a_write_to_a_read_only_database_answers_507_naming_the_remedy(
+    emulator_client: TestClient, emulator_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _rows(emulator_settings.data_dir)
+
+    def read_only(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("attempt to write a readonly database"))
+
+    monkeypatch.setattr(changelog, "record", read_only)
+    body = {"formId": LAPTOP, "name": "readonly", "attributes": {}}
+    response = emulator_client.post(f"{INVENTORY}.json", json=body, auth=ADMIN)
+    monkeypatch.undo()
+
+    assert response.status_code == 507, response.text
+    assert response.json()["errorCode"] == "InsufficientStorageException"
+    assert "make it writable" in response.json()["errorMessage"]
+    assert _rows(emulator_settings.data_dir) == before
+    _agree(emulator_client, len(before))

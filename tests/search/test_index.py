@@ -31,9 +31,14 @@ def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[SearchIndex]:
     built = SearchIndex(tmp_path / "index", flush_interval_s=3600, flush_batch=10**6)  # flushed by hand
-    built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, generation=1)
+    built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, stamp=1)
     yield built
     built.close()
+
+
+def _stamped(index: SearchIndex) -> tuple[int, int]:
+    stamp = index.stamp() or {}
+    return stamp.get("generation", -1), stamp.get("schema", -1)
 
 
 def _write(index: SearchIndex, generation: int, docs: list[Document], deletes: tuple[int, ...] = ()) -> None:
@@ -77,7 +82,7 @@ def test_changes_are_searchable_before_any_flush_and_shadow_the_segments(index: 
     assert index.search(Match("name", Pattern.exact("b")), [], 0, 10).asset_ids == []
     assert index.search(All(), [SortKey("name", SortKind.TEXT, descending=True)], 1, 5).total == 2
     assert index.doc_count() == 2
-    assert index.stamp() == {"generation": 1, "schema": SCHEMA_VERSION}
+    assert _stamped(index) == (1, SCHEMA_VERSION)
 
 
 def test_a_flush_empties_the_layer_and_stamps_the_generation(index: SearchIndex) -> None:
@@ -88,7 +93,7 @@ def test_a_flush_empties_the_layer_and_stamps_the_generation(index: SearchIndex)
 
     assert index.pending() == 0
     assert index.flushed == 3
-    assert index.stamp() == {"generation": 3, "schema": SCHEMA_VERSION}
+    assert _stamped(index) == (3, SCHEMA_VERSION)
     assert index.search(Range("n", 31, 31), [], 0, 10).asset_ids == [3]
     assert index.doc_count() == 3
 
@@ -125,7 +130,7 @@ def test_columns_survive_the_segment_merges_of_many_small_flushes(index: SearchI
 
 def test_the_flush_thread_writes_waiting_changes_and_stops_on_close(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "index", flush_interval_s=0.01, flush_batch=1)
-    index.rebuild([_doc(1)], total=1, generation=1)
+    index.rebuild([_doc(1)], total=1, stamp=1)
     index.apply(2, {2: _doc(2)}, new=[2])
     for _ in range(1000):
         if index.flushed == 2:
@@ -176,7 +181,7 @@ def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
     answers, segments = [], []
     for procs in (1, 2):
         built = SearchIndex(tmp_path / f"index{procs}", flush_interval_s=3600, flush_batch=10**6)
-        built.rebuild(docs, total=len(docs), generation=1, procs=procs)
+        built.rebuild(docs, total=len(docs), stamp=1, procs=procs)
         _write(built, 2, [Document(301, {"m": FieldValues(number=1.0)})])  # a column the build never saw
         schema = built._index.schema
         assert {"n_n", "s_name", "n_m"} <= set(schema.names())

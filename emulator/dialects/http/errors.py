@@ -61,7 +61,7 @@ def render_error(
     headers = dict(headers or {})
     body: dict[str, Any]
     if dialect == "control":
-        body = {"error": exc.code, "message": exc.message}
+        body = {"error": exc.control_code or exc.code, "message": exc.message}
     elif dialect == "cloud":
         body = cloud_error(exc, path, dialects.now_ms())
         if isinstance(exc, AuthenticationError):

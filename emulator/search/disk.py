@@ -1,0 +1,100 @@
+"""The file operations of a whole-state change (reset, restore, seed, snapshots, namespaces), in one place.
+
+Two things hang off this seam. Ordering: a file that marks something whole (an index stamp, a snapshot's
+`snapshot.json`, a namespace's `namespace.json`) is written to a temporary name and renamed after what it lists,
+so a crash never shows it half-written or early; the saved states a user asked for are synced too (a power cut).
+And testing: `checkpoint(step)` kills the process (SIGKILL, as `kill -9` would) at a named step when `arm` was
+given that step (`AIP_EMULATOR_CRASH_AT=step` or `step@n` for its n-th pass), and the tests that fill the disk
+replace `link`, `copy_file` or `write_text` here.
+
+It lives in `search/` because that is the floor both the index and the core stand on; it knows nothing of either.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import signal
+import threading
+from pathlib import Path
+
+log = logging.getLogger("aip_emulator")
+# A link or copy that fails so is a storage problem to report, not a reason to try another way.
+STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+_armed: dict[str, int] = {}  # step -> passes left before the kill
+_lock = threading.Lock()
+
+
+def arm(spec: str | None) -> None:
+    """Kill the process at `spec` (`step` or `step@n`); None disarms. Testing only (`AIP_EMULATOR_CRASH_AT`)."""
+    with _lock:
+        _armed.clear()
+        if spec:
+            step, _at, count = spec.partition("@")
+            _armed[step] = int(count or 1)
+
+
+def checkpoint(step: str) -> None:
+    """A named moment of a whole-state change: the process dies here when armed for it."""
+    if not _armed:
+        return
+    with _lock:
+        left = _armed.get(step)
+        if left is None:
+            return
+        _armed[step] = left - 1
+        if left > 1:
+            return
+    log.warning("crash point %s reached: killing the process (AIP_EMULATOR_CRASH_AT)", step)
+    logging.shutdown()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def link(source: str | Path, target: str | Path) -> None:
+    """Hard-link `source` at `target` (one directory entry: there or not, never half there)."""
+    os.link(source, target)
+
+
+def copy_file(source: str | Path, target: str | Path) -> None:
+    """Copy `source` to `target` through a temporary name, so `target` is whole or absent."""
+    partial = f"{target}.copying"
+    try:
+        shutil.copy2(source, partial)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str, *, sync: bool = False) -> None:
+    """Write `path` whole: a temporary file renamed over it (a crash leaves the old file or the new one). `sync`: the
+    file and its directory are synced too, for a power cut (saved states the user asked for)."""
+    partial = path.with_name(path.name + ".tmp")
+    try:
+        with partial.open("w") as out:
+            out.write(text)
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if sync:
+        sync_dir(path.parent)
+
+
+def sync_dir(path: Path) -> None:
+    """Make the directory's entries (links, renames) durable."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a directory tree if it is there (what a failed or interrupted step left)."""
+    shutil.rmtree(path, ignore_errors=True)
