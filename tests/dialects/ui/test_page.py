@@ -6,6 +6,7 @@ expects one (the deliberate validation error). Screenshots of each view at 1280 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -524,10 +525,9 @@ def test_in_a_namespace_every_call_is_prefixed(page: Page, server: str, watch: W
     from playwright.sync_api import Error, Route  # noqa: PLC0415
 
     def strip(route: Route) -> None:
-        try:
+        # Error: the page navigated (switching namespaces) while this call was on its way; it is moot.
+        with contextlib.suppress(Error):
             route.fulfill(response=route.fetch(url=re.sub(r"/_ns/[^/]+", "", route.request.url, count=1)))
-        except Error:  # the page navigated (switching namespaces) while this call was on its way: it is moot
-            pass
 
     page.route(re.compile(r".*/_ns/[^/]+/.*"), strip)
     page.goto("/_ns/demo/_emulator/ui/#/control")
