@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from emulator.testing_transport import AppLoop, in_process_async_client, in_process_client
@@ -31,7 +31,7 @@ def _probe_app(lifespans: list[str]) -> FastAPI:
 
     app = FastAPI(lifespan=lifespan)
 
-    @app.get("/where")
+    @app.api_route("/where", methods=["GET", "HEAD"])
     async def where() -> dict[str, int]:
         return {"loop": id(asyncio.get_running_loop()), "thread": threading.get_ident()}
 
@@ -40,6 +40,10 @@ def _probe_app(lifespans: list[str]) -> FastAPI:
         answer = RedirectResponse("/where", status_code=303)
         answer.set_cookie("seen", "yes")
         return answer
+
+    @app.post("/echo")
+    async def echo(request: Request) -> Response:
+        return Response(await request.body(), headers={"X-Length": str(len(await request.body()))})
 
     @app.get("/boom")
     async def boom() -> None:
@@ -81,6 +85,15 @@ def test_a_redirect_is_followed_and_its_cookie_kept(loop: AppLoop) -> None:
     assert not_followed.headers["location"] == "/where"
 
 
+def test_a_body_reaches_the_app_and_a_head_answer_has_none(loop: AppLoop) -> None:
+    with in_process_client(_probe_app([]), loop) as client:
+        echoed = client.post("/echo", content=b"x" * 70_000)
+        head = client.head("/where")
+
+    assert (echoed.content, echoed.headers["X-Length"]) == (b"x" * 70_000, "70000")
+    assert (head.status_code, head.content, int(head.headers["content-length"]) > 0) == (200, b"", True)
+
+
 def test_an_exception_of_the_app_is_raised_in_the_test(loop: AppLoop) -> None:
     with in_process_client(_probe_app([]), loop) as client, pytest.raises(LookupError, match="the app failed"):
         client.get("/boom")
@@ -120,3 +133,15 @@ async def test_the_async_client_runs_the_app_on_the_tests_own_loop() -> None:
     assert answer["loop"] == id(asyncio.get_running_loop())
     assert (followed.status_code, client.cookies["seen"]) == (200, "yes")
     assert lifespans == []
+
+
+@pytest.mark.anyio
+async def test_the_async_client_sends_a_body_in_chunks() -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for chunk in (b"one ", b"two ", b"three"):
+            yield chunk
+
+    async with in_process_async_client(_probe_app([])) as client:
+        echoed = await client.post("/echo", content=chunks())
+
+    assert echoed.text == "one two three"
