@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import shutil
 import statistics
@@ -119,6 +120,10 @@ def profile(client: Client, cycles: int) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.calls_bench", description=__doc__)
     parser.add_argument("--cycles", type=int, default=60, help="timed test cycles per client")
@@ -126,9 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-testclient", action="store_true", help="leave out the old TestClient")
     parser.add_argument("--profile", action="store_true", help="profile the in-process cycle afterwards")
     args = parser.parse_args(argv)
+    print(f"load average before: {_load()}")
     with emulator_app() as app, clients(app, not args.no_testclient) as found:
         cycles = timed_rounds(found, cycle, args.cycles)
         healths = timed_rounds(found, health, args.health)
+        print(f"load average after: {_load()}")
         report("a test's cycle (reset, create, search, update, search, delete)", cycles)
         report("health alone", healths)
         ratio = cycles["in-process"] / cycles["http"]
