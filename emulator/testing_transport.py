@@ -1,12 +1,11 @@
 """In-process clients of an ASGI app at the cost of a call (issue 29): one event loop kept in a thread of its own,
-and httpx's ASGI transport on it.
+and an ASGI transport for httpx on it.
 
 Starlette's `TestClient`, used outside its context manager, starts a blocking portal (a new thread, a new event
 loop, new worker threads for the `def` handlers) for every request and stops it again. `AppLoop` keeps one loop for
 as long as it lives, with one long-lived root task, so anyio keeps its worker threads between requests too;
 `in_process_client` sends each request there in one hop (`AppTransport`, a leaner httpx `ASGITransport`) and
-reads the whole answer. No lifespan runs: whoever made
-the app owns it (`close_app`).
+reads the whole answer. No lifespan runs: whoever made the app owns it (`close_app`).
 """
 
 from __future__ import annotations
@@ -47,6 +46,9 @@ class AppLoop:
         if self._loop is None or not self._thread.is_alive():
             work.close()
             raise RuntimeError("the in-process client's event loop is closed")
+        if threading.current_thread() is self._thread:
+            work.close()
+            raise RuntimeError("an in-process client was called from inside its own app: it would wait for itself")
         done: Future[T] = asyncio.run_coroutine_threadsafe(work, self._loop)
         return done.result()
 

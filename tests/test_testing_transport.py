@@ -30,10 +30,16 @@ def _probe_app(lifespans: list[str]) -> FastAPI:
         yield
 
     app = FastAPI(lifespan=lifespan)
+    workers: list[threading.Thread] = []  # held, so that no two threads share an identity
 
     @app.api_route("/where", methods=["GET", "HEAD"])
     async def where() -> dict[str, int]:
         return {"loop": id(asyncio.get_running_loop()), "thread": threading.get_ident()}
+
+    @app.get("/worker")
+    def worker() -> dict[str, int]:  # a `def` handler: anyio runs it in a worker thread of the loop
+        workers.append(threading.current_thread())
+        return {"workers": len(set(workers))}
 
     @app.get("/cookie")
     async def cookie() -> RedirectResponse:
@@ -66,6 +72,13 @@ def test_every_request_runs_on_the_one_loop_and_thread_without_a_lifespan(loop: 
     assert len({(a["loop"], a["thread"]) for a in answers}) == 1
     assert answers[0]["thread"] != threading.get_ident()
     assert lifespans == []
+
+
+def test_the_def_handlers_keep_their_worker_thread_between_requests(loop: AppLoop) -> None:
+    with in_process_client(_probe_app([]), loop) as client:
+        answers = [client.get("/worker").json()["workers"] for _ in range(5)]
+
+    assert answers == [1] * 5
 
 
 def test_two_clients_of_one_loop_share_it(loop: AppLoop) -> None:
