@@ -119,10 +119,15 @@ def test_under_two_xdist_workers_every_test_finds_the_baseline(project: Path) ->
     assert max(rounds.values()) >= 2  # at least one worker ran a round after another round's changes
 
 
-def test_against_a_shared_server_every_test_finds_the_baseline(project: Path, shared_server: str) -> None:
+def test_against_a_shared_server_serially_and_under_two_workers_every_test_finds_the_baseline(
+    project: Path, shared_server: str
+) -> None:
     assert run_suite(project, url=shared_server) == ["async:default"] * ROUNDS + ["sync:default"] * ROUNDS
+    in_workers = Counter(run_suite(project, "-n", "2", url=shared_server))
+    assert set(in_workers) <= {f"{kind}:{worker}" for kind in ("async", "sync") for worker in ("gw0", "gw1")}
 
-    with httpx.Client(base_url=shared_server) as client:  # the session leaves nothing behind
-        assert client.get("/_emulator/faults").json() == []
-        assert client.get("/_emulator/clock").json()["frozen"] is False
-        assert client.get("/_emulator/health").json()["assets"] == 39
+    with httpx.Client(base_url=shared_server) as client:  # the sessions leave nothing behind
+        for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
+            assert client.get(f"{prefix}/_emulator/faults").json() == []
+            assert client.get(f"{prefix}/_emulator/clock").json()["frozen"] is False
+            assert client.get(f"{prefix}/_emulator/health").json()["assets"] == 39
