@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-slow-headers hostile reliability clean
+.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench-namespaces: install
 # Searches under concurrent writes, write latency, the test cycle and crash recovery (issue 9).
 bench-mixed: install
 	$(BIN)/python -m bench.mixed_bench $(BENCH_ARGS)
+
+# A test's cycle and health through the plugin's in-process aip_client beside the same calls over HTTP (issue 29).
+bench-calls: install
+	$(BIN)/python -m bench.calls_bench $(BENCH_ARGS)
 
 # Hostile queries against a live server: each shape's CPU and the p50 of health and a search beside it (issue 20).
 hostile: install

@@ -3,7 +3,10 @@
 For your own test suite (one emulator per session, back to its baseline after every test):
 - `aip_emulator_settings`: override it to load your own fixtures (`Settings(data_dir=..., fixtures=...)`).
 - `aip_app`: the emulator's app, session-wide.
-- `aip_client`: an in-process client (`TestClient`); the state is reset after each test.
+- `aip_client`: an in-process `httpx.Client` (the app on one event loop kept for the session, no port, no thread
+  per request); the state is reset after each test.
+- `aip_async_client`: an `httpx.AsyncClient` of the same emulator for async tests (anyio's `@pytest.mark.anyio`,
+  pytest-asyncio); the state is reset after each test.
 - `aip_live_url`: the base URL of a real uvicorn server on a free loopback port; reset after each test.
 - `aip_cloud_token`: a WRITE Cloud API token for `Authorization: Bearer ...`.
 - `aip_namespace`: the namespace the session works in: under pytest-xdist the worker id (`gw0`, ...), else `default`.
@@ -13,12 +16,13 @@ For your own test suite (one emulator per session, back to its baseline after ev
 After every test that used any of them the namespace is reset: data, named snapshots, clock, strict switch, fault
 rules, journal (docs/api.md, "Reset").
 Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULATOR_URL` set (a compose service, a
-CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` is then an
-`httpx.Client` of the worker's namespace there, and `aip_live_url` that namespace's base URL.
+CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` and
+`aip_async_client` then talk HTTP to the worker's namespace there, and `aip_live_url` is that namespace's base URL.
 
 Private fixtures (`_aip_...`, the emulator's own test suite uses them; not for you, they may change):
 - `_aip_emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
 - `_aip_emulator_app`: an app over those settings (in-process).
+- `_aip_loop`: the event loop (in a thread) the session's in-process sync clients run their apps on.
 - `_aip_emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
   uvicorn server on a free port instead.
 - `_aip_live_server`: the base URL of a real uvicorn server over a session-wide copy of the default data.
@@ -47,6 +51,7 @@ from emulator.testing_server import (
     InProcess,
     LiveServer,
     Remote,
+    async_client,
     close_app,
     control_client,
     free_port,
@@ -54,6 +59,7 @@ from emulator.testing_server import (
     worker_namespace,
 )
 from emulator.testing_template import seed_from_template
+from emulator.testing_transport import AppLoop, in_process_client
 
 __all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
 
@@ -74,6 +80,13 @@ def copy_data_dir(template: Path, target: Path) -> Path:
     """A private copy of a seeded data directory (database and index travel together)."""
     shutil.copytree(template, target, dirs_exist_ok=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def _aip_loop() -> Iterator[AppLoop]:
+    """One event loop for the session's in-process sync clients (a request costs a call, not a thread)."""
+    with AppLoop() as loop:
+        yield loop
 
 
 @pytest.fixture
@@ -99,13 +112,13 @@ def _aip_live_server(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture
-def _aip_emulator_client(_aip_emulator_app: FastAPI) -> Iterator[httpx.Client | TestClient]:
+def _aip_emulator_client(_aip_emulator_app: FastAPI, _aip_loop: AppLoop) -> Iterator[httpx.Client]:
     """A client of a fresh emulator: in-process, or over real HTTP when `AIP_EMULATOR_TEST_LIVE=1`."""
     if os.environ.get(LIVE_ENV) == "1":
         with LiveServer(_aip_emulator_app) as server, httpx.Client(base_url=server.url) as client:
             yield client
     else:
-        with TestClient(_aip_emulator_app) as client:
+        with in_process_client(_aip_emulator_app, _aip_loop) as client:
             yield client
 
 
@@ -114,8 +127,11 @@ Client = httpx.Client | TestClient
 
 @pytest.fixture(scope="session", params=["in-process", "live"])
 def _aip_shared_client(
-    request: pytest.FixtureRequest, _aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Client]:
+    request: pytest.FixtureRequest,
+    _aip_seeded_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _aip_loop: AppLoop,
+) -> Iterator[httpx.Client]:
     """A client of one emulator shared by read-only tests, once in-process and once over real HTTP."""
     settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("shared")))
     app = create_app(settings)
@@ -123,7 +139,7 @@ def _aip_shared_client(
         with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
             yield client
     else:
-        with TestClient(app) as client:
+        with in_process_client(app, _aip_loop) as client:
             yield client
     close_app(app)
 
@@ -164,7 +180,7 @@ def _aip_target(request: pytest.FixtureRequest, aip_namespace: str) -> InProcess
                 f"let `aip-emulator exec -- pytest ...` start one, or unset {URL_ENV} for an in-process emulator"
             ) from None
         return remote
-    return InProcess(request.getfixturevalue("aip_app"), aip_namespace)
+    return InProcess(request.getfixturevalue("aip_app"), aip_namespace, request.getfixturevalue("_aip_loop"))
 
 
 @pytest.fixture
@@ -178,11 +194,25 @@ def _aip_clean(_aip_target: InProcess | Remote) -> Iterator[InProcess | Remote]:
 
 
 @pytest.fixture
-def aip_client(_aip_clean: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
-    """A client of the session's namespace (in-process, or of `AIP_EMULATOR_URL`); the next test starts from the
-    namespace's baseline again."""
+def aip_client(_aip_clean: InProcess | Remote) -> Iterator[httpx.Client]:
+    """An `httpx.Client` of the session's namespace (in-process, or of `AIP_EMULATOR_URL`); it follows redirects,
+    as Starlette's TestClient does. The next test starts from the namespace's baseline again."""
     with control_client(_aip_clean) as client:
         yield client
+
+
+@pytest.fixture
+def aip_async_client(_aip_clean: InProcess | Remote) -> httpx.AsyncClient:
+    """An `httpx.AsyncClient` of the session's namespace (in-process on the test's own event loop, or of
+    `AIP_EMULATOR_URL`), for anyio (`@pytest.mark.anyio`) and pytest-asyncio tests; no need to close it. The next
+    test starts from the namespace's baseline again.
+
+        @pytest.mark.anyio
+        async def test_search(aip_async_client):
+            answer = await aip_async_client.get("/rest/jip-api/1.0/form/list.json", auth=("admin", "admin"))
+            assert answer.status_code == 200
+    """
+    return async_client(_aip_clean)
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import httpx
 import uvicorn
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from emulator.core.namespaces import DEFAULT, Namespaces, check_name
 from emulator.core.tokens import create_token
+from emulator.testing_transport import BASE_URL, AppLoop, in_process_async_client, in_process_client
 
 URL_ENV = "AIP_EMULATOR_URL"  # an emulator already running (a compose service): the session uses it instead
 WORKER_ENV = "PYTEST_XDIST_WORKER"  # set by pytest-xdist in each worker: gw0, gw1, ...
@@ -74,10 +74,11 @@ def namespaced(url: str, namespace: str) -> str:
 
 @dataclass
 class InProcess:
-    """The session's own emulator app, used in the worker's namespace."""
+    """The session's own emulator app, used in the worker's namespace; its sync clients run it on `loop`."""
 
     app: FastAPI
     namespace: str
+    loop: AppLoop
 
     def reset(self) -> None:
         """Back to the namespace's baseline: data, snapshots, clock, strict switch, fault rules, journal."""
@@ -111,12 +112,22 @@ class Remote:
 
 
 @contextmanager
-def control_client(target: InProcess | Remote) -> Iterator[httpx.Client | TestClient]:
-    """A client of the target's namespace: over HTTP for a remote server, in-process (no lifespan: the session owns
-    the emulator) otherwise."""
+def control_client(target: InProcess | Remote) -> Iterator[httpx.Client]:
+    """A client of the target's namespace: over HTTP for a remote server, in-process (on the session's event loop,
+    no lifespan: the session owns the emulator) otherwise."""
     if isinstance(target, Remote):
-        client: httpx.Client | TestClient = httpx.Client(base_url=target.url, timeout=30)
+        client = httpx.Client(base_url=target.url, timeout=30)
     else:
-        client = TestClient(target.app, base_url=namespaced("http://testserver", target.namespace))
+        client = in_process_client(target.app, target.loop, namespaced(BASE_URL, target.namespace))
     with closing(client):
         yield client
+
+
+def async_client(target: InProcess | Remote) -> httpx.AsyncClient:
+    """An async client of the target's namespace, for the test's own event loop. It holds nothing to close: in
+    process it is the app's ASGI transport; over HTTP it keeps no connection open between requests (nothing is
+    left bound to an event loop the test is done with)."""
+    if isinstance(target, InProcess):
+        return in_process_async_client(target.app, namespaced(BASE_URL, target.namespace))
+    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+    return httpx.AsyncClient(base_url=target.url, timeout=30, transport=transport)

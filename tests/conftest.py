@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from emulator.settings import Settings
 from emulator.testing import Client
+from emulator.testing_transport import AppLoop
 
 pytest_plugins = ["emulator.testing"]
 
@@ -35,6 +36,12 @@ def emulator_app(_aip_emulator_app: FastAPI) -> FastAPI:
 @pytest.fixture
 def emulator_client(_aip_emulator_client: Client) -> Client:
     return _aip_emulator_client
+
+
+@pytest.fixture(scope="session")
+def app_loop(_aip_loop: AppLoop) -> AppLoop:
+    """The session's event loop for in-process clients (`in_process_client(app, app_loop)`)."""
+    return _aip_loop
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from emulator.testing import AipClock, AipFaults, AipJournal, ControlError
 from emulator.testing_journal import body_differences
@@ -26,7 +25,7 @@ def _numbered(message: str) -> str:
 
 
 def test_a_fault_rule_answers_as_often_as_asked_and_counts_its_hits(
-    aip_faults: AipFaults, aip_client: TestClient
+    aip_faults: AipFaults, aip_client: httpx.Client
 ) -> None:
     rule = aip_faults.add(FORMS, method="get", status=503, times=1, retry_after=5)
 
@@ -54,7 +53,7 @@ def test_a_fault_rule_answers_as_often_as_asked_and_counts_its_hits(
     assert aip_faults.rules() == [{**rule, "hits": 1}]
 
 
-def test_fault_rules_are_removed_one_by_one_or_all_at_once(aip_faults: AipFaults, aip_client: TestClient) -> None:
+def test_fault_rules_are_removed_one_by_one_or_all_at_once(aip_faults: AipFaults, aip_client: httpx.Client) -> None:
     kept = aip_faults.add(FORMS, status=500)
     gone = aip_faults.add(SEARCH, status=500)
 
@@ -94,7 +93,7 @@ def test_a_time_without_a_zone_or_outside_the_clocks_range_is_refused(aip_clock:
         aip_clock.advance(timedelta(days=-365 * 100))
 
 
-def test_the_frozen_clock_dates_what_the_api_creates(aip_clock: AipClock, aip_client: TestClient) -> None:
+def test_the_frozen_clock_dates_what_the_api_creates(aip_clock: AipClock, aip_client: httpx.Client) -> None:
     aip_clock.freeze(NEW_YEAR)
 
     created = aip_client.post(INVENTORY, json={"formId": 9, "name": "Dated"}, auth=ADMIN).json()["data"]
@@ -102,13 +101,13 @@ def test_the_frozen_clock_dates_what_the_api_creates(aip_clock: AipClock, aip_cl
     assert created["created"] == NEW_YEAR_MS
 
 
-def _make_requests(client: TestClient | httpx.Client) -> None:
+def _make_requests(client: httpx.Client | httpx.Client) -> None:
     client.get(FORMS, auth=ADMIN)
     client.post(INVENTORY, json={"formId": 9, "name": "Laptop 41", "attributes": {"Vendor": "HP"}}, auth=ADMIN)
     client.post(SEARCH, json={"queryIndexSearchParams": []}, auth=ADMIN)
 
 
-def test_the_journal_holds_only_this_tests_requests(aip_journal: AipJournal, aip_client: TestClient) -> None:
+def test_the_journal_holds_only_this_tests_requests(aip_journal: AipJournal, aip_client: httpx.Client) -> None:
     _make_requests(aip_client)
 
     assert [(e["method"], e["path"], e["status"]) for e in aip_journal.requests()] == [
@@ -134,7 +133,7 @@ def test_assert_requested_matches_globs_optional_json_and_part_of_the_body(
 
 
 def test_assert_requested_fails_naming_the_near_misses_closest_first(
-    aip_journal: AipJournal, aip_client: TestClient
+    aip_journal: AipJournal, aip_client: httpx.Client
 ) -> None:
     _make_requests(aip_client)
 
@@ -152,7 +151,7 @@ def test_assert_requested_fails_naming_the_near_misses_closest_first(
 
 
 def test_assert_requested_fails_on_a_wrong_count_listing_the_matches(
-    aip_journal: AipJournal, aip_client: TestClient
+    aip_journal: AipJournal, aip_client: httpx.Client
 ) -> None:
     aip_client.get(FORMS, auth=ADMIN)
     aip_client.get(FORMS, auth=ADMIN)
@@ -168,7 +167,7 @@ def test_assert_requested_fails_on_a_wrong_count_listing_the_matches(
     )
 
 
-def test_assert_not_requested_fails_listing_when_it_was(aip_journal: AipJournal, aip_client: TestClient) -> None:
+def test_assert_not_requested_fails_listing_when_it_was(aip_journal: AipJournal, aip_client: httpx.Client) -> None:
     aip_client.get(FORMS, params={"expand": "all"}, auth=ADMIN)
 
     with pytest.raises(AssertionError, match=r"(?s)0 times, but it was requested 1 time\nMatching requests:\n"):
@@ -185,7 +184,7 @@ def test_an_empty_journal_says_so(aip_journal: AipJournal) -> None:
     )
 
 
-def test_clearing_the_journal_forgets_the_requests_so_far(aip_journal: AipJournal, aip_client: TestClient) -> None:
+def test_clearing_the_journal_forgets_the_requests_so_far(aip_journal: AipJournal, aip_client: httpx.Client) -> None:
     aip_client.get(FORMS, auth=ADMIN)
     aip_journal.clear()
 

@@ -65,6 +65,7 @@ COVERED = {
     "AssertionError: expected POST": "test_the_near_miss_message_is_what_assert_requested_says",
     "# test_inventory.py": "test_the_python_examples_pass_as_a_users_project",
     "# test_retries.py": "test_the_python_examples_pass_as_a_users_project",
+    "# test_async.py": "test_the_python_examples_pass_as_a_users_project",
     "# conftest.py": "test_the_python_examples_pass_as_a_users_project",
     "# script.py": "test_the_threaded_server_script_runs",
     "aip-emulator serve --port 8080": "test_every_command_line_example_parses_and_wait_answers",
@@ -228,7 +229,7 @@ def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: li
     shutil.copytree(DEFAULT_FIXTURES, project / "tests" / "aip-fixtures")
     (project / "pytest.ini").write_text("[pytest]\n")
     (project / "my_project.py").write_text(MY_PROJECT)
-    for start in ("# test_inventory.py", "# test_retries.py", "# conftest.py"):
+    for start in ("# test_inventory.py", "# test_retries.py", "# test_async.py", "# conftest.py"):
         name, text = _python_file(start)
         (project / name).write_text(text)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
@@ -244,7 +245,7 @@ def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: li
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "5 passed" in done.stdout
+    assert "6 passed" in done.stdout
 
 
 def test_the_threaded_server_script_runs(tmp_path: Path) -> None:

@@ -9,17 +9,17 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import Client, LiveServer, close_app, copy_data_dir
+from emulator.testing_transport import AppLoop, in_process_client
 
 Serve = Callable[..., AbstractContextManager[Client]]
 
 
 @pytest.fixture(params=["in-process", "live"])
-def serve(request: pytest.FixtureRequest, seeded_template: Path, tmp_path: Path) -> Serve:
+def serve(request: pytest.FixtureRequest, seeded_template: Path, tmp_path: Path, app_loop: AppLoop) -> Serve:
     """Start an emulator over one data directory of this test (settings overridable); reusable for a restart."""
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
 
@@ -31,7 +31,7 @@ def serve(request: pytest.FixtureRequest, seeded_template: Path, tmp_path: Path)
                 with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
                     yield client
             else:
-                with TestClient(app) as client:
+                with in_process_client(app, app_loop) as client:
                     yield client
         finally:
             close_app(app)

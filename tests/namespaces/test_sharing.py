@@ -5,14 +5,16 @@ the files it shares as they were."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from emulator.search.files import LOCK_FILE, is_segment_file
 from emulator.settings import Settings
+from emulator.testing_transport import AppLoop, in_process_client
 from tests.namespaces.test_isolation import create
 
 
@@ -22,8 +24,9 @@ def data_dir(emulator_settings: Settings) -> Path:
 
 
 @pytest.fixture
-def client(emulator_app: FastAPI) -> TestClient:  # in-process only: the files are the same either way
-    return TestClient(emulator_app)
+def client(emulator_app: FastAPI, app_loop: AppLoop) -> Iterator[httpx.Client]:  # in-process only: same files
+    with in_process_client(emulator_app, app_loop) as in_process:
+        yield in_process
 
 
 def _inodes(directory: Path) -> dict[str, int]:
@@ -34,7 +37,7 @@ def _digests(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.rglob("*") if p.is_file()}
 
 
-def test_segments_are_linked_and_the_database_copied(data_dir: Path, client: TestClient) -> None:
+def test_segments_are_linked_and_the_database_copied(data_dir: Path, client: httpx.Client) -> None:
     client.get("/_ns/w1/_emulator/health")
     base = data_dir / "snapshots" / "_baseline"
     mine = data_dir / "namespaces" / "w1"
@@ -48,7 +51,7 @@ def test_segments_are_linked_and_the_database_copied(data_dir: Path, client: Tes
     assert (mine / "snapshots" / "_baseline" / "emulator.db").stat().st_ino == (base / "emulator.db").stat().st_ino
 
 
-def test_writes_and_resets_in_a_namespace_leave_the_shared_files_alone(data_dir: Path, client: TestClient) -> None:
+def test_writes_and_resets_in_a_namespace_leave_the_shared_files_alone(data_dir: Path, client: httpx.Client) -> None:
     base = data_dir / "snapshots" / "_baseline"
     client.get("/_ns/w1/_emulator/health")
     before = _digests(base)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +16,7 @@ from emulator.app import create_app
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+from emulator.testing_transport import AppLoop, in_process_client
 from tests.helpers import ADMIN, SEARCH
 
 FIELDS = ["asset.name", "asset.id", "asset.created", "form.id", "form.name", "scheme.name", "Serial Number", "Cost"]
@@ -95,15 +96,19 @@ bodies = st.fixed_dictionaries(
 
 
 @pytest.fixture(scope="module")
-def client(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(
+    seeded_template: Path, tmp_path_factory: pytest.TempPathFactory, app_loop: AppLoop
+) -> Iterator[httpx.Client]:
     emulator = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path_factory.mktemp("parser-fuzz"))))
     emulator.start()
-    with TestClient(create_app(emulator.settings, emulator)) as test_client:
-        yield test_client
+    app = create_app(emulator.settings, emulator)
+    with in_process_client(app, app_loop) as in_process:
+        yield in_process
+    app.state.namespaces.close()
     emulator.close()
 
 
-def check(client: TestClient, body: dict[str, Any]) -> None:
+def check(client: httpx.Client, body: dict[str, Any]) -> None:
     response = client.post(SEARCH, json=body, auth=ADMIN)
     assert response.status_code in (200, 400), (body, response.status_code, response.text)
     if response.status_code == 400:
@@ -117,13 +122,13 @@ def check(client: TestClient, body: dict[str, Any]) -> None:
 
 @FUZZ
 @given(keyword=keywords)
-def test_generic_keyword_is_200_or_a_named_400(client: TestClient, keyword: str) -> None:
+def test_generic_keyword_is_200_or_a_named_400(client: httpx.Client, keyword: str) -> None:
     check(client, {"genericKeyword": keyword, "pageSize": 5})
 
 
 @FUZZ
 @given(body=bodies)
-def test_search_bodies_are_200_or_a_named_400(client: TestClient, body: dict[str, Any]) -> None:
+def test_search_bodies_are_200_or_a_named_400(client: httpx.Client, body: dict[str, Any]) -> None:
     check(client, body)
 
 
@@ -135,7 +140,7 @@ def test_search_bodies_are_200_or_a_named_400(client: TestClient, body: dict[str
         ("[1 TO", "at the end"),
     ],
 )
-def test_syntax_errors_name_the_position(client: TestClient, keyword: str, named: str) -> None:
+def test_syntax_errors_name_the_position(client: httpx.Client, keyword: str, named: str) -> None:
     response = client.post(SEARCH, json={"genericKeyword": keyword}, auth=ADMIN)
     assert response.status_code == 400, response.text
     assert named in response.json()["errorMessage"]
