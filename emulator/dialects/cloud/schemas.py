@@ -84,8 +84,16 @@ class CollectionWrite(Strict):
     attributes: list[int | PlacementIn] | None = None
 
 
+class AttributeUpdate(Strict):
+    """A partial update of an attribute definition: a new name or options; `type` only restated, never changed."""
+
+    name: str | None = None
+    type: str | None = None
+    options: list[str] | None = None
+
+
 class AttributeWrite(Strict):
-    """Create (`name` and `type` required) or partial update (`name`, `options`) of an attribute definition."""
+    """Create an attribute definition (`name` and `type` required), optionally placed on some collections."""
 
     name: str | None = None
     type: str | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
 
 Scalar = str | int | float
 
@@ -152,8 +153,17 @@ class FormEntry(Wire):
     attributes: list[FormAttributeEntry]
 
 
+class InventoryUpdate(Wire):
+    """The body of `PUT /inventory/{id}.json` (docs/api.md §4): only the keys sent change; `formId` is refused."""
+
+    name: str | None = None
+    attributes: dict[str, Any] | None = None
+    # Not offered (hidden from the document), only caught: an asset's form is chosen when it is created.
+    form_id: SkipJsonSchema[Any] = None
+
+
 class InventoryWrite(Wire):
-    """The body of `POST /inventory.json` and `PUT /inventory/{id}.json` (docs/api.md §4)."""
+    """The body of `POST /inventory.json` (docs/api.md §4)."""
 
     form_id: int | None = None
     name: str | None = None

@@ -120,7 +120,9 @@ def test_no_token_is_a_401_asking_for_a_bearer_token(emulator_app: FastAPI, emul
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert response.json() == {
         "timestamp": FROZEN, "status": 401, "error": "Unauthorized",
-        "message": "A Bearer token is required (Authorization: Bearer <token>)", "path": f"{BASE}/assets/LAP-1",
+        "message": "A Bearer token is required (Authorization: Bearer <token>); "
+        "the request has no Authorization header",
+        "path": f"{BASE}/assets/LAP-1",
     }  # fmt: skip
 
 
