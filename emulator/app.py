@@ -74,6 +74,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served by emulator.dialects.http.docs from local assets
         redoc_url=None,  # ReDoc only loads from a CDN
+        openapi_url=None,  # served by emulator.dialects.http.openapi, with `servers` from the request
     )
     app.state.emulator = emu
     app.state.startup = startup
@@ -99,7 +100,7 @@ def create_app(
         now_ms=current_now_ms(emu.clock.now_ms),
     )
     errors.install(app, dialects)
-    openapi.install(app, dialects, settings.control_auth)
+    openapi.install(app, dialects, settings.control_auth, base)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, dialects=dialects)  # before auth reads
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 
+from emulator.core.types import FieldType
+from emulator.dialects.http.wire import closed
+
 Scalar = str | int | float
+FieldTypeName = Annotated[str | None, closed(FieldType)]
+# Any case is read (the query lower-cases it); the document offers the vendor's spelling.
+Direction = Annotated[str | None, closed(("asc", "desc"))]
 
 
 class Wire(BaseModel):
@@ -31,7 +37,7 @@ class SearchParam(Wire):
     min_relative_date: str | None = None
     max_relative_date: str | None = None
     relative_date: bool | None = None
-    field_type: str | None = None
+    field_type: FieldTypeName = None
     range: bool | None = None
 
 
@@ -47,9 +53,9 @@ class SearchRequest(Wire):
     or_for_mandatory_query_index_search_params: bool | None = None
     page_number: int | None = None
     page_size: int | None = None
-    sort_direction: str | None = None
+    sort_direction: Direction = None
     sort_field: str | None = None
-    sort_type: str | None = None
+    sort_type: FieldTypeName = None
     resp_time: float | None = None
 
 
