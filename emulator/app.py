@@ -20,6 +20,7 @@ from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
 from emulator.dialects.control import namespaces as control_namespaces
+from emulator.dialects.control import postman_routes as control_postman
 from emulator.dialects.control import routes as control
 from emulator.dialects.control import tokens as control_tokens
 from emulator.dialects.control.guard import control_guard
@@ -89,7 +90,13 @@ def create_app(
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(cloud.router, prefix=settings.cloud_base_path)
     guarded = [Depends(control_guard)]
-    controls = (control.router, control_tokens.router, control_journal.router, control_faults.router)
+    controls = (
+        control.router,
+        control_tokens.router,
+        control_journal.router,
+        control_faults.router,
+        control_postman.router,
+    )
     for router in (*controls, control_namespaces.router):
         app.include_router(router, dependencies=guarded)
     docs.install(app)
