@@ -120,10 +120,10 @@ def bearer_caller(
     if claims["tenant"] not in tenants:
         raise AuthenticationError("Invalid token: it was issued for another tenant")
     if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
-        raise AuthenticationError("Invalid token: it has expired")
+        raise AuthenticationError(token_words.expired(int(claims["exp"])))
     token = registry.get(str(claims["jti"]))
     if token is None:
-        raise AuthenticationError("Invalid token: no such token exists")
+        raise AuthenticationError(token_words.unknown(str(claims["jti"])))
     if token.revoked:
         raise AuthenticationError("Invalid token: it has been revoked")
     owner = next((u for u in catalog.users.values() if u.account_id == token.owner_account_id), None)

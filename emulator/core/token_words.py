@@ -8,6 +8,7 @@ written twice, a token cut short, or a token of another emulator (another secret
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 NO_HEADER = "A Bearer token is required (Authorization: Bearer <token>); the request has no Authorization header"
 EMPTY = "A Bearer token is required (Authorization: Bearer <token>); the header names no token after 'Bearer'"
@@ -19,6 +20,7 @@ NOT_DECODABLE = (
     "Invalid token: it has a JWT's three parts but they do not decode to a header and claims; "
     "check that the whole token was copied"
 )
+MINT = "mint a new one: POST /_emulator/tokens"
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _QUOTES = "\"'`"
@@ -57,3 +59,17 @@ def not_a_jwt(token: str) -> str | None:
             "check that the whole token was copied"
         )
     return None
+
+
+def expired(exp_s: int) -> str:
+    """An expired token, saying when by the emulator's clock (which a test may have frozen or moved)."""
+    when = datetime.fromtimestamp(exp_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"Invalid token: it has expired (at {when}, by the emulator's clock); {MINT}"
+
+
+def unknown(token_id: str) -> str:
+    """A well-signed token whose id this emulator does not hold: most often one minted before a reset."""
+    return (
+        f"Invalid token: this emulator holds no token '{token_id[:64]}' (a reset or reseed forgets the tokens "
+        f"minted since the baseline); {MINT}"
+    )

@@ -36,10 +36,13 @@ def newman() -> Path:
     return BINARY
 
 
-def run(collection: Path, environment: Path, report: Path) -> dict[str, Any]:
-    """Run `collection` with `environment`; the JSON report's `run` (stats, executions, failures)."""
+def run(collection: Path, environment: Path, report: Path, export: Path | None = None) -> dict[str, Any]:
+    """Run `collection` with `environment` (written back to `export` as the run left it); the JSON report's `run`
+    (stats, executions, failures)."""
     argv = [str(newman()), "run", str(collection), "-e", str(environment), "--reporters", "json",
             "--reporter-json-export", str(report), "--timeout-request", "30000"]  # fmt: skip
+    if export is not None:
+        argv += ["--export-environment", str(export)]
     subprocess.run(argv, check=False, capture_output=True, text=True, timeout=300)
     found: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))["run"]
     return found

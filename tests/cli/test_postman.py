@@ -68,14 +68,17 @@ def test_the_api_collection_runs_again_and_again(server: str, tmp_path: Path) ->
         assert _failures(report) == []
 
 
-def test_the_control_collection_passes_on_its_own(server: str, tmp_path: Path) -> None:
+def test_the_control_collection_passes_on_its_own_and_leaves_a_working_environment(server: str, tmp_path: Path) -> None:
     files = _download(server, tmp_path)
+    environment = files / "environment.json"
 
-    report = newman.run(files / "control.json", files / "environment.json", tmp_path / "report.json")
+    report = newman.run(files / "control.json", environment, tmp_path / "report.json", export=environment)
+    after = newman.run(files / "collection.json", environment, tmp_path / "after.json")
 
     assert _failures(report) == []
     assert report["stats"]["requests"]["total"] == len(_items(json.loads((files / "control.json").read_text())))
     assert min(_assertions_per_request(report).values()) >= 1
+    assert _failures(after) == []
 
 
 def test_a_wrong_token_fails_every_cloud_request_and_nothing_else(server: str, tmp_path: Path) -> None:

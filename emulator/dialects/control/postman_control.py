@@ -1,5 +1,6 @@
 """The control plane as a Postman collection of its own (issue 30): kept out of the API collection, so a "Run
-collection" there never resets the emulator; run this one on purpose. It ends with a reset to the baseline."""
+collection" there never resets the emulator; run this one on purpose. It ends with a reset to the baseline, which
+forgets the tokens minted since, so its last request mints the environment a new `jwtToken`."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ def control_items() -> list[Any]:
                 ["pm.test('is a zip', () => pm.response.to.have.header('Content-Type', 'application/zip'));"]),
         request("Reset to the baseline", "POST", C + "/reset",
                 [check("is reset", "pm.expect(body.status).to.eql('reset');")]),
+        request("A new jwtToken for the environment (the reset forgot the minted ones)", "POST", C + "/tokens", [
+            check("is a JWT", "pm.expect(body.token.split('.')).to.have.length(3);"),
+            "pm.environment.set('jwtToken', body.token);",
+        ], body={"name": "postman", "access": "WRITE"}, status=201),
     ]  # fmt: skip
 
 

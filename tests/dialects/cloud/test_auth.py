@@ -163,7 +163,10 @@ def test_a_token_expires_at_its_expiry_by_the_emulator_clock(emu: Emulator) -> N
     emu.clock.advance(59_999)
     assert _caller(emu, f"Bearer {token}").access == Access.READ
     emu.clock.advance(1)
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: it has expired"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: it has expired (at 2026-01-01T00:01:00Z, by the emulator's clock); "
+        "mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_without_expiry_lasts_thirty_days(emu: Emulator) -> None:
@@ -174,7 +177,10 @@ def test_a_token_without_expiry_lasts_thirty_days(emu: Emulator) -> None:
     emu.clock.advance(30 * DAY_MS - 1)
     assert _caller(emu, f"Bearer {token}").token_id == info.id
     emu.clock.advance(1)
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: it has expired"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: it has expired (at 2026-01-31T00:00:00Z, by the emulator's clock); "
+        "mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_created_while_the_emulator_clock_is_ahead_of_the_wall_clock_is_accepted(emu: Emulator) -> None:
@@ -207,7 +213,10 @@ def test_a_well_signed_token_with_an_unknown_id_is_refused(emu: Emulator) -> Non
 
     token = mint(ghost, emu.jwt_secret, emu.settings.tenant)
 
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: no such token exists"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: this emulator holds no token 'ghost' (a reset or reseed forgets the tokens minted since the "
+        "baseline); mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_of_an_inactive_owner_is_refused(emu: Emulator) -> None:
