@@ -13,11 +13,12 @@ import difflib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+
+from emulator.search import regex
 
 MAX_NEAR_MISSES = 5
 _MISSING = object()
@@ -39,7 +40,7 @@ class Expected:
 def path_matches(wanted: str, path: str) -> bool:
     """`path` is `wanted`, or matches it as a glob; `.json` at the end of either is optional."""
     wanted, path = wanted.removesuffix(".json"), path.removesuffix(".json")
-    return wanted == path or fnmatchcase(path, wanted)
+    return wanted == path or regex.glob(wanted)(path)
 
 
 def body_differences(expected: Any, actual: Any, where: str = "body") -> Iterator[str]:
