@@ -281,12 +281,13 @@ def test_every_command_line_example_parses_and_wait_answers(server: str) -> None
 
 
 def test_the_postman_block_runs_as_written(server: str, tmp_path: Path) -> None:
-    from tests.cli import newman  # noqa: PLC0415 (installs newman only when this test runs)
+    from tests.cli import npm_tools  # noqa: PLC0415 (installs newman only when this test runs)
 
     lines = _block("# Postman:").text.splitlines()
-    assert lines[2] == f"npm install --prefix .cache/npm {newman.NEWMAN}"  # what .ci/run and the tests install
+    assert lines[2] == f"npm install --prefix .cache/npm {npm_tools.NEWMAN}"  # what .ci/run and the tests install
+    npm_tools.newman()
     script = "\n".join([lines[1], lines[3]]).replace("http://127.0.0.1:8080", server)
-    script = script.replace(".cache/npm", str(newman.newman().parents[2]))
+    script = script.replace(".cache/npm", str(npm_tools.PREFIX))
     script = script.replace("aip-emulator ", f"{sys.executable} -m emulator.cli ", 1)
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True,
                           check=False, timeout=300)  # fmt: skip

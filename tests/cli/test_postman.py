@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.cli import newman
+from tests.cli import npm_tools as newman
 from tests.cli.server import run, serving
 
 
@@ -116,3 +116,28 @@ def test_the_postman_command_says_when_no_server_answers(tmp_path: Path) -> None
         "aip-emulator: no emulator answers at http://127.0.0.1:9; start one (aip-emulator serve) or pass --url\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def _requests(items: list[Any]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        yield from _requests(item["item"]) if "item" in item else [item]
+
+
+def test_the_openapi_document_converts_into_a_collection_that_reaches_this_server(server: str, tmp_path: Path) -> None:
+    (tmp_path / "openapi.json").write_text(httpx.get(f"{server}/openapi.json").text, encoding="utf-8")
+    files = _download(server, tmp_path)
+
+    converted = newman.convert(tmp_path / "openapi.json", tmp_path / "converted.json")
+    # every read of the two APIs (the control routes would reset the server the other tests use)
+    reads = [r for r in _requests(converted["item"]) if r["request"]["method"] == "GET"
+             and r["request"]["url"]["path"][0] in ("rest", "api")]  # fmt: skip
+    (tmp_path / "reads.json").write_text(json.dumps({**converted, "item": reads}), encoding="utf-8")
+    report = newman.run(tmp_path / "reads.json", files / "environment.json", tmp_path / "report.json")
+
+    assert {"key": "baseUrl", "value": server} in converted["variable"]
+    assert {v["key"]: v["value"] for v in converted["variable"] if v["key"] == "asset_id"} == {"asset_id": "21"}
+    assert len(reads) == 20
+    answered = {e["item"]["name"] + " " + "/".join(e["request"]["url"]["path"]): e["response"]["code"]
+                for e in report["executions"]}  # fmt: skip
+    assert {name: code for name, code in answered.items() if code != 200} == {}
+    assert len(answered) == len(reads)

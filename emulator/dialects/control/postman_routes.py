@@ -39,11 +39,16 @@ def control(request: Request) -> dict[str, Any]:
 
 @router.get("/environment.json")
 def environment(request: Request, emu: EmulatorDep) -> dict[str, Any]:
-    """A Postman environment: this server's base URL, admin's Basic credentials and a fresh WRITE Cloud token."""
+    """A Postman environment: this server's base URL, admin's Basic credentials and a fresh WRITE Cloud token, under
+    the collection's names and under those a conversion of /openapi.json uses."""
     base = server_base(request)
     _, token = create_token(emu, TOKEN_NAME, "WRITE")
     values = [("baseUrl", base, "default"), ("username", "admin", "default"), ("password", "admin", "secret"),
-              ("jwtToken", token, "secret")]  # fmt: skip
+              ("jwtToken", token, "secret"),
+              # the names openapi-to-postmanv2 gives the document's security schemes: /openapi.json converted
+              # into a collection runs with this environment too
+              ("basicAuthUsername", "admin", "default"), ("basicAuthPassword", "admin", "secret"),
+              ("bearerToken", token, "secret")]  # fmt: skip
     return {
         "name": f"aip-emulator at {base}",
         "values": [{"key": k, "value": v, "type": kind, "enabled": True} for k, v, kind in values],

@@ -68,7 +68,10 @@ def test_the_environment_names_this_server_and_a_working_token(emulator_client: 
     values = {v["key"]: v for v in environment["values"]}
 
     assert environment["_postman_variable_scope"] == "environment"
-    assert list(values) == ["baseUrl", "username", "password", "jwtToken"]
+    assert list(values) == [
+        "baseUrl", "username", "password", "jwtToken", "basicAuthUsername", "basicAuthPassword", "bearerToken"
+    ]  # fmt: skip
+    assert values["bearerToken"]["value"] == values["jwtToken"]["value"]
     assert values["baseUrl"]["value"] == str(emulator_client.base_url).rstrip("/")
     assert (values["password"]["type"], values["jwtToken"]["type"]) == ("secret", "secret")
     token = values["jwtToken"]["value"]
