@@ -24,7 +24,13 @@ from emulator.core.types import OPTION_TYPES, AttributeType
 from emulator.core.values import AttributeInfo
 from emulator.core.views import storable_id
 from emulator.dialects.cloud import attributes as ca
-from emulator.dialects.cloud.schemas import AttributeUpdate, AttributeWrite, CollectionWrite, PlacementIn
+from emulator.dialects.cloud.schemas import (
+    AttributeUpdate,
+    AttributeWrite,
+    CollectionUpdate,
+    CollectionWrite,
+    PlacementIn,
+)
 from emulator.store import models as m
 
 _KEY_PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")
@@ -80,7 +86,7 @@ def create_collection(emu: Emulator, user: UserInfo, body: CollectionWrite) -> i
     return new_id
 
 
-def update_collection(emu: Emulator, user: UserInfo, collection_id: int, body: CollectionWrite) -> None:
+def update_collection(emu: Emulator, user: UserInfo, collection_id: int, body: CollectionUpdate) -> None:
     """Change what the body names; `attributes` replaces the placements (values of dropped ones go)."""
     sent = body.model_fields_set
     with _metadata(emu) as ctx:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
 
 from emulator.dialects.cloud.attributes import CloudType
 from emulator.dialects.http.wire import closed, typed
@@ -83,8 +84,19 @@ class PlacementIn(Strict):
     required: bool = False
 
 
+class CollectionUpdate(Strict):
+    """A partial update of a collection; `attributes` replaces its placements."""
+
+    name: str | None = None
+    key_prefix: str | None = None
+    description: str | None = None
+    attributes: list[int | PlacementIn] | None = None
+    # Caught, not offered (hidden from the document): a collection's scheme is chosen when it is created.
+    scheme_id: SkipJsonSchema[Any] = None
+
+
 class CollectionWrite(Strict):
-    """Create (`name` and `keyPrefix` required) or partial update of a collection."""
+    """Create a collection (`name` and `keyPrefix` required)."""
 
     name: str | None = None
     key_prefix: str | None = None
