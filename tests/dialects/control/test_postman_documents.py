@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from emulator.app import create_app
 from emulator.dialects.http import examples
-from emulator.testing import Client
+from emulator.settings import Settings
+from emulator.testing import Client, copy_data_dir
 
 POSTMAN = "/_emulator/postman"
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
@@ -86,3 +91,27 @@ def test_inside_a_namespace_the_base_url_is_the_namespaces(emulator_client: Clie
     base = str(emulator_client.base_url).rstrip("/") + "/_ns/pm"
     assert environment["values"][0] == {"key": "baseUrl", "value": base, "type": "default", "enabled": True}
     assert collection["variable"][0] == {"key": "baseUrl", "value": base, "type": "string"}
+
+
+def test_a_context_path_and_another_cloud_base_are_in_every_url(seeded_template: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "d"), context_path="/jira",
+                        cloud_base_path="/cloud/v2")  # fmt: skip
+    app = create_app(settings)
+    try:
+        client = TestClient(app)
+        urls = [i["request"]["url"] for i in _items(client.get(f"{POSTMAN}/collection.json").json())]
+        doc = client.get("/openapi.json").json()
+    finally:
+        app.state.emulator.close()
+
+    assert {url.split("/")[1] for url in urls} == {"jira", "cloud"}
+    assert "{{baseUrl}}/jira/rest/jip-api/1.0/index/query.json" in urls
+    assert "{{baseUrl}}/cloud/v2/assets/LAP-1" in urls
+    found = doc["paths"]["/cloud/v2/assets/{key}"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert found["example"]["asset"]["key"] == "LAP-1"
+    assert (
+        "example"
+        in doc["paths"]["/jira/rest/jip-api/1.0/index/query.json"]["post"]["responses"]["200"]["content"][
+            "application/json"
+        ]
+    )
