@@ -60,6 +60,7 @@ def create_asset(
 def update_asset(asset_id: int, body: dc.InventoryUpdate, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
     """Change the keys sent; `null` clears an attribute."""
     if "form_id" in body.model_fields_set:
+        search.get_asset(emu, user, asset_id)  # an asset the caller cannot see is a 404 first, as without formId
         raise ValidationError(FORM_FIXED, field="formId")
     changes: dict[str, Any] = {"values": body.attributes or {}}
     if "name" in body.model_fields_set:

@@ -321,3 +321,11 @@ def test_the_update_schema_does_not_offer_form_id(emulator_client: Client) -> No
     ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
 
     assert set(doc["components"]["schemas"][ref]["properties"]) == {"name", "attributes"}
+
+
+def test_an_update_naming_form_id_of_an_unknown_asset_is_a_404(emulator_client: Client) -> None:
+    response = emulator_client.put(f"{INVENTORY}/9999.json", json={"formId": 9}, auth=ADMIN)
+    plain = emulator_client.put(f"{INVENTORY}/9999.json", json={"name": "x"}, auth=ADMIN)
+
+    assert response.status_code == 404
+    assert response.json() == plain.json()
