@@ -20,6 +20,7 @@ from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
 from emulator.dialects.control import namespaces as control_namespaces
+from emulator.dialects.control import postman_routes as control_postman
 from emulator.dialects.control import routes as control
 from emulator.dialects.control import tokens as control_tokens
 from emulator.dialects.control.guard import control_guard
@@ -76,6 +77,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served by emulator.dialects.http.docs from local assets
         redoc_url=None,  # ReDoc only loads from a CDN
+        openapi_url=None,  # served by emulator.dialects.http.openapi, with `servers` from the request
     )
     app.state.emulator = emu
     app.state.startup = startup
@@ -90,7 +92,13 @@ def create_app(
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(cloud.router, prefix=settings.cloud_base_path)
     guarded = [Depends(control_guard)]
-    controls = (control.router, control_tokens.router, control_journal.router, control_faults.router)
+    controls = (
+        control.router,
+        control_tokens.router,
+        control_journal.router,
+        control_faults.router,
+        control_postman.router,
+    )
     for router in (*controls, control_namespaces.router):
         app.include_router(router, dependencies=guarded)
     docs.install(app)
@@ -101,7 +109,7 @@ def create_app(
         now_ms=current_now_ms(emu.clock.now_ms),
     )
     errors.install(app, dialects)
-    openapi.install(app, dialects, settings.control_auth)
+    openapi.install(app, dialects, settings.control_auth, base)
     app.add_middleware(BasicAuthGate, emulator=emu, prefix=base + DC_PREFIX, dialects=dialects)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, dialects=dialects)  # before auth reads
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.

@@ -69,6 +69,7 @@ COVERED = {
     "# conftest.py": "test_the_python_examples_pass_as_a_users_project",
     "# script.py": "test_the_threaded_server_script_runs",
     "aip-emulator serve --port 8080": "test_every_command_line_example_parses_and_wait_answers",
+    "# Postman:": "test_the_postman_block_runs_as_written",
 }
 
 
@@ -269,10 +270,28 @@ def test_every_command_line_example_parses_and_wait_answers(server: str) -> None
     for argv in commands:
         assert argv[0] == "aip-emulator"
         args = _parser().parse_args(argv[1:])
-        assert args.command in {"serve", "exec", "wait", "generate", "export", "reindex", "token", "namespace"}
+        assert args.command in {
+            "serve", "exec", "wait", "generate", "export", "reindex", "token", "namespace", "postman"
+        }  # fmt: skip
     [wait] = [argv for argv in commands if argv[1] == "wait"]
     argv = [a.replace("http://127.0.0.1:8080", server) for a in wait]
     done = subprocess.run(
         [sys.executable, "-m", "emulator.cli", *argv[1:]], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout) == (0, f"aip-emulator at {server} is ready: 39 assets\n")
+
+
+def test_the_postman_block_runs_as_written(server: str, tmp_path: Path) -> None:
+    from tests.cli import npm_tools  # noqa: PLC0415 (installs newman only when this test runs)
+
+    lines = _block("# Postman:").text.splitlines()
+    assert lines[2] == f"npm install --prefix .cache/npm {npm_tools.NEWMAN}"  # what .ci/run and the tests install
+    npm_tools.newman()
+    script = "\n".join([lines[1], lines[3]]).replace("http://127.0.0.1:8080", server)
+    script = script.replace(".cache/npm", str(npm_tools.PREFIX))
+    script = script.replace("aip-emulator ", f"{sys.executable} -m emulator.cli ", 1)
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          check=False, timeout=300)  # fmt: skip
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "│              assertions │" in done.stdout

@@ -1,5 +1,5 @@
-"""`aip-emulator serve | exec | wait | reindex | generate | export | token | namespace`: every setting is a flag and a
-variable; `namespace` talks to a running server."""
+"""`aip-emulator serve | exec | wait | reindex | generate | export | token | namespace | postman`: every setting is a
+flag and a variable; `namespace` and `postman` talk to a running server."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from emulator.cli.options import (
     settings_from,
     subcommand,
 )
+from emulator.cli.postman import add_postman_command, run_postman_command
 from emulator.cli.serve import PortBusy, serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     add_wait_command(commands)
     add_exec_command(commands)
     add_namespace_commands(commands)
+    add_postman_command(commands)
     return parser
 
 
@@ -83,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "namespace":
         return run_namespace_command(args)
+    if args.command == "postman":
+        return run_postman_command(args)
     try:
         if args.command == "wait":
             return wait(args.url, args.timeout)

@@ -16,6 +16,7 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from emulator.core import token_words
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import AuthenticationError, PermissionDenied
 from emulator.store import models as m
@@ -113,16 +114,16 @@ def bearer_caller(
     now_ms: int,
 ) -> Caller:
     """The caller behind an `Authorization: Bearer <jwt>` header, or 401 saying why (its tenant one of `tenants`)."""
-    if not header or header[:7].lower() != "bearer ":
-        raise AuthenticationError("A Bearer token is required (Authorization: Bearer <token>)")
+    if not header or header[:7].lower() != "bearer " or not header[7:].strip():
+        raise AuthenticationError(token_words.missing(header))
     claims = _verified_claims(header[7:].strip(), secret)
     if claims["tenant"] not in tenants:
         raise AuthenticationError("Invalid token: it was issued for another tenant")
     if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
-        raise AuthenticationError("Invalid token: it has expired")
+        raise AuthenticationError(token_words.expired(int(claims["exp"])))
     token = registry.get(str(claims["jti"]))
     if token is None:
-        raise AuthenticationError("Invalid token: no such token exists")
+        raise AuthenticationError(token_words.unknown(str(claims["jti"])))
     if token.revoked:
         raise AuthenticationError("Invalid token: it has been revoked")
     owner = next((u for u in catalog.users.values() if u.account_id == token.owner_account_id), None)
@@ -133,6 +134,8 @@ def bearer_caller(
 
 def _verified_claims(token: str, secret: str) -> dict[str, Any]:
     """Return the claims of an HS256 token signed with `secret`; time claims are left to the emulator's clock."""
+    if (why := token_words.not_a_jwt(token)) is not None:
+        raise AuthenticationError(why)
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -149,6 +152,10 @@ def _verified_claims(token: str, secret: str) -> dict[str, Any]:
         )
     except jwt.InvalidAlgorithmError:
         raise AuthenticationError(f"Invalid token: its algorithm is not accepted; tokens are {ALGORITHM}") from None
+    except jwt.InvalidSignatureError:
+        raise AuthenticationError(token_words.BAD_SIGNATURE) from None
+    except jwt.DecodeError:
+        raise AuthenticationError(token_words.NOT_DECODABLE) from None
     except jwt.PyJWTError as exc:
         raise AuthenticationError(f"Invalid token: {exc}") from None
     return claims

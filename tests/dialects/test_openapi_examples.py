@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from emulator.dialects.http import examples
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH, ids
+
+SEEDS = Path(__file__).parents[1] / "data" / "seed"
 
 
 def _operation(client: Client, path: str, method: str) -> Any:
@@ -43,3 +47,12 @@ def test_the_write_examples_are_accepted(emulator_client: Client) -> None:
     assert cloud.status_code == 201
     assert found.status_code == 200
     assert found.json()["total"] >= 1
+
+
+@pytest.mark.parametrize(("name", "seed"), [("one-string-field", "search-one-string-field"),
+                                            ("scheme-type-name-id", "search-scheme-type-name-id")])  # fmt: skip
+def test_the_dc_search_examples_are_the_vendors_requests_verbatim(name: str, seed: str) -> None:
+    documented = json.loads((SEEDS / f"{seed}.request.json").read_text())
+
+    assert examples.DC_SEARCH[name]["value"] == documented
+    assert list(examples.DC_SEARCH[name]["value"]) == list(documented)

@@ -158,8 +158,11 @@ def test_every_route_family_answers_under_the_prefix(client: Client) -> None:
     assert docs.status_code == 200
     assert "/_ns/a/openapi.json" in docs.text
     assert client.get(at("a", "/docs/assets/swagger-ui.css")).status_code == 200
-    assert client.get(at("a", "/openapi.json")).json()["servers"] == [{"url": "/_ns/a"}]
-    assert "servers" not in client.get("/openapi.json").json()
+    base = str(client.base_url).rstrip("/")
+    assert client.get(at("a", "/openapi.json")).json()["servers"] == [
+        {"url": f"{base}/_ns/a", "description": "the emulator's namespace 'a'"}
+    ]
+    assert client.get("/openapi.json").json()["servers"] == [{"url": base, "description": "this emulator"}]
 
 
 def test_errors_inside_a_namespace_name_the_plain_path(client: Client) -> None:

@@ -24,15 +24,16 @@ from emulator.core.types import OPTION_TYPES, AttributeType
 from emulator.core.values import AttributeInfo
 from emulator.core.views import storable_id
 from emulator.dialects.cloud import attributes as ca
-from emulator.dialects.cloud.schemas import AttributeWrite, CollectionWrite, PlacementIn
+from emulator.dialects.cloud.schemas import (
+    AttributeUpdate,
+    AttributeWrite,
+    CollectionUpdate,
+    CollectionWrite,
+    PlacementIn,
+)
 from emulator.store import models as m
 
 _KEY_PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")
-_FIXED = (
-    ("reference_collection_ids", "referenceCollectionIds"),
-    ("collection_ids", "collectionIds"),
-    ("required", "required"),
-)
 DEFAULT_SCHEME = 1  # Cloud has no schemes: new collections join the Default Asset Scheme unless told otherwise
 
 
@@ -85,7 +86,7 @@ def create_collection(emu: Emulator, user: UserInfo, body: CollectionWrite) -> i
     return new_id
 
 
-def update_collection(emu: Emulator, user: UserInfo, collection_id: int, body: CollectionWrite) -> None:
+def update_collection(emu: Emulator, user: UserInfo, collection_id: int, body: CollectionUpdate) -> None:
     """Change what the body names; `attributes` replaces the placements (values of dropped ones go)."""
     sent = body.model_fields_set
     with _metadata(emu) as ctx:
@@ -202,13 +203,10 @@ def create_attribute(emu: Emulator, user: UserInfo, body: AttributeWrite) -> int
     return new_id
 
 
-def update_attribute(emu: Emulator, attribute_id: int, body: AttributeWrite) -> None:
+def update_attribute(emu: Emulator, attribute_id: int, body: AttributeUpdate) -> None:
     """Rename an attribute or replace its options (an option still in use cannot go: 409)."""
     sent = body.model_fields_set
     _not_global(attribute_id)
-    for fixed, wire in _FIXED:
-        if fixed in sent:
-            raise ValidationError(f"{wire}: cannot change (a collection's attributes place it)", field=wire)
     with _metadata(emu) as ctx:
         row = ctx.session.get(m.Attribute, attribute_id) if storable_id(attribute_id) else None
         if row is None:

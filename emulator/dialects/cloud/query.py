@@ -22,7 +22,7 @@ from emulator.core.system_fields import Kind as SystemKind
 from emulator.core.timefmt import parse_point
 from emulator.core.types import USER_TYPES, as_id
 from emulator.dialects.cloud import attributes as ca
-from emulator.dialects.cloud.schemas import Filter, SearchBody, SortParam
+from emulator.dialects.cloud.schemas import OPERATORS, Filter, SearchBody, SortParam
 from emulator.search import tree as t
 from emulator.search.tree import (
     All,
@@ -40,7 +40,6 @@ from emulator.search.tree import (
 )
 
 DEFAULT_SIZE, MAX_SIZE = 50, 100
-OPERATORS = ("EQUALS", "NOT_EQUALS", "CONTAINS", "IN", "GT", "GTE", "LT", "LTE", "IS_EMPTY", "IS_NOT_EMPTY")
 _BUILT_IN = {
     "id": FieldSpec("id", "id", Kind.NUMBER),
     "key": FieldSpec("key", "key", Kind.TEXT),

@@ -80,12 +80,21 @@ def create_collection(body: cloud.CollectionWrite, caller: CloudCaller, emu: Emu
     return _collection(emu, caller, collections.create_collection(emu, caller.user, body), 201)
 
 
+def _changeable_collection(collection_id: int, caller: CloudCaller, emu: EmulatorDep) -> int:
+    """The id of a collection an ADMIN may change: 403 and 404 come before the body is read."""
+    caller.require(Access.ADMIN)
+    collections.collection(emu.catalog, caller.user, collection_id)
+    return collection_id
+
+
 @router.put("/collections/{collection_id}", response_model=cloud.Collection)
 def update_collection(
-    collection_id: int, body: cloud.CollectionWrite, caller: CloudCaller, emu: EmulatorDep
+    collection_id: Annotated[int, Depends(_changeable_collection)],
+    body: cloud.CollectionUpdate,
+    caller: CloudCaller,
+    emu: EmulatorDep,
 ) -> Response:
     """Change a collection (ADMIN); `attributes` replaces its attribute list."""
-    caller.require(Access.ADMIN)
     collections.update_collection(emu, caller.user, collection_id, body)
     return _collection(emu, caller, collection_id)
 
@@ -119,10 +128,19 @@ def create_attribute(body: cloud.AttributeWrite, caller: CloudCaller, emu: Emula
     return _attribute(emu, collections.create_attribute(emu, caller.user, body), 201)
 
 
-@router.put("/attributes/{attribute_id}", response_model=cloud.AttributeDefinition)
-def update_attribute(attribute_id: int, body: cloud.AttributeWrite, caller: CloudCaller, emu: EmulatorDep) -> Response:
-    """Rename an attribute or replace its options (ADMIN)."""
+def _changeable_attribute(attribute_id: int, caller: CloudCaller, emu: EmulatorDep) -> int:
+    """The id of an attribute an ADMIN may change: 403 and 404 come before the body is read (a dependency runs
+    before FastAPI validates the body)."""
     caller.require(Access.ADMIN)
+    collections.attribute(emu.catalog, attribute_id)
+    return attribute_id
+
+
+@router.put("/attributes/{attribute_id}", response_model=cloud.AttributeDefinition)
+def update_attribute(
+    attribute_id: Annotated[int, Depends(_changeable_attribute)], body: cloud.AttributeUpdate, emu: EmulatorDep
+) -> Response:
+    """Rename an attribute or replace its options (ADMIN)."""
     collections.update_attribute(emu, attribute_id, body)
     return _attribute(emu, attribute_id)
 

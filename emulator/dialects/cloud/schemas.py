@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
+
+from emulator.dialects.cloud.attributes import CloudType
+from emulator.dialects.http.wire import closed, typed
+
+OPERATORS = ("EQUALS", "NOT_EQUALS", "CONTAINS", "IN", "GT", "GTE", "LT", "LTE", "IS_EMPTY", "IS_NOT_EMPTY")
+ORDERS = ("ASC", "DESC")
+# Validated by the routes (so a wrong type is their 400 naming the field), documented as the text it must be.
+Name = Annotated[Any, typed({"type": "string", "minLength": 1})]
+TypeName = Annotated[str | None, closed(CloudType)]
 
 
 class Wire(BaseModel):
@@ -35,26 +45,26 @@ Values = dict[str, Any] | list[AttributeValueIn]
 
 class AssetCreate(Strict):
     collection_id: int | None = None
-    name: Any = None
+    name: Name = None
     attributes: Values | None = None
     global_attributes: Values | None = None
 
 
 class AssetUpdate(Strict):
-    name: Any = None
+    name: Name = None
     attributes: Values | None = None
     global_attributes: Values | None = None
 
 
 class Filter(Strict):
     field: str
-    operator: str
+    operator: Annotated[str, closed(OPERATORS, nullable=False)]  # any case: the query upper-cases it
     value: Any = None
 
 
 class SortParam(Wire):
     field: str
-    order: str = "ASC"
+    order: Annotated[str, closed(ORDERS, nullable=False)] = "ASC"
 
 
 class SearchBody(Strict):
@@ -74,8 +84,19 @@ class PlacementIn(Strict):
     required: bool = False
 
 
+class CollectionUpdate(Strict):
+    """A partial update of a collection; `attributes` replaces its placements."""
+
+    name: str | None = None
+    key_prefix: str | None = None
+    description: str | None = None
+    attributes: list[int | PlacementIn] | None = None
+    # Caught, not offered (hidden from the document): a collection's scheme is chosen when it is created.
+    scheme_id: SkipJsonSchema[Any] = None
+
+
 class CollectionWrite(Strict):
-    """Create (`name` and `keyPrefix` required) or partial update of a collection."""
+    """Create a collection (`name` and `keyPrefix` required)."""
 
     name: str | None = None
     key_prefix: str | None = None
@@ -84,11 +105,19 @@ class CollectionWrite(Strict):
     attributes: list[int | PlacementIn] | None = None
 
 
-class AttributeWrite(Strict):
-    """Create (`name` and `type` required) or partial update (`name`, `options`) of an attribute definition."""
+class AttributeUpdate(Strict):
+    """A partial update of an attribute definition: a new name or options; `type` only restated, never changed."""
 
     name: str | None = None
-    type: str | None = None
+    type: TypeName = None
+    options: list[str] | None = None
+
+
+class AttributeWrite(Strict):
+    """Create an attribute definition (`name` and `type` required), optionally placed on some collections."""
+
+    name: str | None = None
+    type: TypeName = None
     options: list[str] | None = None
     reference_collection_ids: list[int] | None = None
     collection_ids: list[int] | None = None  # create only: place it on these collections
@@ -137,7 +166,7 @@ class AssetPage(Wire):
 class AttributeDefinition(Wire):
     id: int
     name: str
-    type: str
+    type: Annotated[str, closed(CloudType, nullable=False)]
     required: bool
     multiple: bool
     options: list[str] | None

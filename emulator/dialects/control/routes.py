@@ -182,7 +182,10 @@ def set_strict(body: StrictBody, emu: EmulatorDep) -> dict[str, bool]:
     return get_strict(emu)
 
 
-@router.get("/export")
+ZIP = {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
+
+
+@router.get("/export", response_class=Response, responses={200: {"description": "a zipped fixture directory", **ZIP}})
 def export(emu: EmulatorDep) -> Response:
     """The current state as a fixture directory, zipped; it loads back into the same state."""
     data = state.export_zip(emu)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from emulator.core.errors import NotFound
-from emulator.core.token_codec import TokenInfo
+from emulator.core.token_codec import Access, TokenInfo
 from emulator.core.tokens import create_token, list_tokens, revoke_token
 from emulator.dialects.http.deps import EmulatorDep
+from emulator.dialects.http.wire import closed
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
@@ -23,7 +24,7 @@ class NewToken(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
     name: str
-    access: str  # checked by the core, which names the allowed levels
+    access: Annotated[str, closed(Access, nullable=False)]  # checked by the core, which names the allowed levels
     expires_at: int | None = None  # epoch ms
     never_expire: bool = False
     owner_account_id: str | None = None

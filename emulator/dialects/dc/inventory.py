@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from emulator.core import search, writes
+from emulator.core.errors import ValidationError
 from emulator.core.runtime import Emulator
 from emulator.dialects.dc import query as dc_query
 from emulator.dialects.dc import render as dc_render
@@ -16,6 +17,7 @@ from emulator.dialects.http.deps import DcUser, EmulatorDep
 from emulator.dialects.http.routing import with_and_without_json as route
 
 router = APIRouter(tags=["Data Center assets"])
+FORM_FIXED = "formId: an asset's form is chosen when it is created (POST /inventory.json); an update cannot change it"
 
 
 def _renderer(emu: Emulator) -> dc_render.AssetRenderer:
@@ -55,8 +57,11 @@ def create_asset(
 
 
 @route(router, "PUT", "/inventory/{asset_id:rowid}")
-def update_asset(asset_id: int, body: dc.InventoryWrite, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
+def update_asset(asset_id: int, body: dc.InventoryUpdate, user: DcUser, emu: EmulatorDep) -> dc.Envelope:
     """Change the keys sent; `null` clears an attribute."""
+    if "form_id" in body.model_fields_set:
+        search.get_asset(emu, user, asset_id)  # an asset the caller cannot see is a 404 first, as without formId
+        raise ValidationError(FORM_FIXED, field="formId")
     changes: dict[str, Any] = {"values": body.attributes or {}}
     if "name" in body.model_fields_set:
         changes["name"] = body.name

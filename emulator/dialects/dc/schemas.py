@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
+
+from emulator.core.types import FieldType
+from emulator.dialects.http.wire import closed
 
 Scalar = str | int | float
+FieldTypeName = Annotated[str | None, closed(FieldType)]
+# Any case is read (the query lower-cases it); the document offers the vendor's spelling.
+Direction = Annotated[str | None, closed(("asc", "desc"))]
 
 
 class Wire(BaseModel):
@@ -30,7 +37,7 @@ class SearchParam(Wire):
     min_relative_date: str | None = None
     max_relative_date: str | None = None
     relative_date: bool | None = None
-    field_type: str | None = None
+    field_type: FieldTypeName = None
     range: bool | None = None
 
 
@@ -46,9 +53,9 @@ class SearchRequest(Wire):
     or_for_mandatory_query_index_search_params: bool | None = None
     page_number: int | None = None
     page_size: int | None = None
-    sort_direction: str | None = None
+    sort_direction: Direction = None
     sort_field: str | None = None
-    sort_type: str | None = None
+    sort_type: FieldTypeName = None
     resp_time: float | None = None
 
 
@@ -152,8 +159,17 @@ class FormEntry(Wire):
     attributes: list[FormAttributeEntry]
 
 
+class InventoryUpdate(Wire):
+    """The body of `PUT /inventory/{id}.json` (docs/api.md §4): only the keys sent change; `formId` is refused."""
+
+    name: str | None = None
+    attributes: dict[str, Any] | None = None
+    # Not offered (hidden from the document), only caught: an asset's form is chosen when it is created.
+    form_id: SkipJsonSchema[Any] = None
+
+
 class InventoryWrite(Wire):
-    """The body of `POST /inventory.json` and `PUT /inventory/{id}.json` (docs/api.md §4)."""
+    """The body of `POST /inventory.json` (docs/api.md §4)."""
 
     form_id: int | None = None
     name: str | None = None

@@ -7,6 +7,8 @@ from typing import Any
 from fastapi import Body
 
 DC_SEARCH: dict[str, Any] = {
+    # The vendor's two documented requests, verbatim (tests/dialects/test_openapi_examples.py compares them with the
+    # seed files), so Swagger UI and the Postman collection send exactly what the vendor's page shows.
     "one-string-field": {
         "summary": "The vendor's first example: External System Id 1012 finds Printer002",
         "value": {
@@ -15,18 +17,24 @@ DC_SEARCH: dict[str, Any] = {
                 {"field": "External System Id", "keyword": "1012", "keywords": [], "fieldType": "STRING", "range": True}
             ],
             "pageNumber": 1, "pageSize": 15, "sortDirection": "asc", "sortField": "asset.name", "sortType": "STRING",
+            "respTime": 1558685025363,
         },
     },
     "scheme-type-name-id": {
         "summary": "The vendor's second example: the three Tomcat servers",
         "value": {
+            "searchType": "basic", "listType": "detail", "genericKeyword": None,
             "queryIndexSearchParams": [
-                {"field": "asset.id", "fieldType": "LONG", "minNum": 1, "maxNum": 200, "range": True},
-                {"field": "asset.name", "keyword": "tom*", "fieldType": "STRING"},
-                {"field": "form.name", "keywords": ["Servers"], "fieldType": "LIST"},
+                {"field": "asset.id", "keyword": "", "keywords": [], "fieldType": "LONG", "minNum": 1, "maxNum": 200,
+                 "minDate": None, "maxDate": None, "range": True},
+                {"field": "asset.name", "keyword": "tom*", "keywords": None, "fieldType": "STRING", "minNum": None,
+                 "maxNum": None, "minDate": None, "maxDate": None, "range": False},
+                {"field": "form.name", "keyword": None, "keywords": ["Servers"], "fieldType": "LIST", "minNum": None,
+                 "maxNum": None, "minDate": None, "maxDate": None, "range": False},
                 {"field": "scheme.name", "keywords": ["Default Asset Scheme"], "fieldType": "LIST"},
             ],
-            "sortField": "asset.name", "sortType": "STRING",
+            "pageNumber": 1, "pageSize": 15, "sortDirection": "asc", "sortField": "asset.name", "sortType": "STRING",
+            "respTime": 1558688161063,
         },
     },
     "lucene": {

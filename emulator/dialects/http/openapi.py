@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
+from emulator.dialects.http import openapi_tidy
 from emulator.dialects.http.errors import Dialects
+
+DOCUMENT = "/openapi.json"
 
 SECURITY_SCHEMES = {
     "basicAuth": {"type": "http", "scheme": "basic", "description": "Jira username and password (DC and Jira)"},
@@ -68,16 +72,29 @@ _SEARCHES = ("/search", "/index/query.json")
 _ANONYMOUS = {"/serverInfo", "/_emulator/health"}
 
 
-def install(app: FastAPI, dialects: Dialects, control_auth: bool) -> None:
-    """Make `app.openapi()` (and /openapi.json) return the finished document."""
+def install(app: FastAPI, dialects: Dialects, control_auth: bool, context_path: str = "") -> None:
+    """Make `app.openapi()` return the finished document, and serve it at /openapi.json with `servers` naming the
+    base the request came to (a namespace's too), so tools that read the document reach this very server."""
     plain = app.openapi
 
     def finished() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = finish(plain(), dialects, control_auth)
+            doc = finish(plain(), dialects, control_auth)
+            app.openapi_schema = openapi_tidy.tidy(doc, dialects.cloud, context_path)
         return app.openapi_schema
 
+    async def served(request: Request) -> JSONResponse:
+        return JSONResponse({**app.openapi(), "servers": servers(request)})
+
     app.openapi = finished  # type: ignore[method-assign]
+    app.add_route(DOCUMENT, served, methods=["GET"], include_in_schema=False)
+
+
+def servers(request: Request) -> list[dict[str, str]]:
+    """The base every path of the document is below: this server as the request reached it (a namespace's root)."""
+    root = request.scope.get("root_path", "")
+    where = f"the emulator's namespace '{root.rsplit('/', 1)[-1]}'" if root else "this emulator"
+    return [{"url": str(request.base_url).rstrip("/"), "description": where}]
 
 
 def finish(doc: dict[str, Any], dialects: Dialects, control_auth: bool) -> dict[str, Any]:

@@ -120,7 +120,30 @@ def test_no_token_is_a_401_asking_for_a_bearer_token(emulator_app: FastAPI, emul
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert response.json() == {
         "timestamp": FROZEN, "status": 401, "error": "Unauthorized",
-        "message": "A Bearer token is required (Authorization: Bearer <token>)", "path": f"{BASE}/assets/LAP-1",
+        "message": "A Bearer token is required (Authorization: Bearer <token>); "
+        "the request has no Authorization header",
+        "path": f"{BASE}/assets/LAP-1",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("{{jwtToken}}", "Invalid token: '{{jwtToken}}' is an unresolved variable, not a JWT; define 'jwtToken' in "
+                         "the active environment (or mint a token: POST /_emulator/tokens)"),
+        ('"abc.def.ghi"', "Invalid token: it is wrapped in quotes; send the token without them"),
+    ],
+)  # fmt: skip
+def test_a_postman_slip_is_a_401_naming_it(
+    emulator_app: FastAPI, emulator_client: Client, token: str, message: str
+) -> None:
+    emulator_app.state.emulator.clock.freeze(FROZEN)
+
+    response = emulator_client.get(f"{BASE}/assets/LAP-1", headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status_code, response.headers["WWW-Authenticate"]) == (401, "Bearer")
+    assert response.json() == {
+        "timestamp": FROZEN, "status": 401, "error": "Unauthorized", "message": message, "path": f"{BASE}/assets/LAP-1",
     }  # fmt: skip
 
 

@@ -254,3 +254,54 @@ def test_a_bad_email_or_user_is_a_400_naming_the_attribute(
 
     assert [e["field"] for e in answer["errors"]] == [f"attributes.{next(iter(values))}"]
     assert message in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "Server Name", "required": False}, "required"),
+        ({"collectionIds": [9]}, "collectionIds"),
+        ({"referenceCollectionIds": [9]}, "referenceCollectionIds"),
+    ],
+)
+def test_an_update_offering_a_create_only_field_is_a_400_naming_it(
+    emulator_client: Client, admin: dict[str, str], body: dict[str, Any], field: str
+) -> None:
+    answer = call(emulator_client, "PUT", "/attributes/64", admin, json=body, expect=400)
+
+    got = "" if isinstance(body[field], list) else f" (got {body[field]!r})"
+    message = f"{field}: Extra inputs are not permitted{got}"
+    assert answer == {
+        "timestamp": FROZEN, "status": 400, "error": "Bad Request", "message": message,
+        "path": f"{BASE}/attributes/64", "errors": [{"field": field, "message": message}],
+    }  # fmt: skip
+    assert call(emulator_client, "GET", "/attributes/64", admin)["name"] == "Environment"
+
+
+def test_an_update_of_an_unknown_attribute_is_a_404_before_its_body_is_judged(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    answer = call(emulator_client, "PUT", "/attributes/777", admin, json={"required": "nonsense"}, expect=404)
+
+    assert answer == {
+        "timestamp": FROZEN, "status": 404, "error": "Not Found", "message": "Attribute 777 does not exist",
+        "path": f"{BASE}/attributes/777",
+    }  # fmt: skip
+
+
+def test_a_write_token_may_not_change_an_attribute_whatever_the_body(
+    emulator_app: FastAPI, emulator_client: Client
+) -> None:
+    write = bearer(emulator_app, "WRITE")
+
+    call(emulator_client, "PUT", "/attributes/64", write, json={"required": True}, expect=403)
+    call(emulator_client, "PUT", "/attributes/777", write, json={"name": "X"}, expect=403)
+
+
+def test_the_update_schema_offers_only_what_an_update_takes(emulator_client: Client) -> None:
+    doc = emulator_client.get("/openapi.json").json()
+    operation = doc["paths"][f"{BASE}/attributes/{{attribute_id}}"]["put"]
+    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+    assert ref == "#/components/schemas/AttributeUpdate"
+    assert set(doc["components"]["schemas"]["AttributeUpdate"]["properties"]) == {"name", "type", "options"}

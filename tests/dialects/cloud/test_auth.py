@@ -66,19 +66,69 @@ def test_the_bearer_scheme_is_case_insensitive(emu: Emulator) -> None:
     assert _caller(emu, f"bearer {READ_TOKEN}").token_id == "default-read"
 
 
-@pytest.mark.parametrize("header", [None, "", "Basic YWRtaW46YWRtaW4=", "Bearer"])
-def test_a_missing_bearer_token_is_refused(emu: Emulator, header: str | None) -> None:
-    assert _refusal(emu, header) == "A Bearer token is required (Authorization: Bearer <token>)"
+REQUIRED = "A Bearer token is required (Authorization: Bearer <token>); "
 
 
-def test_a_malformed_token_is_refused(emu: Emulator) -> None:
-    assert _refusal(emu, "Bearer not-a-jwt") == "Invalid token: Not enough segments"
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        (None, "the request has no Authorization header"),
+        ("", "the request has no Authorization header"),
+        ("Bearer", "the header names no token after 'Bearer'"),
+        ("Bearer   ", "the header names no token after 'Bearer'"),
+        (
+            "Basic YWRtaW46YWRtaW4=",
+            "the header's scheme is 'Basic': the Cloud API takes a Bearer token, not Jira credentials",
+        ),
+    ],
+)
+def test_a_missing_bearer_token_is_refused_saying_what_was_sent(emu: Emulator, header: str | None, why: str) -> None:
+    assert _refusal(emu, header) == REQUIRED + why
+
+
+NOT_A_JWT = (
+    "Invalid token: not a JWT (three base64url parts joined by dots, header.payload.signature); "
+    "check that the whole token was copied"
+)
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("not-a-jwt", NOT_A_JWT),
+        (READ_TOKEN[:40], NOT_A_JWT),
+        (
+            "{{jwtToken}}",
+            "Invalid token: '{{jwtToken}}' is an unresolved variable, not a JWT; define 'jwtToken' in the active "
+            "environment (or mint a token: POST /_emulator/tokens)",
+        ),
+        (
+            "{{ jwtTokn }}",
+            "Invalid token: '{{jwtTokn}}' is an unresolved variable, not a JWT; define 'jwtTokn' in the active "
+            "environment (or mint a token: POST /_emulator/tokens)",
+        ),
+        (f'"{READ_TOKEN}"', "Invalid token: it is wrapped in quotes; send the token without them"),
+        (f"'{READ_TOKEN}'", "Invalid token: it is wrapped in quotes; send the token without them"),
+        (f"Bearer {READ_TOKEN}", "Invalid token: 'Bearer' is written twice; send Authorization: Bearer <token> once"),
+        (f"{READ_TOKEN[:30]} {READ_TOKEN[30:]}", "Invalid token: it contains whitespace; a JWT is one unbroken line"),
+        (
+            "abc.def.ghi",
+            "Invalid token: it has a JWT's three parts but they do not decode to a header and claims; "
+            "check that the whole token was copied",
+        ),
+    ],
+)
+def test_a_token_that_is_no_jwt_is_refused_naming_the_likely_slip(emu: Emulator, token: str, message: str) -> None:
+    assert _refusal(emu, f"Bearer {token}") == message
 
 
 def test_a_token_signed_with_another_secret_is_refused(emu: Emulator) -> None:
     forged = jwt.encode(_claims(READ_TOKEN), "another-secret-that-is-long-enough-for-hs256", algorithm="HS256")
 
-    assert _refusal(emu, f"Bearer {forged}") == "Invalid token: Signature verification failed"
+    assert _refusal(emu, f"Bearer {forged}") == (
+        "Invalid token: its signature does not match this emulator's key; it was minted by another emulator "
+        "(another data directory or AIP_EMULATOR_JWT_SECRET) or changed after minting"
+    )
 
 
 def test_an_unsigned_alg_none_token_is_refused(emu: Emulator) -> None:
@@ -113,7 +163,10 @@ def test_a_token_expires_at_its_expiry_by_the_emulator_clock(emu: Emulator) -> N
     emu.clock.advance(59_999)
     assert _caller(emu, f"Bearer {token}").access == Access.READ
     emu.clock.advance(1)
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: it has expired"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: it has expired (at 2026-01-01T00:01:00Z, by the emulator's clock); "
+        "mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_without_expiry_lasts_thirty_days(emu: Emulator) -> None:
@@ -124,7 +177,10 @@ def test_a_token_without_expiry_lasts_thirty_days(emu: Emulator) -> None:
     emu.clock.advance(30 * DAY_MS - 1)
     assert _caller(emu, f"Bearer {token}").token_id == info.id
     emu.clock.advance(1)
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: it has expired"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: it has expired (at 2026-01-31T00:00:00Z, by the emulator's clock); "
+        "mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_created_while_the_emulator_clock_is_ahead_of_the_wall_clock_is_accepted(emu: Emulator) -> None:
@@ -157,7 +213,10 @@ def test_a_well_signed_token_with_an_unknown_id_is_refused(emu: Emulator) -> Non
 
     token = mint(ghost, emu.jwt_secret, emu.settings.tenant)
 
-    assert _refusal(emu, f"Bearer {token}") == "Invalid token: no such token exists"
+    assert _refusal(emu, f"Bearer {token}") == (
+        "Invalid token: this emulator holds no token 'ghost' (a reset or reseed forgets the tokens minted since the "
+        "baseline); mint a new one: POST /_emulator/tokens"
+    )
 
 
 def test_a_token_of_an_inactive_owner_is_refused(emu: Emulator) -> None:
@@ -216,7 +275,7 @@ def test_a_cloud_route_refuses_a_missing_token_with_a_bearer_challenge(probe_cli
         "timestamp": FROZEN,
         "status": 401,
         "error": "Unauthorized",
-        "message": "A Bearer token is required (Authorization: Bearer <token>)",
+        "message": REQUIRED + "the request has no Authorization header",
         "path": "/api/v1/probe",
     }
 

@@ -178,3 +178,37 @@ def test_an_empty_collection_is_deleted(emulator_client: Client, admin: dict[str
 
     assert (response.status_code, response.content) == (204, b"")
     call(emulator_client, "GET", f"/collections/{created['id']}", admin, expect=404)
+
+
+def test_an_update_naming_scheme_id_is_a_400_and_changes_nothing(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    before = call(emulator_client, "GET", "/collections/9", admin)
+
+    answer = call(emulator_client, "PUT", "/collections/9", admin, json={"name": "Notebook", "schemeId": 2}, expect=400)
+
+    message = "schemeId: a collection's scheme is chosen when it is created"
+    assert answer == {
+        "timestamp": FROZEN, "status": 400, "error": "Bad Request", "message": message,
+        "path": f"{BASE}/collections/9", "errors": [{"field": "schemeId", "message": message}],
+    }  # fmt: skip
+    assert call(emulator_client, "GET", "/collections/9", admin) == before
+
+
+def test_an_update_of_an_unknown_collection_is_a_404_before_its_body_is_judged(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    answer = call(emulator_client, "PUT", "/collections/777", admin, json={"colour": "red"}, expect=404)
+
+    assert answer["status"] == 404
+    assert answer["message"] == call(emulator_client, "GET", "/collections/777", admin, expect=404)["message"]
+
+
+def test_the_collection_update_schema_offers_only_what_an_update_takes(emulator_client: Client) -> None:
+    doc = emulator_client.get("/openapi.json").json()
+    put = doc["paths"][f"{BASE}/collections/{{collection_id}}"]["put"]
+    ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    assert ref == "CollectionUpdate"
+    assert set(doc["components"]["schemas"][ref]["properties"]) == {"name", "keyPrefix", "description", "attributes"}
+    assert "schemeId" in doc["components"]["schemas"]["CollectionWrite"]["properties"]

@@ -203,7 +203,10 @@ def test_advancing_the_clock_past_a_tokens_expiry_refuses_it(emulator_client: Cl
 
     assert before.status_code == last_moment.status_code == 200
     assert expired.status_code == 401
-    assert expired.json()["message"] == "Invalid token: it has expired"
+    assert expired.json()["message"] == (
+        "Invalid token: it has expired (at 2027-01-15T08:01:00Z, by the emulator's clock); "
+        "mint a new one: POST /_emulator/tokens"
+    )
     assert expired.headers["WWW-Authenticate"] == "Bearer"
 
 

@@ -295,3 +295,37 @@ def test_search_sees_a_write_immediately(emulator_client: Client) -> None:
 
     body = {"queryIndexSearchParams": [{"field": "asset.id", "fieldType": "LONG", "minNum": new}]}
     assert emulator_client.post(SEARCH, json=body, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == 1
+
+
+@pytest.mark.parametrize("form_id", [9, 1, None, "nine"])
+def test_an_update_naming_form_id_is_a_400_and_changes_nothing(emulator_client: Client, form_id: Any) -> None:
+    before = emulator_client.get(f"{INVENTORY}/21.json", auth=ADMIN).json()
+
+    response = emulator_client.put(
+        f"{INVENTORY}/21.json", json={"formId": form_id, "name": "Renamed printer"}, auth=ADMIN
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "success": False,
+        "errorCode": "ValidationException",
+        "errorMessage": "formId: an asset's form is chosen when it is created (POST /inventory.json); "
+        "an update cannot change it",
+    }
+    assert emulator_client.get(f"{INVENTORY}/21.json", auth=ADMIN).json() == before
+
+
+def test_the_update_schema_does_not_offer_form_id(emulator_client: Client) -> None:
+    doc = emulator_client.get("/openapi.json").json()
+    put = doc["paths"][f"{INVENTORY}/{{asset_id}}.json"]["put"]
+    ref = put["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+    assert set(doc["components"]["schemas"][ref]["properties"]) == {"name", "attributes"}
+
+
+def test_an_update_naming_form_id_of_an_unknown_asset_is_a_404(emulator_client: Client) -> None:
+    response = emulator_client.put(f"{INVENTORY}/9999.json", json={"formId": 9}, auth=ADMIN)
+    plain = emulator_client.put(f"{INVENTORY}/9999.json", json={"name": "x"}, auth=ADMIN)
+
+    assert response.status_code == 404
+    assert response.json() == plain.json()

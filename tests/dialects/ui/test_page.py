@@ -544,3 +544,6 @@ def test_in_a_namespace_every_call_is_prefixed(page: Page, server: str, watch: W
     page.get_by_role("button", name="Switch namespace").click()
     page.wait_for_url(re.compile(r"/_ns/other/_emulator/ui/#/control$"))
     expect(page.locator("#ns-current")).to_have_text("other")
+    # The new page's calls may still be in `strip` when the browser closes; its fetch then fails in teardown
+    # ("Fetch response has been disposed", seen twice under load on 2 cores). They are not what this test checks.
+    page.unroute_all(behavior="ignoreErrors")
