@@ -4,9 +4,6 @@ fault without `times`), serially, under `-n 2` and against a shared server."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.app import create_app
-from emulator.settings import Settings
-from emulator.testing import LiveServer, close_app, copy_data_dir
+from tests.user_project import clean_env, run_pytest, shared_server, write_project
 
 ROUNDS = 4  # of each kind: async, sync
 EXAMPLE = f"""
@@ -77,31 +72,21 @@ def test_sync_finds_the_baseline_then_changes_it(aip_client, aip_namespace, roun
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    directory = tmp_path / "project"
-    directory.mkdir()
-    (directory / "pytest.ini").write_text("[pytest]\n")
-    (directory / "test_async_clean.py").write_text(EXAMPLE)
-    return directory
+    return write_project(tmp_path / "project", {"test_async_clean.py": EXAMPLE})
 
 
 @pytest.fixture
-def shared_server(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
-    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    with LiveServer(app) as live:
-        yield live.url
-    close_app(app)
+def shared(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
+    with shared_server(seeded_template, tmp_path) as url:
+        yield url
 
 
 def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
     """Run the example suite in random-free order (sync rounds after async ones); `kind:namespace` of every round."""
     seen = project / "seen.txt"
     seen.unlink(missing_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
-    env["ROUNDS_SEEN"] = str(seen)
-    if url is not None:
-        env["AIP_EMULATOR_URL"] = url
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", *args, str(project)]
-    run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+    env = clean_env(ROUNDS_SEEN=str(seen), **({"AIP_EMULATOR_URL": url} if url is not None else {}))
+    run = run_pytest(project, "-W", "error", *args, str(project), env=env)
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{2 * ROUNDS} passed" in run.stdout
@@ -120,13 +105,13 @@ def test_under_two_xdist_workers_every_test_finds_the_baseline(project: Path) ->
 
 
 def test_against_a_shared_server_serially_and_under_two_workers_every_test_finds_the_baseline(
-    project: Path, shared_server: str
+    project: Path, shared: str
 ) -> None:
-    assert run_suite(project, url=shared_server) == ["async:default"] * ROUNDS + ["sync:default"] * ROUNDS
-    in_workers = Counter(run_suite(project, "-n", "2", url=shared_server))
+    assert run_suite(project, url=shared) == ["async:default"] * ROUNDS + ["sync:default"] * ROUNDS
+    in_workers = Counter(run_suite(project, "-n", "2", url=shared))
     assert set(in_workers) <= {f"{kind}:{worker}" for kind in ("async", "sync") for worker in ("gw0", "gw1")}
 
-    with httpx.Client(base_url=shared_server) as client:  # the sessions leave nothing behind
+    with httpx.Client(base_url=shared) as client:  # the sessions leave nothing behind
         for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
             assert client.get(f"{prefix}/_emulator/faults").json() == []
             assert client.get(f"{prefix}/_emulator/clock").json()["frozen"] is False

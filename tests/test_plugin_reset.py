@@ -14,9 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.app import create_app
-from emulator.settings import Settings
-from emulator.testing import LiveServer, close_app, copy_data_dir, free_port
+from emulator.testing import free_port
+from tests.user_project import clean_env, run_pytest, shared_server, write_project
 
 ROUNDS = 6
 EXAMPLE = f"""
@@ -73,32 +72,21 @@ def test_finds_the_baseline_then_changes_everything(
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    directory = tmp_path / "project"
-    directory.mkdir()
-    (directory / "pytest.ini").write_text("[pytest]\n")
-    (directory / "test_clean.py").write_text(EXAMPLE)
-    return directory
+    return write_project(tmp_path / "project", {"test_clean.py": EXAMPLE})
 
 
 @pytest.fixture
-def shared_server(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
-    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    with LiveServer(app) as live:
-        yield live.url
-    close_app(app)
+def shared(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
+    with shared_server(seeded_template, tmp_path) as url:
+        yield url
 
 
 def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
     """Run the example suite; the namespace of every round, in the order the rounds ran."""
     seen = project / "seen.txt"
     seen.unlink(missing_ok=True)
-    env = {**os.environ, "ROUNDS_SEEN": str(seen)}
-    env.pop("PYTEST_XDIST_WORKER", None)  # this suite itself may run under xdist
-    env.pop("AIP_EMULATOR_URL", None)
-    if url is not None:
-        env["AIP_EMULATOR_URL"] = url
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, str(project)]
-    run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+    env = clean_env(ROUNDS_SEEN=str(seen), **({"AIP_EMULATOR_URL": url} if url is not None else {}))
+    run = run_pytest(project, *args, str(project), env=env)
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{ROUNDS} passed" in run.stdout
@@ -116,18 +104,16 @@ def test_under_two_xdist_workers_every_test_finds_the_baseline(project: Path) ->
     assert max(rounds.values()) >= 2  # at least one worker ran a round after another round's changes
 
 
-def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline(
-    project: Path, shared_server: str
-) -> None:
-    with httpx.Client(base_url=shared_server) as client:  # what an earlier, interrupted session left behind
+def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline(project: Path, shared: str) -> None:
+    with httpx.Client(base_url=shared) as client:  # what an earlier, interrupted session left behind
         for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
             client.post(f"{prefix}/_emulator/faults", json={"path": "/rest/jip-api/1.0/form/list.json", "status": 500})
             client.post(f"{prefix}/_emulator/strict", json={"strict": True})
 
-    assert run_suite(project, url=shared_server) == ["default"] * ROUNDS
-    assert Counter(run_suite(project, "-n", "2", url=shared_server)).total() == ROUNDS
+    assert run_suite(project, url=shared) == ["default"] * ROUNDS
+    assert Counter(run_suite(project, "-n", "2", url=shared)).total() == ROUNDS
 
-    with httpx.Client(base_url=shared_server) as client:  # and what the sessions leave behind: nothing
+    with httpx.Client(base_url=shared) as client:  # and what the sessions leave behind: nothing
         for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
             assert client.get(f"{prefix}/_emulator/faults").json() == []
             assert client.get(f"{prefix}/_emulator/snapshots").json() == []

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from emulator.search.progress import Progress
 from emulator.seeding.generate import generate
 from emulator.settings import Settings
 from emulator.testing_template import seed_from_template, template_key
+from tests.user_project import clean_env, run_pytest, write_project
 
 CONFTEST = """
 import os
@@ -59,24 +57,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_two_xdist_workers_seed_a_fixture_set_once(generated: Path, tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "pytest.ini").write_text("[pytest]\n")
-    (project / "conftest.py").write_text(CONFTEST)
-    (project / "test_generated.py").write_text(TESTS)
+    project = write_project(tmp_path / "project", {"conftest.py": CONFTEST, "test_generated.py": TESTS})
     seeds = tmp_path / "seeds.txt"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
-    env |= {"SEEDS_SEEN": str(seeds), "GENERATED": str(generated)}
 
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", str(project)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = run_pytest(project, "-n", "2", str(project), env=clean_env(SEEDS_SEEN=str(seeds), GENERATED=str(generated)))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout

@@ -27,6 +27,7 @@ from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import Client, copy_data_dir
 from emulator.testing_journal import AipJournal
 from tests.helpers import ADMIN, SEARCH
+from tests.user_project import clean_env, run_pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -233,17 +234,8 @@ def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: li
     for start in ("# test_inventory.py", "# test_retries.py", "# test_async.py", "# conftest.py"):
         name, text = _python_file(start)
         (project / name).write_text(text)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
 
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error", *workers],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = run_pytest(project, "-W", "error", *workers, env=clean_env())
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "6 passed" in done.stdout

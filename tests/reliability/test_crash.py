@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from emulator.testing import copy_data_dir, free_port
+from tests.reliability.serving import wait_until_healthy
 
 INVENTORY = "/rest/jip-api/1.0/inventory"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
@@ -125,26 +126,12 @@ def _server(
     ):
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, process, log)
+            wait_until_healthy(url, process, log, START_TIMEOUT_S)
             yield url, process
         finally:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited with {process.returncode}: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/_emulator/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"the server did not answer health within {START_TIMEOUT_S} s: {log.read_text()}")
 
 
 def _database(data_dir: Path) -> dict[int, str]:

@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ import httpx
 import pytest
 
 from emulator.testing import copy_data_dir, free_port
+from tests.reliability.serving import wait_until_healthy
 
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")
@@ -82,26 +82,12 @@ def _server(data_dir: Path, log: Path, crash_at: str | None = None) -> Iterator[
     with log.open("ab") as out, subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env) as process:
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, process, log)
+            wait_until_healthy(url, process, log, START_TIMEOUT_S)
             yield url, process
         finally:
             if process.poll() is None:
                 process.terminate()
             process.wait(timeout=20)
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited with {process.returncode}: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/_emulator/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"the server did not answer health within {START_TIMEOUT_S} s: {log.read_text()}")
 
 
 def _rows(database: Path) -> Assets:
