@@ -91,6 +91,7 @@ def scan(pattern: str, text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=256)  # fault rules test every request, a journal filter every entry: translate a glob once
 def glob(pattern: str) -> Callable[[str], bool]:
     """A test of a whole text against a shell-style glob, read as `fnmatch.fnmatchcase` reads it (`*`, `?`,
     `[seq]`, `[!seq]`, a reversed range dropped; case-sensitive), run by RE2."""
