@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from emulator.search.regex import escape, literal
+from emulator.search.regex import check, escape, literal
 
 # Lucene's standard tokenizer keeps "10.10.13.22" as one word and splits "ab-x1" into "ab", "x1"
 # (dc-api.md §2.1). The index's analyzer uses this very expression.
@@ -108,6 +108,14 @@ class Pattern:
         lowered = text.lower()
         escaped = literal(lowered)
         return cls(literal=lowered, regex=escaped, prefix=lowered, scan=escaped, source=text)
+
+    @classmethod
+    def regular(cls, regex: str, scan: str, source: str) -> Pattern:
+        """A user's regular expression in both RE2 forms; a `ValueError` (`regex.PatternError`) saying why if RE2
+        cannot run either."""
+        check(regex)
+        check(scan)
+        return cls(literal=None, regex=regex, prefix="", scan=scan, source=source)
 
     @property
     def is_match_all(self) -> bool:

@@ -48,7 +48,7 @@ REGEXES = [
 def regex_pattern(expression: str) -> Pattern:
     """A Lucene regular expression as the DC dialect turns it into a pattern."""
     translated = translate(expression)
-    return Pattern(literal=None, regex=translated.regex, prefix="", scan=translated.scan, source=f"/{expression}/")
+    return Pattern.regular(translated.regex, translated.scan, source=f"/{expression}/")
 
 
 # Random wildcards and regular expressions over the letters the fixtures' words are made of, repetitions nested.

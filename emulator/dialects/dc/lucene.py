@@ -30,7 +30,6 @@ from emulator.dialects.dc.lucene_parser import (
     add_clauses,
     parse_syntax,
 )
-from emulator.search import regex
 from emulator.search.tree import (
     All,
     Exists,
@@ -202,10 +201,8 @@ def _regex(spec: FieldSpec, body: str) -> Node:
     lowered = body.lower()
     try:
         translated = lucene_regexp.translate(lowered)
-        regex.check(translated.regex)
-        regex.check(translated.scan)
-    except (lucene_regexp.RegExpError, regex.PatternError) as exc:
+        pattern = Pattern.regular(translated.regex, translated.scan, source=f"/{body}/")
+    except ValueError as exc:  # the translation's RegExpError, or RE2's refusal (too large a program)
         raise ValidationError(f"{WHAT}: invalid regular expression /{body}/: {exc}") from None
-    pattern = Pattern(literal=None, regex=translated.regex, prefix="", scan=translated.scan, source=f"/{body}/")
     scope = Scope.WORD_OR_VALUE if spec.kind is Kind.TEXT else Scope.VALUE
     return Match(spec.slug, pattern, scope)
