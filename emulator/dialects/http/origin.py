@@ -99,10 +99,17 @@ def from_browser(headers: dict[bytes, str]) -> bool:
 
 def host_name(host: str) -> str:
     """The name in a `Host` header or a URL's authority, lower-cased, without port or IPv6 brackets."""
-    host = host.strip().lower().rsplit("@", 1)[-1]
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return _authority(host)[0]
+
+
+def _authority(authority: str) -> tuple[str, int | None]:
+    """(name, port) of `host[:port]`, as a URL's authority reads (port None when absent or unreadable)."""
+    parts = urlsplit("//" + authority.strip())
+    try:
+        port = parts.port
+    except ValueError:  # `host:abc`, a port out of range
+        port = None
+    return parts.hostname or "", port
 
 
 def is_loopback(name: str) -> bool:
@@ -120,12 +127,6 @@ def same_origin(origin: str, host: str) -> bool:
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # `null` (a sandboxed frame, a file) and anything unreadable
-    default = "443" if parts.scheme == "https" else "80"
-    return _with_port(parts.netloc, default) == _with_port(host, default)
-
-
-def _with_port(authority: str, default: str) -> tuple[str, str]:
-    name = host_name(authority)
-    tail = authority.strip().lower().rsplit("]", 1)[-1] if authority.strip().startswith("[") else authority
-    port = tail.rsplit(":", 1)[1] if ":" in tail and tail.count(":") == 1 else default
-    return name, port
+    default = 443 if parts.scheme == "https" else 80
+    (theirs, their_port), (ours, our_port) = _authority(parts.netloc), _authority(host)
+    return (theirs, their_port or default) == (ours, our_port or default)
