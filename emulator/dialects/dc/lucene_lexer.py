@@ -21,8 +21,10 @@ _NOT_TERM_CHAR = WHITESPACE + '!():^[]"{}~\\/'  # what ends a term (`\\` starts 
 _OPERATORS = {"AND": "AND", "&&": "AND", "OR": "OR", "||": "OR", "NOT": "NOT"}
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 # Runs the lexer takes in one C call (each a single character class: linear, whatever the input).
-_SPACES = re.compile("[ \t\n\r\u3000]*")
-_TERM_RUN = re.compile('[^ \t\n\r\u3000!():^\\[\\]"{}~\\\\/]+')
+SPACES_PATTERN = "[" + re.escape(WHITESPACE) + "]*"
+TERM_RUN_PATTERN = "[^" + re.escape(_NOT_TERM_CHAR) + "]+"
+_SPACES = re.compile(SPACES_PATTERN)
+_TERM_RUN = re.compile(TERM_RUN_PATTERN)
 _SIMPLE = {"(": "LPAREN", ")": "RPAREN", ":": "COLON"}
 
 
