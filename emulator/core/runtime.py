@@ -153,8 +153,8 @@ class Emulator:
             catalog = self.catalog
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
-            stamp = (generation(session), history(session))
-            self.index.rebuild(docs, total, stamp, progress, self.settings.index_procs)
+            stamped = generation(session)
+            self.index.rebuild(docs, total, stamped, progress, self.settings.index_procs, history=history(session))
         return total
 
     def catch_up(self) -> int:

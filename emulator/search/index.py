@@ -97,10 +97,6 @@ class SearchIndex:
         damaged = damage(self.path, stamp)
         return None if damaged is None else f"the search index is damaged: {damaged}"  # else `open` may still fail
 
-    def can_catch_up(self, generation: int, floor: int, history: str = "") -> bool:
-        """Whether `unusable` finds nothing wrong."""
-        return self.unusable(generation, floor, history) is None
-
     def open(self) -> None:
         """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
         with self._whoosh:
@@ -117,14 +113,15 @@ class SearchIndex:
         self,
         docs: Iterable[Document],
         total: int,
-        stamp: int | tuple[int, str],
+        generation: int,
         progress: Progress = QUIET,
         procs: int = 1,
+        *,
+        history: str = "",
     ) -> None:
         """Build a fresh index beside the current one from `docs` (with `procs` writer processes when there are
-        enough of them to pay for the processes), then swap it in. `stamp`: the database generation it holds and
-        the history it belongs to (a bare generation: no history)."""
-        generation, history = stamp if isinstance(stamp, tuple) else (stamp, "")
+        enough of them to pay for the processes), then swap it in, stamped with the database `generation` it holds
+        and the `history` it belongs to."""
         self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")

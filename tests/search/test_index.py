@@ -31,7 +31,7 @@ def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[SearchIndex]:
     built = SearchIndex(tmp_path / "index", flush_interval_s=3600, flush_batch=10**6)  # flushed by hand
-    built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, stamp=1)
+    built.rebuild([_doc(1, 10.0, "b"), _doc(2, 20.0, "a")], total=2, generation=1)
     yield built
     built.close()
 
@@ -114,10 +114,10 @@ def test_a_flush_keeps_the_caches_of_segments_it_did_not_replace(index: SearchIn
 def test_an_index_catches_up_only_from_a_stamp_the_change_log_bridges(index: SearchIndex) -> None:
     _write(index, 4, [_doc(3)])
 
-    assert index.can_catch_up(generation=9, floor=4)
-    assert index.can_catch_up(generation=4, floor=0)
-    assert not index.can_catch_up(generation=3, floor=0)  # the index is ahead of the database
-    assert not index.can_catch_up(generation=9, floor=5)  # the log no longer holds generation 5
+    assert index.unusable(generation=9, floor=4, history="") is None
+    assert index.unusable(generation=4, floor=0, history="") is None
+    assert index.unusable(generation=3, floor=0, history="") is not None  # the index is ahead of the database
+    assert index.unusable(generation=9, floor=5, history="") is not None  # the log no longer holds generation 5
 
 
 def test_columns_survive_the_segment_merges_of_many_small_flushes(index: SearchIndex) -> None:
@@ -130,7 +130,7 @@ def test_columns_survive_the_segment_merges_of_many_small_flushes(index: SearchI
 
 def test_the_flush_thread_writes_waiting_changes_and_stops_on_close(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "index", flush_interval_s=0.01, flush_batch=1)
-    index.rebuild([_doc(1)], total=1, stamp=1)
+    index.rebuild([_doc(1)], total=1, generation=1)
     index.apply(2, {2: _doc(2)}, new=[2])
     for _ in range(1000):
         if index.flushed == 2:
@@ -181,7 +181,7 @@ def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
     answers, segments = [], []
     for procs in (1, 2):
         built = SearchIndex(tmp_path / f"index{procs}", flush_interval_s=3600, flush_batch=10**6)
-        built.rebuild(docs, total=len(docs), stamp=1, procs=procs)
+        built.rebuild(docs, total=len(docs), generation=1, procs=procs)
         _write(built, 2, [Document(301, {"m": FieldValues(number=1.0)})])  # a column the build never saw
         schema = built._index.schema
         assert {"n_n", "s_name", "n_m"} <= set(schema.names())
