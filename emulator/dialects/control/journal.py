@@ -132,8 +132,35 @@ class JournalRecorder:
         received = await _read_request(receive)
         request_body = b"".join(m.get("body", b"") for m in received)
         response_body = bytearray()
-        response_size, status = 0, 500  # unless an answer starts
+        response_size, status, recorded = 0, 500, False  # a 500 unless an answer starts
         warnings: list[str] = []
+        reasons: list[str] = []
+
+        def record() -> None:
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in _NOTED_HEADERS}
+            journal.record(
+                Entry(
+                    id=journal.next_id(),
+                    time=at,
+                    method=scope["method"],
+                    path=path,
+                    query=scope.get("query_string", b""),
+                    status=status,
+                    latency_ms=(time.perf_counter() - started) * 1000,
+                    principal=principal(headers.get(b"authorization")),
+                    request_body=request_body[:limit],
+                    request_size=len(request_body),
+                    response_body=bytes(response_body),
+                    response_size=response_size,
+                    client=headers.get(CLIENT_HEADER),
+                    warnings=tuple(warnings),
+                    auth_failure=_refusal(status, reasons, scope),
+                )
+            )
 
         async def replaying_receive() -> Message:
             return received.pop(0) if received else await receive()
@@ -148,31 +175,15 @@ class JournalRecorder:
                 response_size += len(chunk)
                 if len(response_body) < limit:
                     response_body.extend(chunk[: limit - len(response_body)])
+                if not message.get("more_body", False):
+                    record()  # before the client can read the answer: a check right after it finds the entry
             await send(message)
 
         try:
             with auth_failure.collecting() as reasons:
                 await self.app(scope, replaying_receive, recording_send)
         finally:
-            headers = {k: v.decode("latin-1") for k, v in scope["headers"] if k in _NOTED_HEADERS}
-            entry = Entry(
-                id=journal.next_id(),
-                time=at,
-                method=scope["method"],
-                path=path,
-                query=scope.get("query_string", b""),
-                status=status,
-                latency_ms=(time.perf_counter() - started) * 1000,
-                principal=principal(headers.get(b"authorization")),
-                request_body=request_body[:limit],
-                request_size=len(request_body),
-                response_body=bytes(response_body),
-                response_size=response_size,
-                client=headers.get(CLIENT_HEADER),
-                warnings=tuple(warnings),
-                auth_failure=_refusal(status, reasons, scope),
-            )
-            journal.record(entry)
+            record()  # an answer that never finished (an error, a disconnect)
 
 
 def _refusal(status: int, reasons: list[str], scope: Scope) -> str | None:

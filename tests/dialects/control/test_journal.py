@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,11 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
 
 from emulator.app import create_app
-from emulator.core.journal import principal
+from emulator.core.journal import Filter, Journal, principal
+from emulator.dialects.control.journal import JournalRecorder
 from emulator.settings import Settings
 from emulator.testing import Client, copy_data_dir
 from tests.helpers import ADMIN, SEARCH
@@ -237,3 +240,49 @@ def test_a_malformed_status_filter_is_answered_in_the_control_error_shape(emulat
 )
 def test_an_unreadable_authorization_header_names_nobody(header: str | None) -> None:
     assert principal(header) is None
+
+
+@pytest.mark.parametrize("chunks", [[b"answer"], [b"ans", b"wer"]], ids=["one body", "streamed"])
+def test_a_request_is_in_the_journal_before_its_client_can_read_the_last_byte(chunks: list[bytes]) -> None:
+    """A test asserts on the journal right after its call returns (and a reset clears the journal right after a test):
+    the entry must be there when the last byte goes out, not some time after (a race CI once lost)."""
+    journal = Journal(10, 100, lambda: FROZEN)
+    seen_at_last_byte: list[list[str]] = []
+
+    async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for number, chunk in enumerate(chunks, 1):
+            await send({"type": "http.response.body", "body": chunk, "more_body": number < len(chunks)})
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            seen_at_last_byte.append([e.path for e in journal.find(Filter())])
+
+    scope = {"type": "http", "method": "POST", "path": SEARCH, "root_path": "", "headers": [], "query_string": b""}
+    asyncio.run(JournalRecorder(answer, journal)(scope, receive, send))
+
+    assert seen_at_last_byte == [[SEARCH]]
+    [entry] = journal.find(Filter())
+    assert (entry.status, entry.response_body, entry.response_size) == (200, b"answer", 6)
+
+
+def test_a_request_whose_answer_breaks_off_is_recorded_once_as_a_500() -> None:
+    journal = Journal(10, 100, lambda: FROZEN)
+
+    async def broken(scope: Scope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("the app failed before answering")
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing is sent")
+
+    scope = {"type": "http", "method": "GET", "path": LOCATION, "root_path": "", "headers": [], "query_string": b""}
+    with pytest.raises(RuntimeError):
+        asyncio.run(JournalRecorder(broken, journal)(scope, receive, send))
+
+    assert [(e.path, e.status) for e in journal.find(Filter())] == [(LOCATION, 500)]
