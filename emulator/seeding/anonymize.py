@@ -23,11 +23,14 @@ LAST = ("Stone", "Rivers", "Field", "Brook", "Hill", "Marsh", "Wood", "Lake", "F
 SYSTEM_USER = "system"
 LOCATION_TEXT = ("name", "street", "city", "province", "postalCode", "phone", "email", "url", "description")
 LOCATION_USERS = ("contactUser", "createdBy", "updatedBy")
+KEPT = frozenset({"http", "https", "www", "com", "org", "net", "de", "mailto"})  # the shape of URLs and addresses
 Files = dict[str, Any]
 
 
 def pseudo_word(word: str) -> str:
-    """The word's pseudonym: same length, case and character kinds."""
+    """The word's pseudonym: same length, case and character kinds (URL and domain particles kept)."""
+    if word.lower() in KEPT:
+        return word
     digest = hmac.new(KEY, word.lower().encode("utf-8"), hashlib.sha256).digest()
     while len(digest) < len(word):
         digest += hashlib.sha256(digest).digest()
@@ -41,6 +44,12 @@ def pseudo_word(word: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def pseudo_file(name: str) -> str:
+    """A file name's pseudonym with its extension kept (`ombMnU6umGQ.jpg` -> `....jpg`)."""
+    stem, dot, extension = name.rpartition(".")
+    return pseudo_text(stem) + dot + extension if dot else pseudo_text(name)
 
 
 def pseudo_text(text: str) -> str:
@@ -132,8 +141,8 @@ def _asset(asset: dict[str, Any], users: UserMap, types: dict[int, AttributeType
 
 def _attachment(file: dict[str, Any], users: UserMap) -> dict[str, Any]:
     return {
-        **file, "originalFileName": pseudo_text(file["originalFileName"]),
-        "serverFileName": pseudo_text(file["serverFileName"]), "creator": users.name(file["creator"]),
+        **file, "originalFileName": pseudo_file(file["originalFileName"]),
+        "serverFileName": pseudo_file(file["serverFileName"]), "creator": users.name(file["creator"]),
     }  # fmt: skip
 
 
