@@ -33,6 +33,7 @@ from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
+from emulator.dialects.proxy.middleware import ProxyRecorder
 from emulator.search import disk
 from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
@@ -120,6 +121,8 @@ def create_app(
     app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)
     if start_in_background:  # outside the namespaces too: they are made from the default emulator's baseline
         app.add_middleware(StartingGate, startup=startup, dialects=dialects)
+    if settings.proxy_to:  # record mode: vendor requests go to the real AIP; the host guard still applies
+        app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     # Outside the namespace router, which creates a namespace on first use: a web page may not make one.
     app.add_middleware(HostOriginGuard, settings=settings, dialects=dialects)
     if settings.cors_origins:  # outermost: preflights are answered before anything else looks

@@ -33,6 +33,7 @@ def add_compare_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--emulator", help="or the base URL of an emulator already running")
     parser.add_argument("--emulator-user", help="the emulator's user (default: --user)")
     parser.add_argument("--emulator-password", help="its password (default: the username, as capture writes them)")
+    parser.add_argument("--replay", type=Path, help="send the exchanges `serve --record` wrote to the emulator instead")
     parser.add_argument("--queries", type=Path, help="a JSON file of your own queries, asked after the battery")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     parser.add_argument("--html", type=Path, help="also write the report as one self-contained HTML file")
@@ -52,6 +53,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _outcome(args: argparse.Namespace) -> Outcome:
+    if args.replay is not None:
+        return _replayed(args)
     extra = from_file(args.queries) if args.queries else []
     source = source_of(args)
     try:
@@ -63,6 +66,24 @@ def _outcome(args: argparse.Namespace) -> Outcome:
                 local.close()
     finally:
         source.close()
+
+
+def _replayed(args: argparse.Namespace) -> Outcome:
+    """The recorded exchanges against the emulator only: the source is never asked again."""
+    from emulator.cli.compare_replay import replay  # noqa: PLC0415
+
+    args.user = args.user or args.emulator_user or "admin"
+    with _emulator(args) as url:
+        local = _emulator_client(args, url, Polite())
+        try:
+            outcome, skipped = replay(args.replay, local)
+        finally:
+            local.close()
+    if skipped:
+        print(
+            f"aip-emulator compare: skipped {skipped} Cloud exchanges (their tokens are not recorded)", file=sys.stderr
+        )
+    return outcome
 
 
 def _emulator_client(args: argparse.Namespace, url: str, polite: Polite) -> Source:
