@@ -37,6 +37,16 @@ class Stats:
     retries: int = 0
     statuses: list[int] = field(default_factory=list)  # the statuses that were retried, in order
     waits: list[float] = field(default_factory=list)  # the backoff before each retry
+    sent: list[float] = field(default_factory=list)  # when each request went out (monotonic seconds)
+
+    def busiest_second(self) -> int:
+        """The most requests sent within any one second: the rate the limit held to."""
+        most, first = 0, 0
+        for last, at in enumerate(self.sent):
+            while at - self.sent[first] >= 1.0:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Source:
     def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         self._wait_turn()
         self.stats.requests += 1
+        self.stats.sent.append(time.monotonic())
         url = self.base_url + path
         try:
             return self._client.request(method, url, **kwargs)
@@ -107,10 +118,12 @@ class Source:
             ) from None
 
     def _wait_turn(self) -> None:
+        """Space requests by 1/rps from when the last one really went out: never more than `rps` in any second."""
         now = time.monotonic()
         if now < self._next_at:
             self._sleep(self._next_at - now)
-        self._next_at = max(now, self._next_at) + 1.0 / self.polite.rps
+            now = time.monotonic()
+        self._next_at = now + 1.0 / self.polite.rps
 
     def _back_off(self, response: httpx.Response, attempt: int) -> None:
         wait = retry_after(response.headers.get("Retry-After"))
