@@ -12,21 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from emulator.core.types import AttributeType, FieldType, search_type
+from emulator.dialects.http import examples
 
 API = "/rest/jip-api/1.0"
 SEARCH = API + "/index/query.json"
-VENDOR: tuple[list[dict[str, Any]], ...] = (
-    [{"field": "External System Id", "keyword": "1012", "keywords": [], "fieldType": "STRING", "range": True}],
-    [
-        {"field": "asset.id", "keyword": "", "keywords": [], "fieldType": "LONG", "minNum": 1, "maxNum": 200,
-         "minDate": None, "maxDate": None, "range": True},
-        {"field": "asset.name", "keyword": "tom*", "keywords": None, "fieldType": "STRING", "minNum": None,
-         "maxNum": None, "minDate": None, "maxDate": None, "range": False},
-        {"field": "form.name", "keyword": None, "keywords": ["Servers"], "fieldType": "LIST", "minNum": None,
-         "maxNum": None, "minDate": None, "maxDate": None, "range": False},
-        {"field": "scheme.name", "keywords": ["Default Asset Scheme"], "fieldType": "LIST"},
-    ],
-)  # fmt: skip
 EARLY, LATE = "2000-01-01", "2030-12-31T23:59"
 READS = ("/form/list.json", "/attribute/list.json", "/schema/objectSchemas.json", "/location.json")
 
@@ -59,8 +48,11 @@ def _camel(snake: str) -> str:
 
 def fixed() -> list[Query]:
     """What every battery asks, whatever the data: examples, reads, system fields, operators, errors."""
-    out = [search("vendor example: one string field", VENDOR[0], sort_field="asset.name", sort_type="STRING")]
-    out.append(search("vendor example: scheme, type, name, id", VENDOR[1], sort_field="asset.name", sort_type="STRING"))
+    vendor = examples.DC_SEARCH  # the vendor's two documented requests, verbatim
+    out = [
+        Query("vendor example: one string field", "POST", SEARCH, vendor["one-string-field"]["value"]),
+        Query("vendor example: scheme, type, name, id", "POST", SEARCH, vendor["scheme-type-name-id"]["value"]),
+    ]
     out += [Query(f"read {path}", "GET", API + path) for path in READS]
     out += [
         search("everything, page 1", page_size=100),
