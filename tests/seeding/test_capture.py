@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,6 +131,10 @@ def html_page(_seen: Seen, _answer: httpx.Response) -> Reply:
     return Reply(200, b"<html><body>Log in</body></html>", {"Content-Type": "text/html;charset=UTF-8"})
 
 
+def too_slow(_seen: Seen, _answer: httpx.Response) -> None:
+    time.sleep(0.5)  # past the --timeout of 0.2 s
+
+
 def cut_second_page(seen: Seen, _answer: httpx.Response) -> Reply | None:
     return CUT if seen.body and seen.body.get("pageNumber") == 2 else None
 
@@ -143,6 +148,8 @@ def cut_second_page(seen: Seen, _answer: httpx.Response) -> Reply | None:
         pytest.param((html_page, "admin", "URL/rest/jip-api/1.0/schema/objectSchemas.json answered 200 with text/html, "
                      "not JSON (a login page, a proxy or not a Jira with AIP?); pass the Jira base URL and check the "
                      "credentials"), id="html-login-page"),
+        pytest.param((too_slow, "admin", "URL/rest/jip-api/1.0/schema/objectSchemas.json did not answer within 0.2 s; "
+                      "try later or pass a longer --timeout"), id="timeout"),
         pytest.param((cut_second_page, "admin", "URL/rest/jip-api/1.0/index/query.json closed the connection "
                      "mid-answer (Server disconnected without sending a response.); the source stopped: try again "
                      "later"), id="stops-mid-capture"),
@@ -155,7 +162,8 @@ def test_a_failed_capture_says_why_in_one_line_and_leaves_nothing(
     url = closed_port() if "reach" in message else generated.url
     with Proxy(url, alter) if alter else _no_proxy(url) as target:
         argv = ["capture", "--from", target.url, "--user", "admin", "--password", password, "--rps", "1000",
-                "--page-size", "100", "--out", str(tmp_path / "out")]  # fmt: skip
+                "--page-size", "100", "--timeout", "0.2" if alter is too_slow else "30",
+                "--out", str(tmp_path / "out")]  # fmt: skip
         assert main(argv) == 2
     error = capsys.readouterr().err.replace(target.url, "URL")
     assert error == f"aip-emulator capture: {message}\n"
