@@ -88,8 +88,19 @@ def _options(args: argparse.Namespace) -> CaptureOptions:
 
 def summary_line(s: CaptureSummary) -> str:
     rate = s.assets / s.seconds if s.seconds > 0 else 0.0
-    return (
+    return zone_hint(s.offset_minutes) + (
         f"captured {s.assets} assets, {s.forms} forms, {s.users} users into {s.out} in {s.seconds:.1f} s "
         f"({rate:.0f} assets/s, {s.requests} requests, {s.retries} retries); users' passwords are their usernames; "
         f"serve it with: aip-emulator serve --fixtures {s.out} --data-dir {s.out}-data"
+    )
+
+
+def zone_hint(offset: int | None) -> str:
+    """A line asking for the source's time zone when it does not show times in UTC (asset `createdFormatted`)."""
+    if not offset:
+        return ""
+    sign, minutes = "+" if offset > 0 else "-", abs(offset)
+    return (
+        f"the source shows times at UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}: serve and compare the capture "
+        "with --time-zone set to the source's zone, or createdFormatted will differ\n"
     )

@@ -34,6 +34,7 @@ def add_compare_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--emulator-user", help="the emulator's user (default: --user)")
     parser.add_argument("--emulator-password", help="its password (default: the username, as capture writes them)")
     parser.add_argument("--replay", type=Path, help="send the exchanges `serve --record` wrote to the emulator instead")
+    parser.add_argument("--time-zone", default="UTC", help="the source's time zone, for the emulator (default: UTC)")
     parser.add_argument("--queries", type=Path, help="a JSON file of your own queries, asked after the battery")
     parser.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
     parser.add_argument("--html", type=Path, help="also write the report as one self-contained HTML file")
@@ -104,6 +105,6 @@ def _emulator(args: argparse.Namespace) -> Iterator[str]:
     from emulator.settings import Settings  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="aip-compare-") as scratch:
-        settings = Settings(fixtures=args.fixtures, data_dir=Path(scratch) / "data")
+        settings = Settings(fixtures=args.fixtures, data_dir=Path(scratch) / "data", time_zone=args.time_zone)
         with EmulatorServer(settings) as server:
             yield server.url

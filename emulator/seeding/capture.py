@@ -50,14 +50,16 @@ class CaptureSummary:
     requests: int
     retries: int
     seconds: float
+    offset_minutes: int | None = None  # how far ahead of UTC the source shows times; None: no asset showed one
 
 
 def capture(source: Source, options: CaptureOptions) -> CaptureSummary:
     """Read the source and write `options.out` atomically; `SourceError` or `FixtureError` on failure."""
     started = time.monotonic()
     partial = _prepare(options.out)
+    shown: list[int | None] = []
     try:
-        files = _read_source(source, options)
+        files = _read_source(source, options, shown)
         if options.transform is not None:
             files = options.transform(files)
         _write(partial, files)
@@ -69,7 +71,7 @@ def capture(source: Source, options: CaptureOptions) -> CaptureSummary:
     assets = sum(len(v) for k, v in files.items() if k.startswith("assets"))
     return CaptureSummary(
         options.out, assets, len(files["users.json"]), len(files["forms.json"]), source.stats.requests,
-        source.stats.retries, time.monotonic() - started,
+        source.stats.retries, time.monotonic() - started, shown[0] if shown else None,
     )  # fmt: skip
 
 
@@ -84,7 +86,7 @@ def _prepare(out: Path) -> Path:
     return partial
 
 
-def _read_source(source: Source, options: CaptureOptions) -> Files:
+def _read_source(source: Source, options: CaptureOptions, shown: list[int | None]) -> Files:
     api = options.context_path + API
     schemes = _envelope(source, api + "/schema/objectSchemas.json")
     forms = source.get(api + "/form/list.json")
@@ -93,6 +95,7 @@ def _read_source(source: Source, options: CaptureOptions) -> Files:
     params = form_filter(_form_ids(forms, options.forms)) if options.forms else []
     raw = list(pages(source, api, params, options.page_size, options.max_assets, progress=options.progress))
     raw = with_references(source, api, raw)
+    shown.append(records.shown_offset_minutes(raw))
     assets = [records.asset_record(a) for a in raw]
     types = records.attribute_types(forms)
     records.promote_multi_users(assets, types)

@@ -7,7 +7,7 @@ grants that group everything, a form's key prefix is made from its name.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
@@ -129,6 +129,16 @@ def attachments(text: str) -> list[dict[str, Any]]:
 def local_time(shown: str) -> str:
     """`02/May/19 10:29 AM` -> `2019-05-02T10:29` (the fixture format's local time)."""
     return datetime.strptime(shown, JIRA_TIME).strftime("%Y-%m-%dT%H:%M")
+
+
+def shown_offset_minutes(assets: list[dict[str, Any]]) -> int | None:
+    """How far ahead of UTC the source shows times (`createdFormatted` beside the epoch `created`), in minutes."""
+    for asset in assets:
+        if isinstance(asset.get("created"), int) and asset.get("createdFormatted"):
+            shown = datetime.strptime(asset["createdFormatted"], JIRA_TIME)
+            utc = datetime.fromtimestamp(asset["created"] // 60_000 * 60, UTC).replace(tzinfo=None)
+            return round((shown - utc).total_seconds() / 60)
+    return None
 
 
 def _value(item: dict[str, Any]) -> dict[str, Any]:

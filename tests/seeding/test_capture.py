@@ -13,8 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
+from emulator.cli.capture import zone_hint
 from emulator.cli.commands import main
 from emulator.seeding.capture import CaptureOptions, capture
+from emulator.seeding.capture_records import shown_offset_minutes
 from emulator.seeding.source import Polite, Source
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
@@ -179,3 +181,13 @@ class _no_proxy:  # noqa: N801 - used as the proxy's stand-in in a with statemen
 
     def __exit__(self, *_exc: object) -> None:
         pass
+
+
+def test_a_source_that_shows_times_away_from_utc_is_asked_for_its_zone() -> None:
+    berlin = {"created": 1556792940123, "createdFormatted": "02/May/19 12:29 PM"}  # 10:29 UTC
+    assert (shown_offset_minutes([{"created": None}, berlin]), shown_offset_minutes([])) == (120, None)
+    assert zone_hint(-300) == (
+        "the source shows times at UTC-05:00: serve and compare the capture with --time-zone set to the source's "
+        "zone, or createdFormatted will differ\n"
+    )
+    assert zone_hint(0) == zone_hint(None) == ""
