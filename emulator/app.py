@@ -116,13 +116,13 @@ def create_app(
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
+    if settings.proxy_to:  # record mode: vendor requests go on to the real AIP, inside the journal (the page shows them)
+        app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
     # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.
     app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)
     if start_in_background:  # outside the namespaces too: they are made from the default emulator's baseline
         app.add_middleware(StartingGate, startup=startup, dialects=dialects)
-    if settings.proxy_to:  # record mode: vendor requests go to the real AIP; the host guard still applies
-        app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     # Outside the namespace router, which creates a namespace on first use: a web page may not make one.
     app.add_middleware(HostOriginGuard, settings=settings, dialects=dialects)
     if settings.cors_origins:  # outermost: preflights are answered before anything else looks

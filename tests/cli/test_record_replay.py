@@ -21,6 +21,12 @@ ADMIN = ("admin", "admin")
 BASIC_ADMIN = "YWRtaW46YWRtaW4="  # base64 of admin:admin, which no record may hold
 
 
+def journal(url: str) -> list[tuple[str, str, int]]:
+    """What the proxy's journal (the web page's requests view) shows: method, path, status."""
+    found = httpx.get(url + "/_emulator/requests").json()["requests"]
+    return [(r["method"], r["path"], r["status"]) for r in found]
+
+
 def session(url: str) -> list[int]:
     """A client's run: searches, reads, a create, an update, a delete, and two refused calls."""
     client = httpx.Client(base_url=url + DC, auth=ADMIN)
@@ -43,7 +49,9 @@ def session(url: str) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, list[int]]]:
+def recorded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Path, Path, list[int], list[tuple[str, str, int]]]]:
     tmp = tmp_path_factory.mktemp("record")
     with generated_source(tmp, 200) as source:
         argv = ["capture", "--from", source.url, "--user", "admin", "--password", "admin", "--rps", "1000"]
@@ -51,14 +59,16 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
         proxy = Settings(proxy_to=source.url, record=tmp / "recording", data_dir=tmp / "proxy-data")
         with EmulatorServer(proxy) as server:
             statuses = session(server.url)
-        yield tmp / "recording", tmp / "capture", statuses
+            shown = journal(server.url)
+        yield tmp / "recording", tmp / "capture", statuses, shown
 
 
 def test_the_proxy_passes_the_session_through_and_records_each_pair_masked(
-    recorded: tuple[Path, Path, list[int]],
+    recorded: tuple[Path, Path, list[int], list[tuple[str, str, int]]],
 ) -> None:
-    recording, _capture, statuses = recorded
+    recording, _capture, statuses, shown = recorded
     assert statuses == [200, 200, 200, 200, 200, 200, 200, 404, 401]
+    assert [status for _method, _path, status in shown] == statuses  # the page's requests view lists them too
     files = sorted(p.name for p in recording.iterdir())
     assert files == ["00001-POST.json", "00002-POST.json", "00003-GET.json", "00004-PUT.json", "00005-GET.json",
                      "00006-POST.json", "00007-DELETE.json", "00008-GET.json", "00009-GET.json"]  # fmt: skip
@@ -76,9 +86,9 @@ def test_the_proxy_passes_the_session_through_and_records_each_pair_masked(
 
 
 def test_replaying_the_recording_on_the_capture_finds_the_same_answers(
-    recorded: tuple[Path, Path, list[int]], capsys: pytest.CaptureFixture[str]
+    recorded: tuple[Path, Path, list[int], list[tuple[str, str, int]]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    recording, capture, _statuses = recorded
+    recording, capture, _statuses, _shown = recorded
     assert main(["compare", "--replay", str(recording), "--fixtures", str(capture), "--json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["differences"] == []
