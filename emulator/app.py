@@ -116,7 +116,7 @@ def create_app(
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
-    if settings.proxy_to:  # record mode: vendor requests go on to the real AIP, inside the journal (the page shows them)
+    if settings.proxy_to:  # record mode: requests go on to the real AIP, inside the journal (the page lists them)
         app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
     # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.

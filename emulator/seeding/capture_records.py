@@ -14,7 +14,6 @@ from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPE
 
 EVERYONE = "jira-users"
 ADMINS = "jira-administrators"
-SYSTEM_USER = "system"  # a scheme's `createdBy` when the plugin made it (fixtures/README.md)
 JIRA_TIME = "%d/%b/%y %I:%M %p"  # `02/May/19 10:29 AM`, as attachments show their date
 
 
