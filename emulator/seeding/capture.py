@@ -1,8 +1,8 @@
 """`aip-emulator capture`: read a real AIP through its DC routes, read-only, into a fixture directory that `serve`
 loads and answers the same queries from (docs/capture.md).
 
-The directory appears whole or not at all: files are written to `<out>.partial`, checked against the fixture format,
-and renamed into place at the end; any failure removes the partial directory.
+The directory appears whole or not at all: files are written to `<out>.partial`, loaded into a throwaway database
+(every reference resolved) and renamed into place at the end; any failure removes the partial directory.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from emulator.core.types import AttributeType
 from emulator.search.progress import QUIET, Progress
 from emulator.seeding import capture_records as records
 from emulator.seeding.capture_assets import form_filter, pages, with_references
+from emulator.seeding.capture_check import check_loads
 from emulator.seeding.capture_users import capture_users
-from emulator.seeding.read import FixtureError, read_fixtures
+from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Source, SourceError
 
 API = "/rest/jip-api/1.0"
@@ -63,7 +64,7 @@ def capture(source: Source, options: CaptureOptions) -> CaptureSummary:
         if options.transform is not None:
             files = options.transform(files)
         _write(partial, files)
-        read_fixtures(partial)  # a capture the loader would refuse is not left behind
+        _check(partial, options.out)
         partial.rename(options.out)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -73,6 +74,18 @@ def capture(source: Source, options: CaptureOptions) -> CaptureSummary:
         options.out, assets, len(files["users.json"]), len(files["forms.json"]), source.stats.requests,
         source.stats.retries, time.monotonic() - started, shown[0] if shown else None,
     )  # fmt: skip
+
+
+def _check(partial: Path, out: Path) -> None:
+    """A capture the loader would refuse is not left behind; the error names the file as it would have been."""
+    try:
+        check_loads(partial)
+    except FixtureError as exc:
+        problem = str(exc).replace(str(partial), str(out))
+        raise FixtureError(
+            f"the capture would not load, so nothing was written: {problem}; the source's answers do not fit "
+            "together (a form or asset it names but does not show): capture with --forms to leave that part out"
+        ) from None
 
 
 def _prepare(out: Path) -> Path:

@@ -57,7 +57,7 @@ class Proxy:
     def __init__(self, upstream: str, alter: Alter) -> None:
         self.upstream, self.alter, self.seen = upstream, alter, list[Seen]()
         self.client = httpx.Client(base_url=upstream, timeout=30)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _QuietServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         # A short poll: shutdown() waits for the loop's next look (0.5 s by default), in every test that uses one.
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -80,6 +80,16 @@ class Proxy:
         if replaced is not None:
             return None if replaced is CUT else replaced
         return Reply(answer.status_code, answer.content, {"Content-Type": answer.headers.get("content-type", "")})
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Waits for its handlers on close (a slow answer ends inside its test) and keeps quiet about clients that
+    hung up on purpose (a timeout, a cut)."""
+
+    daemon_threads = False
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
 
 
 def _handler(proxy: Proxy) -> type[BaseHTTPRequestHandler]:

@@ -20,7 +20,7 @@ from emulator.seeding.capture_records import shown_offset_minutes
 from emulator.seeding.source import Polite, Source
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
-from tests.seeding.standin import CUT, Proxy, Reply, Seen, generated_source
+from tests.seeding.standin import CUT, Proxy, Reply, Seen, generated_source, json_reply
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "seed"
 API = "/rest/jip-api/1.0"
@@ -191,3 +191,23 @@ def test_a_source_that_shows_times_away_from_utc_is_asked_for_its_zone() -> None
         "zone, or createdFormatted will differ\n"
     )
     assert zone_hint(0) == zone_hint(None) == ""
+
+
+def without_printers(seen: Seen, answer: httpx.Response) -> Reply | None:
+    if not seen.path.endswith("/form/list.json"):
+        return None
+    return json_reply([form for form in answer.json() if form["formName"] != "Printers"])
+
+
+def test_a_capture_that_would_not_load_fails_and_leaves_nothing(
+    default_source: EmulatorServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Proxy(default_source.url, without_printers) as proxy:
+        argv = ["capture", "--from", proxy.url, "--user", "admin", "--password", "admin", "--rps", "1000"]
+        assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        "aip-emulator capture: the capture would not load, so nothing was written: "
+        f"{tmp_path / 'out'}/assets-0001.json: asset 20: unknown formId 6; the source's answers do not fit together"
+        " (a form or asset it names but does not show): capture with --forms to leave that part out\n"
+    )
+    assert list(tmp_path.iterdir()) == []
