@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
+.PHONY: install run test lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ fuzz: install
 
 bench: install
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)
+
+# `aip-emulator capture` against a local 10k-asset emulator: assets/s and the request rate it holds to (issue 24).
+bench-capture: install
+	$(BIN)/python -m bench.capture_bench $(BENCH_ARGS)
 
 bench-writes: install
 	$(BIN)/python -m bench.write_bench $(BENCH_ARGS)

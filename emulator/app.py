@@ -33,6 +33,7 @@ from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
+from emulator.dialects.proxy.middleware import ProxyRecorder
 from emulator.search import disk
 from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
@@ -115,6 +116,8 @@ def create_app(
     # Faults answer before authentication (a failing proxy, not Jira); the journal records faults and 500s too.
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
+    if settings.proxy_to:  # record mode: requests go on to the real AIP, inside the journal (the page lists them)
+        app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
     # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.
     app.add_middleware(NamespaceRouter, namespaces=app.state.namespaces, dialects=dialects)

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
         description="testing only: kill the process (SIGKILL) at this named step of a whole-state change "
         "(`step` or `step@n` for its n-th pass; steps in docs/durability.md)",
     )
+    proxy_to: str | None = Field(
+        default=None, description="record mode: pass every API request through to this AIP's base URL"
+    )
+    record: Path | None = Field(default=None, description="with proxy_to: write each request and answer here")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed by CORS, comma-separated (`*` for any); empty: CORS off"
     )

@@ -263,7 +263,8 @@ def test_every_command_line_example_parses_and_wait_answers(server: str) -> None
         assert argv[0] == "aip-emulator"
         args = _parser().parse_args(argv[1:])
         assert args.command in {
-            "serve", "exec", "wait", "generate", "export", "reindex", "token", "namespace", "postman"
+            "serve", "exec", "wait", "generate", "export", "reindex", "token", "namespace", "postman", "capture",
+            "compare",
         }  # fmt: skip
     [wait] = [argv for argv in commands if argv[1] == "wait"]
     argv = [a.replace("http://127.0.0.1:8080", server) for a in wait]

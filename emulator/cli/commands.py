@@ -1,5 +1,5 @@
-"""`aip-emulator serve | exec | wait | reindex | generate | export | token | namespace | postman`: every setting is a
-flag and a variable; `namespace` and `postman` talk to a running server."""
+"""`aip-emulator serve | exec | wait | reindex | generate | export | capture | compare | token | namespace |
+postman`: every setting is a flag and a variable; `namespace` and `postman` talk to a running server."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 from emulator import __version__
+from emulator.cli.capture import add_capture_command, run_capture
+from emulator.cli.compare import add_compare_command, run_compare
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
 from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
@@ -76,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     add_exec_command(commands)
     add_namespace_commands(commands)
     add_postman_command(commands)
+    add_capture_command(commands)
+    add_compare_command(commands)
     return parser
 
 
@@ -87,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_namespace_command(args)
     if args.command == "postman":
         return run_postman_command(args)
+    if args.command == "capture":
+        return run_capture(args)
+    if args.command == "compare":
+        return run_compare(args)
     try:
         if args.command == "wait":
             return wait(args.url, args.timeout)

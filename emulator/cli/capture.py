@@ -1,0 +1,106 @@
+"""`aip-emulator capture`: a real AIP, read-only and politely, into a fixture directory (docs/capture.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from emulator.cli.options import subcommand
+from emulator.search.progress import Progress
+from emulator.seeding.capture import CaptureOptions, CaptureSummary, capture
+from emulator.seeding.read import FixtureError
+from emulator.seeding.source import Polite, Source, SourceError
+
+PASSWORD_ENV = "AIP_CAPTURE_PASSWORD"
+EXAMPLE = (
+    "AIP_CAPTURE_PASSWORD=... aip-emulator capture --from https://jira.example.com --user me --out prod-capture"
+    " && aip-emulator serve --fixtures prod-capture --data-dir prod-capture-data"
+)
+
+
+def add_source_flags(parser: argparse.ArgumentParser, url_flag: str) -> None:
+    """The flags every command reading a real AIP takes: where, who, how politely."""
+    parser.add_argument(url_flag, dest="source_url", metavar="URL", help="the Jira base URL (with its context path)")
+    parser.add_argument("--user", help="a Jira username that may browse the schemes to read")
+    parser.add_argument("--password", help=f"its password (or {PASSWORD_ENV}, which keeps it out of shell history)")
+    parser.add_argument("--rps", type=float, default=5.0, help="requests per second at most (default: 5)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: 30)")
+    parser.add_argument("--tries", type=int, default=5, help="tries per request on 429 and 5xx (default: 5)")
+
+
+def add_capture_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `capture` to the CLI's parser."""
+    text = "read a real AIP (read-only) into a fixture directory that `serve --fixtures` serves"
+    parser = subcommand(commands, "capture", text, {"capture": EXAMPLE})
+    add_source_flags(parser, "--from")
+    parser.add_argument("--out", type=Path, required=True, help="the fixture directory to write (must not exist)")
+    parser.add_argument("--max-assets", type=int, help="take the first N assets by id (and what they reference)")
+    parser.add_argument("--forms", help="comma-separated form names or ids whose assets to take (default: all)")
+    parser.add_argument("--page-size", type=int, default=250, help="assets per search page (default: 250)")
+    parser.add_argument("--anonymize", action="store_true", help="replace names, emails, keys and free text")
+
+
+def source_of(args: argparse.Namespace) -> Source:
+    """The polite client the flags describe; `SourceError` when a flag is missing or out of range."""
+    if not args.source_url or not args.user:
+        raise SourceError("pass the source's URL and --user (and --password or AIP_CAPTURE_PASSWORD)")
+    password = args.password if args.password is not None else os.environ.get(PASSWORD_ENV)
+    if password is None:
+        raise SourceError(f"pass --password or set {PASSWORD_ENV}")
+    if args.rps <= 0 or args.tries < 1 or args.timeout <= 0:
+        raise SourceError("--rps and --timeout must be above 0 and --tries at least 1")
+    polite = Polite(rps=args.rps, tries=args.tries, timeout_s=args.timeout)
+    return Source(args.source_url, (args.user, password), polite)
+
+
+def run_capture(args: argparse.Namespace) -> int:
+    """Capture, print one summary line; one-line errors exit 2."""
+    try:
+        source = source_of(args)
+        options = _options(args)
+        try:
+            summary = capture(source, options)
+        finally:
+            source.close()
+    except (SourceError, FixtureError) as exc:
+        print(f"aip-emulator capture: {exc}", file=sys.stderr)
+        return 2
+    print(summary_line(summary))
+    return 0
+
+
+def _options(args: argparse.Namespace) -> CaptureOptions:
+    if (args.max_assets is not None and args.max_assets < 0) or args.page_size < 1:
+        raise SourceError("--max-assets must be 0 or more and --page-size at least 1")
+    forms = [f.strip() for f in (args.forms or "").split(",") if f.strip()]
+    transform = None
+    if args.anonymize:
+        from emulator.seeding.anonymize import anonymize  # noqa: PLC0415
+
+        transform = anonymize
+    return CaptureOptions(
+        out=args.out, max_assets=args.max_assets, forms=forms, page_size=args.page_size,
+        progress=Progress(show=sys.stderr.isatty()), transform=transform,
+    )  # fmt: skip
+
+
+def summary_line(s: CaptureSummary) -> str:
+    rate = s.assets / s.seconds if s.seconds > 0 else 0.0
+    return zone_hint(s.offset_minutes) + (
+        f"captured {s.assets} assets, {s.forms} forms, {s.users} users into {s.out} in {s.seconds:.1f} s "
+        f"({rate:.0f} assets/s, {s.requests} requests, {s.retries} retries); users' passwords are their usernames; "
+        f"serve it with: aip-emulator serve --fixtures {s.out} --data-dir {s.out}-data"
+    )
+
+
+def zone_hint(offset: int | None) -> str:
+    """A line asking for the source's time zone when it does not show times in UTC (asset `createdFormatted`)."""
+    if not offset:
+        return ""
+    sign, minutes = "+" if offset > 0 else "-", abs(offset)
+    return (
+        f"the source shows times at UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}: serve and compare the capture "
+        "with --time-zone set to the source's zone, or createdFormatted will differ\n"
+    )
