@@ -2,7 +2,7 @@
 there, as on Windows (an `import fcntl` in its modules fails, and so does `importlib.import_module("fcntl")`), and
 `importlib.import_module("msvcrt")`, as `emulator.store.oslock` asks for it, gives a stand-in that checks how it is
 called and locks with flock. An `import msvcrt` statement still fails: the standard library would take the machine
-for Windows.
+for Windows. `signal.SIGHUP` is gone, as on Windows.
 
 The stand-in keeps `msvcrt.locking`'s contract as `emulator.store.oslock` uses it: one byte at the file's current
 position, LK_NBLCK failing with PermissionError (EACCES) while another open file holds it, LK_UNLCK releasing it.
@@ -15,6 +15,7 @@ import fcntl as _fcntl
 import importlib.abc
 import importlib.machinery
 import os
+import signal
 import sys
 import types
 from collections.abc import Sequence
@@ -71,4 +72,5 @@ for _name, _value in {"LK_UNLCK": LK_UNLCK, "LK_LOCK": LK_LOCK, "LK_NBLCK": LK_N
 _real_import_module = importlib.import_module
 importlib.import_module = _import_module
 del sys.modules["fcntl"]
+del signal.SIGHUP  # nor has Windows a hang-up signal
 sys.meta_path.insert(0, _NoFcntlForTheEmulator())
