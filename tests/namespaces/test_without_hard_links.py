@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from emulator.search import disk
 from emulator.search.files import copy_index, link_or_copy
 from emulator.settings import Settings
 from emulator.testing import Client
@@ -69,3 +70,21 @@ def test_snapshots_resets_and_namespaces_without_links(
     assert refused  # links were asked for, and copies made
     shared = [p for p in emulator_settings.data_dir.rglob("*") if p.is_file() and p.stat().st_nlink > 1]
     assert shared == []
+
+
+def test_on_windows_directories_are_not_opened_to_sync_them(
+    monkeypatch: pytest.MonkeyPatch, emulator_client: Client
+) -> None:
+    """Windows refuses `os.open` on a directory (EACCES): namespaces and saved snapshots are made all the same."""
+    real_open = os.open
+
+    def open_file(path: str | Path, flags: int, *args: int, **kwargs: object) -> int:
+        if Path(path).is_dir():
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(disk, "OPENS_DIRECTORIES", False)
+    monkeypatch.setattr(os, "open", open_file)
+
+    assert emulator_client.post("/_emulator/snapshots", json={"name": "win"}).status_code == 201
+    assert emulator_client.post("/_emulator/namespaces", json={"name": "w2", "from": "snapshot:win"}).status_code == 201
