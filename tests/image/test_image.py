@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ import pytest
 from emulator.testing import free_port
 from tests.dialects.dc.test_seed_examples import EXAMPLES, _load
 from tests.helpers import ADMIN, SEARCH
+from tests.reliability.serving import wait_until_healthy
 from tests.test_docker import compose_environment
 
 pytestmark = pytest.mark.image
@@ -47,6 +47,7 @@ class Container:
     name: str
     image: Image
     port: int
+    log: Path  # what its servers wrote to stderr
 
 
 def _buildah(*args: str, timeout: float = 120) -> str:
@@ -82,10 +83,10 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Image]:
 
 
 @pytest.fixture(scope="module")
-def container(image: Image) -> Iterator[Container]:
+def container(image: Image, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     name = f"aip-emulator-test-{os.getpid()}"
     _buildah("from", "--pull=never", "--name", name, image.tag)
-    yield Container(name, image, free_port())
+    yield Container(name, image, free_port(), tmp_path_factory.mktemp("container") / "serve.log")
     subprocess.run(["buildah", "rm", name], capture_output=True, check=False)
 
 
@@ -106,10 +107,10 @@ class Serving:
 def serving(container: Container) -> Iterator[Serving]:
     """The image's entrypoint and command running in `container`; stopped with SIGTERM, as `docker stop` does."""
     command = [*container.image.config["Entrypoint"], *container.image.config["Cmd"]]
-    with subprocess.Popen([*_run_args(container), *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run:
+    with container.log.open("ab") as log, subprocess.Popen([*_run_args(container), *command], stderr=log) as run:
         url = f"http://127.0.0.1:{container.port}"
         try:
-            _wait_healthy(url, run)
+            wait_until_healthy(url, run, container.log, timeout_s=300)
             lock = json.loads(
                 _buildah("run", "--isolation", "chroot", container.name, "--", "cat", "/data/server.lock")
             )
@@ -125,20 +126,6 @@ def serving(container: Container) -> Iterator[Serving]:
 def _in(container: Container, *command: str) -> str:
     """What `command` prints, run in `container` (as the image's user)."""
     return _buildah("run", "--isolation", "chroot", container.name, "--", *command)
-
-
-def _wait_healthy(url: str, run: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if run.poll() is not None:
-            raise AssertionError(f"the container's server exited: {run.stderr.read().decode() if run.stderr else ''}")
-        try:
-            if httpx.get(f"{url}/_emulator/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the container's server never answered health 200")
 
 
 def _health_check(container: Container) -> int:
