@@ -46,7 +46,8 @@ def test_the_pytest_plugin_seeds_under_its_lock_without_fcntl(tmp_path: Path) ->
         "    assert aip_client.get('/_emulator/health').json()['status'] == 'ok'\n"
     )
     plugins = ["-p", "no:cacheprovider", "-p", "emulator.testing"]  # only the emulator's, as autoload is off
-    pytest_run = [sys.executable, "-m", "pytest", "-q", *plugins, "test_user.py"]
+    own_temp = ["--basetemp", str(tmp_path / "temp")]  # not the shared /tmp/pytest-of-* that other sessions clean
+    pytest_run = [sys.executable, "-m", "pytest", "-q", *plugins, *own_temp, "test_user.py"]
     worker = _windows_like(PYTEST_XDIST_WORKER="gw0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")  # seeds under the lock
     done = subprocess.run(
         pytest_run, cwd=tmp_path, env=worker, capture_output=True, text=True, timeout=120, check=False

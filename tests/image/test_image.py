@@ -16,7 +16,7 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,7 @@ def _run_args(container: Container) -> list[str]:
 @dataclass
 class Serving:
     url: str
-    pid: int  # the server's process, as the host sees it (chroot isolation shares the pid namespace)
+    pid: int  # the server's process, as the host sees it
 
 
 @contextmanager
@@ -108,19 +108,31 @@ def serving(container: Container) -> Iterator[Serving]:
     """The image's entrypoint and command running in `container`; stopped with SIGTERM, as `docker stop` does."""
     command = [*container.image.config["Entrypoint"], *container.image.config["Cmd"]]
     with container.log.open("ab") as log, subprocess.Popen([*_run_args(container), *command], stderr=log) as run:
-        url = f"http://127.0.0.1:{container.port}"
         try:
+            url = f"http://127.0.0.1:{container.port}"
             wait_until_healthy(url, run, container.log, timeout_s=300)
-            lock = json.loads(
-                _buildah("run", "--isolation", "chroot", container.name, "--", "cat", "/data/server.lock")
-            )
-            yield Serving(url, int(lock["pid"]))
-            os.kill(int(lock["pid"]), signal.SIGTERM)
-            assert run.wait(timeout=60) == 0
+            yield Serving(url, _server_pid(container))
         finally:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
+            _stop(container, run)
+    assert run.returncode == 0, container.log.read_text()[-3000:]
+
+
+def _server_pid(container: Container) -> int:
+    """The pid the server wrote into its lock file: as the host sees it (chroot isolation shares the pid namespace)."""
+    return int(json.loads(_in(container, "cat", "/data/server.lock"))["pid"])
+
+
+def _stop(container: Container, run: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server (not to buildah, which would leave it running), then wait for `buildah run` to end."""
+    if run.poll() is None:
+        with suppress(AssertionError, ProcessLookupError, ValueError):
+            os.kill(_server_pid(container), signal.SIGTERM)
+    try:
+        run.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.wait()
+        raise
 
 
 def _in(container: Container, *command: str) -> str:
