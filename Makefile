@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
+.PHONY: install run test test-image lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -37,6 +37,12 @@ typecheck: install
 # Two xdist workers: the suite takes 3-4 minutes instead of 5 on two cores (each worker gets its own emulators).
 test: lint typecheck
 	$(BIN)/pytest -n 2
+
+# The Docker image built with buildah on the checkout's tracked files and run (tests/image; not in `make test`: a
+# minute or two). Without an image registry the Dockerfile's base is a local stand-in, .ci/stand-in-base.sh, built
+# first where missing (root, with Debian's podman, buildah and mmdebstrap); without buildah the tests are skipped.
+test-image: install
+	$(BIN)/pytest -m image --durations=0 tests/image
 
 # The long schemathesis profile (the short one runs in `make test`).
 fuzz: install

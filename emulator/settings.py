@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zoneinfo
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -141,7 +142,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except Exception as exc:
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as UTC or Europe/Berlin") from exc
+            raise ValueError(_unknown_zone(value)) from exc
         return value
 
     @property
@@ -151,3 +152,10 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index"
+
+
+def _unknown_zone(name: str) -> str:
+    """Why `name` is no zone, and what to do: another name, or a zone database where this Python has none."""
+    if not zoneinfo.available_timezones():
+        return f"unknown time zone {name!r}: this Python finds no time-zone database; pip install tzdata"
+    return f"unknown time zone {name!r}; use an IANA name such as UTC or Europe/Berlin"

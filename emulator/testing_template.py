@@ -8,7 +8,6 @@ under a file lock; every worker then copies it (database and index travel togeth
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 from emulator.core.datadir import fixtures_digest
 from emulator.core.runtime import Emulator
 from emulator.settings import Settings
+from emulator.store import oslock
 
 DONE = ".aip-template-done"  # written last: a template without it was cut short and is seeded again
 
@@ -49,5 +49,5 @@ def seed_from_template(settings: Settings, shared_root: Path) -> None:
 def _locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, also if the worker dies
+        oslock.lock(handle)  # released when the file closes, also if the worker dies
         yield

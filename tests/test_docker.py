@@ -87,6 +87,34 @@ def test_the_image_needs_no_fixture_path_the_wheel_ships_them() -> None:
     assert "AIP_EMULATOR_FIXTURES" not in _image_env()
 
 
+def _compose_list(key: str) -> list[str]:
+    """The entries of the compose service's `key:` list, comments left out."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    block = re.search(rf"^    {key}:\n((?:      .*\n|\s*#.*\n)+)", text, re.MULTILINE)
+    assert block, f"no {key} in docker-compose.yml"
+    return [m.strip('"') for m in re.findall(r"^      - (\S+)$", block.group(1), re.MULTILINE)]
+
+
+def compose_environment() -> dict[str, str]:
+    """The compose service's environment, comments left out (the image test runs the container with it)."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    block = re.search(r"^    environment:\n((?:      .*\n)+)", text, re.MULTILINE)
+    assert block, "no environment in docker-compose.yml"
+    return dict(re.findall(r'^      (\w+): "([^"]*)"$', block.group(1), re.MULTILINE))
+
+
+def test_compose_settings_are_the_ones_the_readme_documents() -> None:
+    readme = (ROOT / "README.md").read_text()
+    docker = readme[readme.index("### Docker") :]
+    docker = docker[: docker.index("\n## ")]
+
+    assert _compose_list("ports") == ["127.0.0.1:8080:8080"]
+    assert _compose_list("volumes") == ["aip-data:/data"]
+    assert compose_environment() == {"AIP_EMULATOR_TIME_ZONE": "UTC"}
+    for documented in ("`127.0.0.1:8080:8080`", "`aip-data`", "`/data`", '`AIP_EMULATOR_TIME_ZONE: "UTC"`'):
+        assert documented in docker
+
+
 def test_compose_publishes_on_loopback_only_and_shows_a_fixtures_mount() -> None:
     text = (ROOT / "docker-compose.yml").read_text()
     published = re.findall(r'^\s+- "([\d.:]+)"$', text, re.MULTILINE)

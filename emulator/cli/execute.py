@@ -26,7 +26,14 @@ from emulator.settings import ENV_PREFIX, Settings
 
 URL_ENV = "AIP_EMULATOR_URL"
 EXAMPLE = "aip-emulator exec --fixtures tests/aip-fixtures -- pytest -n 2"
-FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _signals(*names: str) -> tuple[signal.Signals, ...]:
+    """The signals of `names` that this system has (Windows has no SIGHUP)."""
+    return tuple(getattr(signal, name) for name in names if hasattr(signal, name))
+
+
+FORWARDED = _signals("SIGINT", "SIGTERM", "SIGHUP")
 
 
 class NoCommand(Exception):
@@ -72,7 +79,7 @@ def execute(settings: Settings, command: list[str], *, temporary: bool, reseed: 
     from emulator.server import EmulatorServer  # noqa: PLC0415 - importing FastAPI is slow; other commands skip it
 
     server = EmulatorServer(settings, host=settings.host, port=settings.port, reseed=reseed)
-    for signum in (signal.SIGTERM, signal.SIGHUP):  # while starting and stopping: clean up, then exit 128 + n
+    for signum in _signals("SIGTERM", "SIGHUP"):  # while starting and stopping: clean up, then exit 128 + n
         signal.signal(signum, _exit)
     try:
         with server:
@@ -134,5 +141,5 @@ def _forwarding_signals(child: subprocess.Popen[bytes]) -> Iterator[None]:
 def _in_terminal_foreground() -> bool:
     try:
         return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # no terminal, or no process groups (Windows)
         return False

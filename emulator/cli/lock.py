@@ -1,4 +1,5 @@
-"""One server per data directory: `server.lock` is held (flock) while a server runs and names its pid and URL.
+"""One server per data directory: `server.lock` is held while a server runs and names its pid and URL (the lock:
+`emulator.store.oslock`, flock on POSIX, msvcrt's on Windows).
 
 The operating system drops the lock when the process dies, even by kill -9, so a lock file left behind by a
 crashed server never blocks the next one; readers check the lock, not only the file.
@@ -6,13 +7,13 @@ crashed server never blocks the next one; readers check the lock, not only the f
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from emulator.store import oslock
 from emulator.store.db import DataDirError, storage_problem
 
 LOCK_FILE = "server.lock"
@@ -46,11 +47,9 @@ def _read(path: Path) -> Holder:
 
 
 def _is_held(handle: IO[str]) -> bool:
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not oslock.try_lock(handle):
         return True
-    fcntl.flock(handle, fcntl.LOCK_UN)
+    oslock.unlock(handle)
     return False
 
 
@@ -82,9 +81,7 @@ class ServerLock:
             if problem is None:
                 raise
             raise DataDirError(data_dir, problem) from exc
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not oslock.try_lock(handle):
             handle.close()
             raise DataDirInUse(self.path.parent, _read(self.path)) from None
         self._handle = handle
@@ -102,7 +99,18 @@ class ServerLock:
         """Give the lock up and remove the file."""
         if self._handle is None:
             return
-        self.path.unlink(missing_ok=True)
-        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        removed = _remove(self.path)
+        oslock.unlock(self._handle)
         self._handle.close()
         self._handle = None
+        if not removed:
+            _remove(self.path)  # Windows: once closed; a new holder's open file stays (it cannot be removed)
+
+
+def _remove(path: Path) -> bool:
+    """Remove `path`; False where the system refuses to remove an open file (Windows)."""
+    try:
+        path.unlink(missing_ok=True)
+    except PermissionError:
+        return False
+    return True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -61,7 +60,7 @@ def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress)
         child.close()
 
 
-def _seed(database: str, fixtures: str, zone: str, conn: Connection) -> None:
+def _seed(database: str, fixtures: str, zone: str, conn: worker.Channel) -> None:
     """The child's side: read, write, commit, report."""
     try:
         engine = open_engine(Path(database))
@@ -82,7 +81,7 @@ def _seed(database: str, fixtures: str, zone: str, conn: Connection) -> None:
 class _PipedProgress(Progress):
     """Steps announced to the parent, their counts sent at most every 0.2 s."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: worker.Channel) -> None:
         super().__init__(show=False)
         self.conn = conn
 
@@ -92,7 +91,7 @@ class _PipedProgress(Progress):
 
 
 class _PipedStep(Step):
-    def __init__(self, *args: Any, conn: Connection) -> None:
+    def __init__(self, *args: Any, conn: worker.Channel) -> None:
         super().__init__(*args)
         self.conn, self.unsent, self.sent_at = conn, 0, time.monotonic()
 
@@ -110,7 +109,7 @@ class _PipedStep(Step):
         self.flush()
 
 
-if __name__ == "__main__":  # the worker: python -m emulator.core.seeder <in-fd> <out-fd> <database> <fixtures> <zone>
+if __name__ == "__main__":  # the worker: python -m emulator.core.seeder <database> <fixtures> <zone>
     _inbox, _outbox, _args = worker.connections(sys.argv[1:])
     _inbox.close()
     _seed(_args[0], _args[1], _args[2], _outbox)

@@ -19,7 +19,6 @@ import pickle
 import sys
 from collections.abc import Iterable
 from contextlib import suppress
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +86,7 @@ def _build_in_child(path: Path, docs: Iterable[Document], total: int, progress: 
         child.close()
 
 
-def _send_documents(conn: Connection, docs: Iterable[Document], total: int, progress: Progress) -> None:
+def _send_documents(conn: worker.Channel, docs: Iterable[Document], total: int, progress: Progress) -> None:
     batch: list[dict[str, Any]] = []
     with progress.step("indexing assets", total, "asset") as step:
         for doc in docs:
@@ -102,7 +101,7 @@ def _send_documents(conn: Connection, docs: Iterable[Document], total: int, prog
     conn.send_bytes(b"")
 
 
-def _follow_writing(conn: Connection, progress: Progress) -> None:
+def _follow_writing(conn: worker.Channel, progress: Progress) -> None:
     step = None
     try:
         while True:
@@ -118,7 +117,7 @@ def _follow_writing(conn: Connection, progress: Progress) -> None:
             step.close()
 
 
-def write_segment(path: str, conn: Connection, answers: Connection) -> None:
+def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> None:
     """The child's side: writer arguments in, one segment out (its own garbage collector off: the postings are
     millions of long-lived objects and no cycles)."""
     gc.disable()
@@ -181,6 +180,6 @@ def _name_columns(built: Any, names: set[str]) -> None:
     writer.commit(merge=False)
 
 
-if __name__ == "__main__":  # the worker: python -m emulator.search.build <in-fd> <out-fd> <index path>
+if __name__ == "__main__":  # the worker: python -m emulator.search.build <index path>
     _inbox, _outbox, _args = worker.connections(sys.argv[1:])
     write_segment(_args[0], _inbox, _outbox)

@@ -17,12 +17,14 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import threading
 from pathlib import Path
 
 log = logging.getLogger("aip_emulator")
 # A link or copy that fails so is a storage problem to report, not a reason to try another way.
 STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+OPENS_DIRECTORIES = sys.platform != "win32"  # whether os.open takes a directory (for its fsync)
 _armed: dict[str, int] = {}  # step -> passes left before the kill
 _lock = threading.Lock()
 
@@ -87,7 +89,10 @@ def write_text(path: Path, text: str, *, sync: bool = False) -> None:
 
 
 def sync_dir(path: Path) -> None:
-    """Make the directory's entries (links, renames) durable."""
+    """Make the directory's entries (links, renames) durable. Not on Windows: a directory cannot be opened as a file
+    there, and NTFS journals its entries itself."""
+    if not OPENS_DIRECTORIES:
+        return
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)

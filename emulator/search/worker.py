@@ -1,20 +1,60 @@
-"""A worker process for long builds: `python -m <module> <in-fd> <out-fd> ARGS`, spoken to through two pipes.
+"""A worker process for long builds: `python -m <module> ARGS`, spoken to through its standard input and output.
 
 `multiprocessing`'s spawn would import the caller's main script again in the child: a script that starts the
 emulator without an `if __name__ == "__main__"` guard would then start it a second time. A worker here is a fresh
-interpreter running one module of this package, so nothing of the caller is imported. Each side gets a
-`multiprocessing.connection.Connection` per direction (pickled messages, or bytes).
+interpreter running one module of this package, so nothing of the caller is imported. Each side gets a `Channel` per
+direction (pickled messages, or bytes, each with its length before it) over the child's stdin and stdout: plain
+pipes, the same on Windows as on POSIX (no inherited descriptors, no `pass_fds`). The child's fd 1 is pointed at
+its stderr once it has taken the pipe, so a stray `print` in it cannot garble a message.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import struct
 import subprocess
 import sys
 import traceback
+from contextlib import suppress
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import IO, Any
+
+_LENGTH = struct.Struct("!Q")
+
+
+class Channel:
+    """One direction of a pipe: messages framed by their length (the calls of `multiprocessing`'s `Connection`)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def send_bytes(self, data: bytes) -> None:
+        """Send `data` whole (BrokenPipeError when the other side has gone)."""
+        self._stream.write(_LENGTH.pack(len(data)))
+        self._stream.write(data)
+        self._stream.flush()
+
+    def recv_bytes(self) -> bytes:
+        """The next message (EOFError when the other side closed its end)."""
+        size = _LENGTH.unpack(self._read(_LENGTH.size))[0]
+        return self._read(size)
+
+    def send(self, message: Any) -> None:
+        self.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+    def recv(self) -> Any:
+        return pickle.loads(self.recv_bytes())
+
+    def close(self) -> None:
+        with suppress(BrokenPipeError):  # data still buffered for a reader that has gone
+            self._stream.close()
+
+    def _read(self, size: int) -> bytes:
+        data = self._stream.read(size)
+        if len(data) < size:
+            raise EOFError("the other side closed the pipe")
+        return data
 
 
 @dataclass
@@ -22,8 +62,8 @@ class Worker:
     """A running worker: `outbox` sends to it, `inbox` receives from it."""
 
     process: subprocess.Popen[bytes]
-    outbox: Connection
-    inbox: Connection
+    outbox: Channel
+    inbox: Channel
 
     def close(self, timeout: float = 30.0) -> None:
         """Close both pipes and wait for the worker to end (killed after `timeout` seconds)."""
@@ -37,26 +77,28 @@ class Worker:
 
 
 def start(module: str, *args: str) -> Worker:
-    """Start `python -m module` with a pipe each way."""
-    to_child_read, to_child_write = os.pipe()
-    from_child_read, from_child_write = os.pipe()
+    """Start `python -m module` with a pipe each way (its stdin and stdout)."""
     env = os.environ | {"PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-    command = [sys.executable, "-m", module, str(to_child_read), str(from_child_write), *args]
-    try:
-        process = subprocess.Popen(command, pass_fds=(to_child_read, from_child_write), env=env)
-    finally:
-        os.close(to_child_read)
-        os.close(from_child_write)
-    return Worker(process, Connection(to_child_write, readable=False), Connection(from_child_read, writable=False))
+    command = [sys.executable, "-m", module, *args]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    return Worker(process, Channel(process.stdin), Channel(process.stdout))
 
 
-def connections(argv: list[str]) -> tuple[Connection, Connection, list[str]]:
-    """The worker's side: (what it receives on, what it sends on, the rest of its arguments)."""
-    inbox, outbox = Connection(int(argv[0]), writable=False), Connection(int(argv[1]), readable=False)
-    return inbox, outbox, argv[2:]
+def connections(argv: list[str]) -> tuple[Channel, Channel, list[str]]:
+    """The worker's side: (what it receives on, what it sends on, the rest of its arguments). From here on its
+    fd 0 reads nothing and its fd 1 is its stderr: only the channels use the pipes."""
+    inbox = Channel(os.fdopen(os.dup(0), "rb"))
+    outbox = Channel(os.fdopen(os.dup(1), "wb"))
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    with open(os.devnull, "rb") as nothing:
+        os.dup2(nothing.fileno(), 0)
+    return inbox, outbox, argv
 
 
-def report_failure(conn: Connection, exc: BaseException) -> None:
+def report_failure(conn: Channel, exc: BaseException) -> None:
     """The worker's side of a failure (call it in an `except`): a storage error as its errno, strerror and file
     name, so the caller raises the same `OSError` (and names its data dir); anything else with its traceback."""
     if isinstance(exc, OSError):
@@ -65,7 +107,7 @@ def report_failure(conn: Connection, exc: BaseException) -> None:
         conn.send(("error", traceback.format_exc()))
 
 
-def receive(conn: Connection, failure: type[Exception], what: str) -> tuple[Any, ...]:
+def receive(conn: Channel, failure: type[Exception], what: str) -> tuple[Any, ...]:
     """The caller's side: the worker's next message, or its failure raised (`failure` names `what` failed)."""
     try:
         message: tuple[Any, ...] = conn.recv()

@@ -9,12 +9,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import index
 
 from emulator.search import worker
-from emulator.search.build import BuildFailed, _follow_writing, build_index
+from emulator.search.build import CHILD_FROM, BuildFailed, _follow_writing, build_index
 from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
@@ -74,6 +75,29 @@ def test_the_child_writes_the_segment_this_process_would(tmp_path: Path) -> None
     report = progress.report()
     assert report["step"] == "writing the index"
     assert report["done"] == report["total"] > 700
+
+
+def test_a_build_over_the_threshold_uses_only_the_childs_stdin_and_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no `pass_fds`: the child is spoken to through its standard streams, and writes the same index."""
+    docs = _docs(CHILD_FROM)
+    started: list[dict[str, Any]] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(kwargs)
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    (tmp_path / "here").mkdir()
+    (tmp_path / "child").mkdir()
+    build_index(tmp_path / "here", docs, len(docs), Progress(), child_from=len(docs) + 1)
+    assert not started
+    build_index(tmp_path / "child", docs, len(docs), Progress())
+
+    assert [sorted(kwargs) for kwargs in started] == [["env", "stdin", "stdout"]]
+    assert _files(tmp_path / "child") == _files(tmp_path / "here")
 
 
 def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
