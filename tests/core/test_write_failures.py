@@ -16,6 +16,8 @@ from emulator.search import index as index_module
 from emulator.testing import Client
 from tests.helpers import ADMIN, ids
 
+pytestmark = pytest.mark.fresh_app  # the tests break the store and the index on purpose
+
 INVENTORY = "/rest/jip-api/1.0/inventory.json"
 
 

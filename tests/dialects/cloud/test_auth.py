@@ -257,6 +257,7 @@ def probe_client(emulator_app: FastAPI, emu: Emulator) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_answers_a_good_token(probe_client: TestClient, emu: Emulator) -> None:
     _, token = create_token(emu, "probe", "WRITE")
 
@@ -266,6 +267,7 @@ def test_a_cloud_route_answers_a_good_token(probe_client: TestClient, emu: Emula
     assert response.json() == {"user": "admin", "access": "WRITE"}
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_refuses_a_missing_token_with_a_bearer_challenge(probe_client: TestClient) -> None:
     response = probe_client.get("/api/v1/probe")
 
@@ -280,6 +282,7 @@ def test_a_cloud_route_refuses_a_missing_token_with_a_bearer_challenge(probe_cli
     }
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_refuses_too_little_access_with_a_403(probe_client: TestClient) -> None:
     response = probe_client.get("/api/v1/probe", headers={"Authorization": f"Bearer {READ_TOKEN}"})
 
