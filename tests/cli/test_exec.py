@@ -17,6 +17,7 @@ import pytest
 
 from emulator.settings import DEFAULT_FIXTURES
 from tests.cli.server import command, env, run
+from tests.user_project import QUIET_PLUGINS
 
 HEALTH = {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
 # The command under test: reads the health of the server it was given, writes what it saw, exits as told.
@@ -182,7 +183,7 @@ def test_a_pytest_suite_run_by_exec_uses_its_server(tmp_path: Path) -> None:
     (project / "pytest.ini").write_text("[pytest]\n")
     (project / "test_suite.py").write_text(TEST_SUITE)
 
-    done = run("exec", "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project), cwd=project)
+    done = run("exec", "--", sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, str(project), cwd=project)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
