@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
+.PHONY: install run test test-fast lint typecheck bench bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -34,9 +34,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Two xdist workers: the suite takes 3-4 minutes instead of 5 on two cores (each worker gets its own emulators).
+# Two xdist workers (each worker gets its own emulators). The one command CI runs: every test, the slow ones too.
 test: lint typecheck
 	$(BIN)/pytest -n 2
+
+# The inner loop: the same suite without the tests marked `slow` (servers and commands started as processes, the
+# wheel, the browser, long property runs). `make test` runs them all.
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not slow"
 
 # The long schemathesis profile (the short one runs in `make test`).
 fuzz: install

@@ -13,8 +13,12 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from emulator.settings import DEFAULT_FIXTURES
 from emulator.testing import copy_data_dir, free_port
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()

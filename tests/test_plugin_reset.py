@@ -17,6 +17,8 @@ import pytest
 from emulator.testing import free_port
 from tests.user_project import QUIET_PLUGINS, clean_env, run_pytest, shared_server, write_project
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 ROUNDS = 6
 EXAMPLE = f"""
 import os

@@ -14,6 +14,8 @@ from emulator.settings import Settings
 from emulator.testing_template import seed_from_template, template_key
 from tests.user_project import clean_env, run_pytest, write_project
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 CONFTEST = """
 import os
 from pathlib import Path

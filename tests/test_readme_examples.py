@@ -227,6 +227,7 @@ def _python_file(start: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serially", "xdist"])
+@pytest.mark.slow  # runs the examples as a user project in child pytest processes
 def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: list[str]) -> None:
     project = tmp_path / "project"
     shutil.copytree(DEFAULT_FIXTURES, project / "tests" / "aip-fixtures")
@@ -242,6 +243,7 @@ def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: li
     assert "6 passed" in done.stdout
 
 
+@pytest.mark.slow  # runs the script in a child process
 def test_the_threaded_server_script_runs(tmp_path: Path) -> None:
     name, text = _python_file("# script.py")
     (tmp_path / name).write_text(text)
@@ -274,6 +276,7 @@ def test_every_command_line_example_parses_and_wait_answers(server: str) -> None
     assert (done.returncode, done.stdout) == (0, f"aip-emulator at {server} is ready: 39 assets\n")
 
 
+@pytest.mark.slow  # runs the block in bash with npx
 def test_the_postman_block_runs_as_written(server: str, tmp_path: Path) -> None:
     from tests.cli import npm_tools  # noqa: PLC0415 (installs newman only when this test runs)
 

@@ -130,6 +130,7 @@ def test_the_cli_rejects_an_unknown_time_zone(tmp_path: Path, capsys: pytest.Cap
     assert "unknown time zone 'Mars/Olympus'; use an IANA name such as UTC or Europe/Berlin" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a real uvicorn server in a child process
 def test_serve_answers_over_real_http(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
     with serving(data_dir) as url:

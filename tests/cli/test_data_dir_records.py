@@ -16,6 +16,8 @@ from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import copy_data_dir
 from tests.cli.server import run, serving
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 
 @pytest.fixture
 def data_dir(seeded_template: Path, tmp_path: Path) -> Path:

@@ -19,6 +19,8 @@ from emulator.settings import DEFAULT_FIXTURES
 from tests.cli.server import command, env, run
 from tests.user_project import QUIET_PLUGINS
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 HEALTH = {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
 # The command under test: reads the health of the server it was given, writes what it saw, exits as told.
 PROBE = """

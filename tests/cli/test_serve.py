@@ -19,6 +19,8 @@ from emulator.cli.serve import bind
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serving
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 
 @pytest.fixture
 def data_dir(seeded_template: Path, tmp_path: Path) -> Path:

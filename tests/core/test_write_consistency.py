@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,8 @@ from emulator.search.tree import All, Document, Node, SortKey
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from tests.search.queries import pages, queries, sort_keys
+
+pytestmark = pytest.mark.slow  # long property-based runs
 
 LAPTOP, LICENSE = 9, 10
 WORDS = ["alpha", "Alpine", "beta", "gamma", "al-pha", "delta"]

@@ -17,6 +17,8 @@ from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
 from tests.user_project import QUIET_PLUGINS
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 EXAMPLE = """
 import os
 from pathlib import Path

@@ -19,6 +19,8 @@ from emulator.testing import copy_data_dir
 from emulator.testing_transport import AppLoop, in_process_client
 from tests.helpers import ADMIN, SEARCH
 
+pytestmark = pytest.mark.slow  # long property-based runs
+
 FIELDS = ["asset.name", "asset.id", "asset.created", "form.id", "form.name", "scheme.name", "Serial Number", "Cost"]
 FIELD_TYPES = ["LIST", "STRING", "DATE", "DATE_TIME", "LONG", "DOUBLE", "ALL_ASSETS_REF", "ASSETS_REF_BY_FORM", "X"]
 LUCENE_BITS = [

@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from emulator.cli import commands as cli
 from emulator.core import changelog, runtime
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 INVENTORY = "/rest/jip-api/1.0/inventory"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")

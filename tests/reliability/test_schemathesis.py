@@ -37,6 +37,8 @@ from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from tests.helpers import ADMIN, CLOUD_ADMIN_TOKEN
 
+pytestmark = pytest.mark.slow  # long property-based runs
+
 LONG = os.environ.get("AIP_EMULATOR_FUZZ") == "long"
 MAX_EXAMPLES = 200 if LONG else 25
 BASIC_ADMIN = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
