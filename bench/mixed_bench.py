@@ -28,7 +28,7 @@ import httpx
 from bench.mixed_load import Run, Traffic, percentiles, searches_for
 from bench.search_bench import AUTH, HEALTH, SEARCH, dataset
 from bench.serving import CACHE, ROOT, _get_ok, serve
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import free_port
 

@@ -31,10 +31,10 @@ import httpx
 
 from bench.search_bench import AUTH, HEALTH, dataset
 from bench.serving import CACHE, ROOT
-from emulator.core.files import disk_usage
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing_server import free_port
+from emulator.util.files import disk_usage
 
 RESULTS = ROOT / "results" / "namespaces.json"
 SEARCH = "/rest/jip-api/1.0/index/query.json"

@@ -18,7 +18,7 @@ import httpx
 
 from bench.search_bench import AUTH, HEALTH
 from bench.serving import CACHE, ROOT, _get_ok, serve
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 
 RESULTS = ROOT / "results" / "state.json"

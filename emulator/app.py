@@ -12,9 +12,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from emulator import __version__
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
-from emulator.core.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
-from emulator.core.runtime import Emulator
-from emulator.core.startup import Startup
 from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
@@ -33,9 +30,12 @@ from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
+from emulator.runtime.startup import Startup
 from emulator.search import disk
-from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
+from emulator.util.progress import Progress
 
 log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"

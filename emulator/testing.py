@@ -42,7 +42,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing_control import AipClock, AipFaults, ControlError
 from emulator.testing_journal import AipJournal

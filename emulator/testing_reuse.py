@@ -15,9 +15,9 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from emulator.app import create_app
-from emulator.core import namespace_dirs, state
-from emulator.core.namespaces import DEFAULT, Namespaces
-from emulator.core.runtime import Emulator
+from emulator.runtime import namespace_dirs, state
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import DEFAULT, Namespaces
 from emulator.settings import Settings
 from emulator.testing_server import close_app
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from emulator.core.datadir import fixtures_digest
-from emulator.core.runtime import Emulator
+from emulator.runtime.datadir import fixtures_digest
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 
 DONE = ".aip-template-done"  # written last: a template without it was cut short and is seeded again

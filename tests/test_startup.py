@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from emulator.cli.commands import main
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.search.files import STAMP_FILE
 from emulator.search.index import SCHEMA_VERSION, SearchIndex
 from emulator.settings import Settings

@@ -24,12 +24,12 @@ from emulator.cli.postman import add_postman_command, run_postman_command
 from emulator.cli.serve import PortBusy, serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
-from emulator.core.datadir import DataFormatError
 from emulator.core.errors import EmulatorError
-from emulator.search.progress import Progress
+from emulator.runtime.datadir import DataFormatError
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.store.db import DataDirError
+from emulator.util.progress import Progress
 
 EXAMPLES = {
     "serve": "aip-emulator serve --port 8080 --data-dir .aip-emulator --fixtures fixtures/default",
@@ -120,7 +120,7 @@ def _exec(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reindex(settings: Settings) -> int:
-    from emulator.core.runtime import Emulator  # noqa: PLC0415
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
 
     emulator = Emulator(settings)
     progress = Progress(show=True)
@@ -148,7 +148,7 @@ def _generate(out: Path, assets: int, seed: int) -> int:
 
 
 def _export(settings: Settings, directory: Path) -> int:
-    from emulator.core.runtime import Emulator  # noqa: PLC0415
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
     from emulator.seeding.export import write_directory  # noqa: PLC0415
 
     emulator = Emulator(settings)

@@ -19,13 +19,13 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from emulator.cli.lock import ServerLock
-from emulator.core import datadir
+from emulator.runtime import datadir
 from emulator.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from emulator.core.startup import Startup
+    from emulator.runtime.startup import Startup
 
 log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"

@@ -2,7 +2,7 @@
 
 From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
 memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
-turns them into writer arguments; a child process (`emulator.search.worker`) tokenises them, collects the postings
+turns them into writer arguments; a child process (`emulator.util.worker`) tokenises them, collects the postings
 and writes the segment. Batches of documents go down a pipe; the child answers with the number of terms and its
 progress writing them. (Reading is the larger half: at 10k, about 4 s against 4 s of tokenising and collecting,
 then 6 s of writing.)
@@ -25,11 +25,11 @@ from typing import Any
 
 from whoosh import index
 
-from emulator.search import worker
 from emulator.search.bulk import BulkPostings
-from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
 from emulator.search.tree import Document
+from emulator.util import worker
+from emulator.util.progress import Progress
 
 CHILD_FROM = 2000  # documents from which a child process writes the segment
 BATCH = 256  # documents per message to the child

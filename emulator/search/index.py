@@ -28,12 +28,12 @@ from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
 from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
 from emulator.search.flusher import Flusher
-from emulator.search.lru import CacheLimits, lru_cache_stats
-from emulator.search.progress import QUIET, Progress
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
 from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
+from emulator.util.lru import CacheLimits, lru_cache_stats
+from emulator.util.progress import QUIET, Progress
 
 SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)

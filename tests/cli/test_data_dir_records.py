@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from emulator.cli.commands import main
-from emulator.core.datadir import FORMAT_VERSION
-from emulator.core.runtime import Emulator
+from emulator.runtime.datadir import FORMAT_VERSION
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import copy_data_dir
 from tests.cli.server import run, serving

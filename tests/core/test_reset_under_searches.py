@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from emulator.core import state, writes
-from emulator.core.runtime import Emulator
+from emulator.core import writes
 from emulator.core.search import search_assets
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
 from emulator.search.tree import All, SortKey, SortKind
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir

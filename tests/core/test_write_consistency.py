@@ -17,9 +17,9 @@ from emulator.core import writes
 from emulator.core.catalog import UserInfo
 from emulator.core.documents import build_document
 from emulator.core.errors import ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.search import search_assets
 from emulator.core.views import iter_all_views
+from emulator.runtime.emulator import Emulator
 from emulator.search import reference
 from emulator.search.tree import All, Document, Node, SortKey
 from emulator.settings import Settings

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.search import files as files_module
 from emulator.search import index as index_module
 from emulator.testing import Client

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES, Settings
 from emulator.testing import Client, LiveServer
 from tests.helpers import CLOUD_ADMIN_TOKEN, SEARCH

@@ -11,8 +11,8 @@ import pytest
 from whoosh import index
 
 from emulator.core.documents import build_document
-from emulator.core.runtime import Emulator
 from emulator.core.views import iter_all_views
+from emulator.runtime.emulator import Emulator
 from emulator.search import orders, reference
 from emulator.search.bulk import BulkPostings
 from emulator.search.caches import SegmentCaches

@@ -11,9 +11,9 @@ from whoosh import index
 
 from emulator.search.build import build_index
 from emulator.search.columns import read_column
-from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
+from emulator.util.progress import Progress
 
 
 def _same(left: Any, right: Any) -> bool:

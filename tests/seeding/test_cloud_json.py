@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from emulator.core.errors import AuthenticationError
-from emulator.core.runtime import Emulator
 from emulator.core.token_codec import Access, TokenInfo, mint
 from emulator.core.tokens import authenticate, create_token, revoke_token
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.cloud import cloud_json
 from emulator.seeding.read import FixtureError
 from emulator.settings import DEFAULT_FIXTURES, Settings

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.read import FixtureError
 from emulator.settings import DEFAULT_FIXTURES, Settings
 

@@ -18,7 +18,6 @@ from sqlalchemy.sql import ColumnElement
 from emulator.core import metadata
 from emulator.core.catalog import Catalog, FormInfo, UserInfo, load_catalog
 from emulator.core.errors import Conflict, NotFound, ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.transaction import WriteContext, transaction
 from emulator.core.types import OPTION_TYPES, AttributeType
 from emulator.core.values import AttributeInfo
@@ -31,6 +30,7 @@ from emulator.dialects.cloud.schemas import (
     CollectionWrite,
     PlacementIn,
 )
+from emulator.runtime.emulator import Emulator
 from emulator.store import models as m
 
 _KEY_PREFIX = re.compile(r"^[A-Z][A-Z0-9]*$")

@@ -11,14 +11,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from emulator.core import state
 from emulator.core.errors import ValidationError
-from emulator.core.runtime import Emulator
 from emulator.dialects.http.deps import EmulatorDep, NamespaceDep
-from emulator.search.progress import Progress
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.generate import generate
 from emulator.seeding.read import FixtureError
 from emulator.settings import interactive
+from emulator.util.progress import Progress
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.core.errors import AuthenticationError, PermissionDenied
-from emulator.core.runtime import Emulator
 from emulator.core.token_codec import DAY_MS, Access, Caller, TokenInfo, mint
 from emulator.core.tokens import authenticate, create_token, revoke_token
 from emulator.dialects.cloud.auth import CloudCaller
+from emulator.runtime.emulator import Emulator
 
 FROZEN = 1_767_225_600_000  # 2026-01-01T00:00 UTC
 ADMIN_ACCOUNT = "557058:00000000-0000-4000-8000-000000010000"

@@ -10,8 +10,8 @@ import pytest
 from fastapi import FastAPI
 
 from emulator.core.errors import AuthenticationError
-from emulator.core.runtime import Emulator
 from emulator.core.tokens import authenticate
+from emulator.runtime.emulator import Emulator
 from emulator.settings import DEFAULT_FIXTURES
 from emulator.testing import Client
 

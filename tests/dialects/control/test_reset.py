@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core import state
+from emulator.runtime import state
 from emulator.settings import Settings
 from emulator.testing import Client, close_app, copy_data_dir
 from tests.helpers import ADMIN, SEARCH
