@@ -10,7 +10,6 @@ from pathlib import Path
 
 from emulator import __version__
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
-from emulator.cli.lock import DataDirInUse
 from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
 from emulator.cli.options import (
     DATA_SETTINGS,
@@ -26,6 +25,7 @@ from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_com
 from emulator.cli.wait import add_wait_command, wait
 from emulator.core.errors import EmulatorError
 from emulator.runtime.datadir import DataFormatError
+from emulator.runtime.lock import DataDirInUse
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.store.db import DataDirError

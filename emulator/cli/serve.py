@@ -18,8 +18,8 @@ import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from emulator.cli.lock import ServerLock
 from emulator.runtime import datadir
+from emulator.runtime.lock import ServerLock
 from emulator.settings import Settings
 
 if TYPE_CHECKING:

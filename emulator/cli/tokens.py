@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from emulator.cli.http import Refused, call
-from emulator.cli.lock import running_server
 from emulator.cli.options import subcommand
 from emulator.core.errors import EmulatorError, ValidationError
 from emulator.core.token_codec import Access
+from emulator.runtime.lock import running_server
 from emulator.settings import Settings
 
 if TYPE_CHECKING:
