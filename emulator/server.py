@@ -26,9 +26,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from emulator.app import create_app
-from emulator.cli.serve import base_url, bind
 from emulator.runtime import datadir
 from emulator.runtime.emulator import Emulator
+from emulator.runtime.listen import base_url, bind
 from emulator.runtime.lock import ServerLock
 from emulator.runtime.namespaces import Namespaces
 from emulator.settings import Settings

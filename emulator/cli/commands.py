@@ -20,11 +20,12 @@ from emulator.cli.options import (
     subcommand,
 )
 from emulator.cli.postman import add_postman_command, run_postman_command
-from emulator.cli.serve import PortBusy, serve
+from emulator.cli.serve import serve
 from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
 from emulator.core.errors import EmulatorError
 from emulator.runtime.datadir import DataFormatError
+from emulator.runtime.listen import PortBusy
 from emulator.runtime.lock import DataDirInUse
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
