@@ -263,8 +263,7 @@ STILL_BROKEN: dict[str, list[str]] = {
     ],
 }
 STILL_CIRCLING: list[list[str]] = []
-STILL_UNFENCED = {"emulator.search.bulk", "emulator.search.columns", "emulator.search.index", "emulator.search.phrases"}
-STILL_UNFENCED |= {"emulator.search.schema", "emulator.search.segments", "emulator.search.termwriter"}
+STILL_UNFENCED = {"emulator.search.index", "emulator.search.schema"}
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))

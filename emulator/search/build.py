@@ -1,4 +1,5 @@
-"""Building a new index from all documents: one segment, written by `emulator.search.bulk`, nothing merged.
+"""Building a new index from all documents: one segment, nothing merged, written by
+`emulator.search.whoosh_internals.bulk`.
 
 From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
 memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
@@ -25,9 +26,9 @@ from typing import Any
 
 from whoosh import index
 
-from emulator.search.bulk import BulkPostings
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
 from emulator.search.tree import Document
+from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.util import worker
 from emulator.util.progress import Progress
 

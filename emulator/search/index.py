@@ -30,8 +30,8 @@ from emulator.search.files import copy_index, damage, manifest, mirror, read_sta
 from emulator.search.flusher import Flusher
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
-from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
+from emulator.search.whoosh_internals.segments import Part, Segments, View, clean
 from emulator.util.lru import CacheLimits, lru_cache_stats
 from emulator.util.progress import QUIET, Progress
 

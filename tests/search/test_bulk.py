@@ -14,11 +14,11 @@ from emulator.core.documents import build_document
 from emulator.core.views import iter_all_views
 from emulator.runtime.emulator import Emulator
 from emulator.search import orders, reference
-from emulator.search.bulk import BulkPostings
 from emulator.search.caches import SegmentCaches
 from emulator.search.orders import ORDER_EXT
 from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import All, Document, FieldValues, SortKey, SortKind
+from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.seeding.generate import generate
 from emulator.settings import DEFAULT_FIXTURES, Settings
 
