@@ -24,10 +24,9 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from whoosh import index
-
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
 from emulator.search.tree import Document
+from emulator.search.whoosh_internals import naming
 from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.util import worker
 from emulator.util.progress import Progress
@@ -60,7 +59,7 @@ def build_index(
 
 
 def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
-    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    built = naming.create_in(str(path), build_schema(), INDEX_NAME)
     writer = built.writer(compound=False)
     bulk = BulkPostings(writer)
     try:
@@ -124,7 +123,7 @@ def write_segment(path: str, conn: Connection, answers: Connection) -> None:
     millions of long-lived objects and no cycles)."""
     gc.disable()
     try:
-        built = index.create_in(path, build_schema(), indexname=INDEX_NAME)
+        built = naming.create_in(path, build_schema(), INDEX_NAME)
         writer = built.writer(compound=False)
         bulk = BulkPostings(writer)
         while message := conn.recv_bytes():
@@ -149,7 +148,7 @@ def _build_with_whoosh_processes(
     path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int
 ) -> None:
     """Whoosh's own multi-process writer: one segment per process (`AIP_EMULATOR_INDEX_PROCS`)."""
-    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    built = naming.create_in(str(path), build_schema(), INDEX_NAME)
     writer = built.writer(limitmb=_POOL_MB // procs, compound=False, procs=procs, multisegment=True)
     seen: set[str] = set()
     try:
