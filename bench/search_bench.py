@@ -35,7 +35,7 @@ from bench.serving import CACHE, ROOT, Ready, _get_ok, serve
 from emulator.runtime.emulator import Emulator
 from emulator.seeding import generate as generator
 from emulator.seeding.generate import generate
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 from emulator.util.progress import Progress
 
 RESULTS = ROOT / "results" / "latest.json"
@@ -269,7 +269,7 @@ def cold_start() -> dict[str, Any]:
     """Seconds from spawning `aip-emulator serve` on seeded default data to the first search answer (median)."""
     template = CACHE / "default-data"
     shutil.rmtree(template, ignore_errors=True)
-    emulator = Emulator(Settings(data_dir=template, fixtures=DEFAULT_FIXTURES))
+    emulator = Emulator(Settings(data_dir=template, fixtures=default_fixtures()))
     emulator.start()
     emulator.close()
     body = seed_request(generated=False)

@@ -23,7 +23,7 @@ import pytest
 from emulator.cli.commands import _parser
 from emulator.cli.serve import start_lines
 from emulator.server import EmulatorServer
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import Client, copy_data_dir
 from emulator.testing_journal import AipJournal
 from tests.helpers import ADMIN, SEARCH
@@ -230,7 +230,7 @@ def _python_file(start: str) -> tuple[str, str]:
 @pytest.mark.slow  # runs the examples as a user project in child pytest processes
 def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: list[str]) -> None:
     project = tmp_path / "project"
-    shutil.copytree(DEFAULT_FIXTURES, project / "tests" / "aip-fixtures")
+    shutil.copytree(default_fixtures(), project / "tests" / "aip-fixtures")
     (project / "pytest.ini").write_text("[pytest]\n")
     (project / "my_project.py").write_text(MY_PROJECT)
     for start in ("# test_inventory.py", "# test_retries.py", "# test_async.py", "# conftest.py"):

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.settings import DEFAULT_FIXTURES
+from emulator.settings import default_fixtures
 from tests.cli.server import command, env, run
 from tests.user_project import QUIET_PLUGINS
 
@@ -73,7 +73,7 @@ def test_the_commands_exit_status_is_passed_on_and_the_server_stopped(tmp_path: 
 
 def test_a_given_data_dir_and_fixtures_are_served_and_kept(tmp_path: Path) -> None:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     assets = json.loads((fixtures / "assets.json").read_text())
     (fixtures / "assets.json").write_text(json.dumps([a for a in assets if a["formId"] in (2, 6)]))
     data_dir, seen = tmp_path / "data", tmp_path / "seen.json"

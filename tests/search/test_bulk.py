@@ -20,7 +20,7 @@ from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import All, Document, FieldValues, SortKey, SortKind
 from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.seeding.generate import generate
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 
 Adder = Callable[[Any], Callable[[dict[str, Any]], None]]
 
@@ -67,7 +67,7 @@ def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
 
 
 def test_default_fixtures(tmp_path: Path) -> None:
-    _assert_same(tmp_path, _documents(DEFAULT_FIXTURES, tmp_path / "data"))
+    _assert_same(tmp_path, _documents(default_fixtures(), tmp_path / "data"))
 
 
 def test_generated_assets_past_one_posting_block(tmp_path: Path) -> None:
