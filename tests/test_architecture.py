@@ -259,7 +259,6 @@ STILL_BROKEN: dict[str, list[str]] = {
         "emulator.dialects.cloud.collections imports sqlalchemy.sql",
         "emulator.dialects.cloud.collections imports sqlalchemy.sql.ColumnElement",
         "emulator.dialects.cloud.collections imports sqlalchemy.text",
-        "emulator.dialects.http.users imports emulator.store.models",
     ],
 }
 STILL_CIRCLING: list[list[str]] = []
