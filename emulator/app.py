@@ -16,17 +16,17 @@ from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
-from emulator.dialects.control import namespaces as control_namespaces
+from emulator.dialects.control import namespace_routes as control_namespaces
 from emulator.dialects.control import postman_routes as control_postman
 from emulator.dialects.control import routes as control
-from emulator.dialects.control import tokens as control_tokens
+from emulator.dialects.control import token_routes as control_tokens
 from emulator.dialects.control.guard import control_guard
 from emulator.dialects.dc import inventory as dc_inventory
 from emulator.dialects.dc import routes as dc
 from emulator.dialects.dc.auth_gate import BasicAuthGate
 from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
-from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
+from emulator.dialects.http.namespace_router import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from emulator import __version__
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
-from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
+from emulator.cli.namespace_commands import add_namespace_commands, run_namespace_command
 from emulator.cli.options import (
     DATA_SETTINGS,
     Parser,
@@ -21,7 +21,7 @@ from emulator.cli.options import (
 )
 from emulator.cli.postman import add_postman_command, run_postman_command
 from emulator.cli.serve import serve
-from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
+from emulator.cli.token_commands import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
 from emulator.core.errors import EmulatorError
 from emulator.runtime.datadir import DataFormatError

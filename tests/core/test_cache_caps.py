@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator.core.search import search_assets
+from emulator.core.asset_search import search_assets
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
 from emulator.search.tree import Match, Pattern, SortKey, SortKind

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator.core import writes
-from emulator.core.search import search_assets
+from emulator.core.asset_search import search_assets
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
 from emulator.search.tree import All, SortKey, SortKind

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import writes
+from emulator.core.asset_search import search_assets
 from emulator.core.catalog import UserInfo
 from emulator.core.documents import build_document
 from emulator.core.errors import ValidationError
-from emulator.core.search import search_assets
 from emulator.core.views import iter_all_views
 from emulator.runtime.emulator import Emulator
 from emulator.search import reference

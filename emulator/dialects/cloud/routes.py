@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from emulator.core import search
+from emulator.core import asset_search as search
 from emulator.core.token_codec import Access
 from emulator.dialects.cloud import assets as cloud_assets
 from emulator.dialects.cloud import attributes as ca

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from emulator.core import search, writes
+from emulator.core import asset_search as search
+from emulator.core import writes
 from emulator.core.errors import ValidationError
 from emulator.dialects.dc import query as dc_query
 from emulator.dialects.dc import render as dc_render

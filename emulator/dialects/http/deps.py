@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from emulator.core.auth import basic_user
 from emulator.core.catalog import UserInfo
-from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.namespace_router import namespace_of
 from emulator.runtime.emulator import Emulator
 from emulator.runtime.namespaces import Namespace, Namespaces
 

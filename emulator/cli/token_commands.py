@@ -111,7 +111,7 @@ def _new_token(args: argparse.Namespace, zone: ZoneInfo) -> dict[str, Any]:
 
 def _on_data_dir(args: argparse.Namespace, settings: Settings) -> None:
     from emulator.core.tokens import create_token, list_tokens, revoke_token  # noqa: PLC0415
-    from emulator.dialects.control.tokens import token_json  # noqa: PLC0415 - FastAPI is slow to import
+    from emulator.dialects.control.token_routes import token_json  # noqa: PLC0415 - FastAPI is slow to import
     from emulator.runtime.emulator import Emulator  # noqa: PLC0415 - the search engine is slow to import
 
     emu = Emulator(settings)
