@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test test-image lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
+.PHONY: install run test test-fast test-image lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -34,9 +34,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Two xdist workers: the suite takes 3-4 minutes instead of 5 on two cores (each worker gets its own emulators).
+# Two xdist workers (each worker gets its own emulators). The one command CI runs: every test, the slow ones too.
 test: lint typecheck
 	$(BIN)/pytest -n 2
+
+# The inner loop: the same suite without the tests marked `slow` (servers and commands started as processes, the
+# wheel, the browser, long property runs). `make test` runs them all.
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not slow and not image"
 
 # The Docker image built with buildah on the checkout's tracked files and run (tests/image; not in `make test`: a
 # minute or two). Without an image registry the Dockerfile's base is a local stand-in, .ci/stand-in-base.sh, built

@@ -32,7 +32,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing_server import LiveServer, close_app
 from emulator.testing_transport import AppLoop, in_process_client

@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from emulator.search.progress import Progress
 from emulator.seeding.generate import generate
+from emulator.util.progress import Progress
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,8 +28,8 @@ import httpx
 from bench.mixed_load import Run, Traffic, percentiles, searches_for
 from bench.search_bench import AUTH, HEALTH, SEARCH, dataset
 from bench.serving import CACHE, ROOT, _get_ok, serve
-from emulator.core.runtime import Emulator
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.runtime.emulator import Emulator
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import free_port
 
 RESULTS = ROOT / "results" / "mixed.json"
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 def _default_data() -> Path:
     data_dir = CACHE / "mixed-default-source"
     if not (data_dir / "index").is_dir():
-        emulator = Emulator(Settings(data_dir=data_dir, fixtures=DEFAULT_FIXTURES))
+        emulator = Emulator(Settings(data_dir=data_dir, fixtures=default_fixtures()))
         emulator.start()
         emulator.close()
     return data_dir

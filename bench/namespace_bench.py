@@ -31,10 +31,10 @@ import httpx
 
 from bench.search_bench import AUTH, HEALTH, dataset
 from bench.serving import CACHE, ROOT
-from emulator.core.files import disk_usage
-from emulator.core.runtime import Emulator
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.runtime.emulator import Emulator
+from emulator.settings import Settings, default_fixtures
 from emulator.testing_server import free_port
+from emulator.util.files import disk_usage
 
 RESULTS = ROOT / "results" / "namespaces.json"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 def _default_data() -> Path:
     data_dir = CACHE / "ns-default"
     shutil.rmtree(data_dir, ignore_errors=True)
-    emulator = Emulator(Settings(data_dir=data_dir, fixtures=DEFAULT_FIXTURES))
+    emulator = Emulator(Settings(data_dir=data_dir, fixtures=default_fixtures()))
     emulator.start()
     emulator.close()
     return data_dir

@@ -32,11 +32,11 @@ import httpx
 from bench.queries import Body, body, param, query_kinds, seed_request
 from bench.search_report import growth, print_size, summarise
 from bench.serving import CACHE, ROOT, Ready, _get_ok, serve
-from emulator.core.runtime import Emulator
-from emulator.search.progress import Progress
+from emulator.runtime.emulator import Emulator
 from emulator.seeding import generate as generator
 from emulator.seeding.generate import generate
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
+from emulator.util.progress import Progress
 
 RESULTS = ROOT / "results" / "latest.json"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
@@ -269,7 +269,7 @@ def cold_start() -> dict[str, Any]:
     """Seconds from spawning `aip-emulator serve` on seeded default data to the first search answer (median)."""
     template = CACHE / "default-data"
     shutil.rmtree(template, ignore_errors=True)
-    emulator = Emulator(Settings(data_dir=template, fixtures=DEFAULT_FIXTURES))
+    emulator = Emulator(Settings(data_dir=template, fixtures=default_fixtures()))
     emulator.start()
     emulator.close()
     body = seed_request(generated=False)

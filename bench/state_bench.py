@@ -18,8 +18,8 @@ import httpx
 
 from bench.search_bench import AUTH, HEALTH
 from bench.serving import CACHE, ROOT, _get_ok, serve
-from emulator.core.runtime import Emulator
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.runtime.emulator import Emulator
+from emulator.settings import Settings, default_fixtures
 
 RESULTS = ROOT / "results" / "state.json"
 TARGET_MS = 50.0
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = CACHE / "state-default"
     shutil.rmtree(data_dir, ignore_errors=True)
-    emulator = Emulator(Settings(data_dir=data_dir, fixtures=DEFAULT_FIXTURES))
+    emulator = Emulator(Settings(data_dir=data_dir, fixtures=default_fixtures()))
     emulator.start()
     emulator.close()
     command = ["-m", "emulator.cli", "serve", "--data-dir", str(data_dir)]

@@ -12,31 +12,31 @@ from fastapi.middleware.cors import CORSMiddleware
 from emulator import __version__
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
-from emulator.core.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
-from emulator.core.runtime import Emulator
-from emulator.core.startup import Startup
 from emulator.dialects import ui
 from emulator.dialects.cloud import routes as cloud
 from emulator.dialects.control import faults as control_faults
 from emulator.dialects.control import journal as control_journal
-from emulator.dialects.control import namespaces as control_namespaces
+from emulator.dialects.control import namespace_routes as control_namespaces
 from emulator.dialects.control import postman_routes as control_postman
 from emulator.dialects.control import routes as control
-from emulator.dialects.control import tokens as control_tokens
+from emulator.dialects.control import token_routes as control_tokens
 from emulator.dialects.control.guard import control_guard
 from emulator.dialects.dc import inventory as dc_inventory
 from emulator.dialects.dc import routes as dc
 from emulator.dialects.dc.auth_gate import BasicAuthGate
 from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
-from emulator.dialects.http.namespaces import NamespaceRouter, current_now_ms
+from emulator.dialects.http.namespace_router import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
 from emulator.dialects.proxy.middleware import ProxyRecorder
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
+from emulator.runtime.startup import Startup
 from emulator.search import disk
-from emulator.search.progress import Progress
 from emulator.settings import Settings, interactive
+from emulator.util.progress import Progress
 
 log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"

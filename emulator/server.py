@@ -26,11 +26,11 @@ import uvicorn
 from fastapi import FastAPI
 
 from emulator.app import create_app
-from emulator.cli.lock import ServerLock
-from emulator.cli.serve import base_url, bind
-from emulator.core import datadir
-from emulator.core.namespaces import Namespaces
-from emulator.core.runtime import Emulator
+from emulator.runtime import datadir
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.listen import base_url, bind
+from emulator.runtime.lock import ServerLock
+from emulator.runtime.namespaces import Namespaces
 from emulator.settings import Settings
 
 START_TIMEOUT_S = 60

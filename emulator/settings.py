@@ -28,7 +28,11 @@ def fixtures_root() -> Path:
     return shipped_fixtures() or SOURCE_FIXTURES
 
 
-DEFAULT_FIXTURES = fixtures_root() / "default"
+def default_fixtures() -> Path:
+    """The default data set's directory, looked up when asked for (importing the settings reads no file system)."""
+    return fixtures_root() / "default"
+
+
 ENV_PREFIX = "AIP_EMULATOR_"
 
 
@@ -45,7 +49,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="address to listen on")
     port: int = Field(default=8080, ge=0, le=65535, description="port to listen on")
     data_dir: Path = Field(default=Path(".aip-emulator"), description="database, index and snapshots")
-    fixtures: Path = Field(default=DEFAULT_FIXTURES, description="fixture directory a new data dir is seeded from")
+    fixtures: Path = Field(
+        default_factory=default_fixtures, description="fixture directory a new data dir is seeded from"
+    )
     context_path: str = Field(default="", description="Jira context path, e.g. /jira")
     time_zone: str = Field(default="UTC", description="IANA zone dates are read and shown in")
     customfield_id: str = Field(default="customfield_10100", description="the customfieldId of every asset")

@@ -21,7 +21,8 @@ CI service container), every worker uses that one server instead of an in-proces
 
 Private fixtures (`_aip_...`, the emulator's own test suite uses them; not for you, they may change):
 - `_aip_emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
-- `_aip_emulator_app`: an app over those settings (in-process).
+- `_aip_emulator_app`: an app (in-process): the worker's one app, reset after every test by the product's own reset;
+  an app over `_aip_emulator_settings` for a test that asks for those or is marked `fresh_app`.
 - `_aip_loop`: the event loop (in a thread) the session's in-process sync clients run their apps on.
 - `_aip_emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
   uvicorn server on a free port instead.
@@ -41,10 +42,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing_control import AipClock, AipFaults, ControlError
 from emulator.testing_journal import AipJournal
+from emulator.testing_reuse import ReusedApp
 from emulator.testing_server import (
     URL_ENV,
     WORKER_ENV,
@@ -64,6 +66,7 @@ from emulator.testing_transport import AppLoop, in_process_client
 __all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
+FRESH_APP = "fresh_app"  # the marker of a test of the emulator's own suite that needs an app of its own
 
 
 @pytest.fixture(scope="session")
@@ -94,11 +97,27 @@ def _aip_emulator_settings(_aip_seeded_template: Path, tmp_path: Path) -> Settin
     return Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path / "data"))
 
 
+@pytest.fixture(scope="session")
+def _aip_reused_app(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReusedApp]:
+    reused = ReusedApp(_aip_seeded_template, tmp_path_factory.mktemp("reused"))
+    yield reused
+    reused.close()
+
+
 @pytest.fixture
-def _aip_emulator_app(_aip_emulator_settings: Settings) -> Iterator[FastAPI]:
-    app = create_app(_aip_emulator_settings)
-    yield app
-    close_app(app)
+def _aip_emulator_app(request: pytest.FixtureRequest) -> Iterator[FastAPI]:
+    """The worker's reused app, reset after the test; a fresh app over its own data directory for a test that asks
+    for `_aip_emulator_settings` or is marked `fresh_app` (it changes the app itself, or needs a new directory)."""
+    if "_aip_emulator_settings" in request.fixturenames or request.node.get_closest_marker(FRESH_APP):
+        app = create_app(request.getfixturevalue("_aip_emulator_settings"))
+        yield app
+        close_app(app)
+        return
+    reused: ReusedApp = request.getfixturevalue("_aip_reused_app")
+    try:
+        yield reused.app()
+    finally:
+        reused.reset()
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from emulator.core.namespaces import DEFAULT, Namespaces, check_name
 from emulator.core.tokens import create_token
+from emulator.runtime.namespaces import DEFAULT, Namespaces, check_name
 from emulator.testing_transport import BASE_URL, AppLoop, in_process_async_client, in_process_client
 
 URL_ENV = "AIP_EMULATOR_URL"  # an emulator already running (a compose service): the session uses it instead

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from emulator.core.datadir import fixtures_digest
-from emulator.core.runtime import Emulator
+from emulator.runtime.datadir import fixtures_digest
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.store import oslock
 

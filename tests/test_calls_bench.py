@@ -9,6 +9,8 @@ import pytest
 
 from bench.calls_bench import main
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 
 def test_the_calls_benchmark_prints_every_client_beside_http(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["--cycles", "1", "--health", "1"])

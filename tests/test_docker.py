@@ -13,8 +13,12 @@ import time
 import zipfile
 from pathlib import Path
 
-from emulator.settings import DEFAULT_FIXTURES
+import pytest
+
+from emulator.settings import default_fixtures
 from emulator.testing import copy_data_dir, free_port
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -52,7 +56,7 @@ def test_the_entrypoint_and_health_check_work_with_the_images_environment(
     port = free_port()
     env = {**os.environ, **_image_env(), "AIP_EMULATOR_PORT": str(port), "AIP_EMULATOR_HOST": "127.0.0.1"}
     env["AIP_EMULATOR_DATA_DIR"] = str(copy_data_dir(seeded_template, tmp_path / "data"))  # the volume
-    env["AIP_EMULATOR_FIXTURES"] = str(DEFAULT_FIXTURES)  # what the installed wheel ships
+    env["AIP_EMULATOR_FIXTURES"] = str(default_fixtures())  # what the installed wheel ships
     entrypoint = [str(Path(sys.executable).with_name("aip-emulator")), *_exec_form("ENTRYPOINT")[1:]]
     health: list[str] = json.loads(_instruction("HEALTHCHECK").split(" CMD ", 1)[1])
     health[0] = sys.executable  # the image's "python"

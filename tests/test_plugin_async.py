@@ -13,6 +13,8 @@ import pytest
 
 from tests.user_project import clean_env, run_pytest, shared_server, write_project
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 ROUNDS = 4  # of each kind: async, sync
 EXAMPLE = f"""
 import os

@@ -15,7 +15,9 @@ import httpx
 import pytest
 
 from emulator.testing import free_port
-from tests.user_project import clean_env, run_pytest, shared_server, write_project
+from tests.user_project import QUIET_PLUGINS, clean_env, run_pytest, shared_server, write_project
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 ROUNDS = 6
 EXAMPLE = f"""
@@ -129,7 +131,7 @@ def test_a_shared_server_that_does_not_answer_is_named_with_what_to_do(tmp_path:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIP_EMULATOR_", "PYTEST_XDIST_"))}
 
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project)],
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, str(project)],
         cwd=project,
         env={**env, "AIP_EMULATOR_URL": url},
         capture_output=True,

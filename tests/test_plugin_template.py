@@ -7,12 +7,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from emulator.core.runtime import Emulator
-from emulator.search.progress import Progress
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.generate import generate
 from emulator.settings import Settings
 from emulator.testing_template import seed_from_template, template_key
+from emulator.util.progress import Progress
 from tests.user_project import clean_env, run_pytest, write_project
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 CONFTEST = """
 import os
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.core import runtime
+from emulator.runtime import emulator as runtime
 from emulator.settings import Settings
 
 _seed = runtime.Emulator._seed

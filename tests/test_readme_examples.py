@@ -23,7 +23,7 @@ import pytest
 from emulator.cli.commands import _parser
 from emulator.cli.serve import start_lines
 from emulator.server import EmulatorServer
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import Client, copy_data_dir
 from emulator.testing_journal import AipJournal
 from tests.helpers import ADMIN, SEARCH
@@ -187,6 +187,7 @@ def test_the_mistake_answers_as_shown(server: str) -> None:
     assert _bash(command, server) == "{" + shown.rstrip("\n")
 
 
+@pytest.mark.fresh_app  # the README's message numbers the requests from 1: a new app's
 def test_the_near_miss_message_is_what_assert_requested_says(emulator_client: Client) -> None:
     emulator_client.get("/rest/jip-api/1.0/form/list.json", auth=ADMIN)
     emulator_client.post("/rest/jip-api/1.0/inventory.json", json={"formId": 9, "name": "Laptop 41"}, auth=ADMIN)
@@ -226,9 +227,10 @@ def _python_file(start: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serially", "xdist"])
+@pytest.mark.slow  # runs the examples as a user project in child pytest processes
 def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: list[str]) -> None:
     project = tmp_path / "project"
-    shutil.copytree(DEFAULT_FIXTURES, project / "tests" / "aip-fixtures")
+    shutil.copytree(default_fixtures(), project / "tests" / "aip-fixtures")
     (project / "pytest.ini").write_text("[pytest]\n")
     (project / "my_project.py").write_text(MY_PROJECT)
     for start in ("# test_inventory.py", "# test_retries.py", "# test_async.py", "# conftest.py"):
@@ -241,6 +243,7 @@ def test_the_python_examples_pass_as_a_users_project(tmp_path: Path, workers: li
     assert "6 passed" in done.stdout
 
 
+@pytest.mark.slow  # runs the script in a child process
 def test_the_threaded_server_script_runs(tmp_path: Path) -> None:
     name, text = _python_file("# script.py")
     (tmp_path / name).write_text(text)
@@ -274,6 +277,7 @@ def test_every_command_line_example_parses_and_wait_answers(server: str) -> None
     assert (done.returncode, done.stdout) == (0, f"aip-emulator at {server} is ready: 39 assets\n")
 
 
+@pytest.mark.slow  # runs the block in bash with npx
 def test_the_postman_block_runs_as_written(server: str, tmp_path: Path) -> None:
     from tests.cli import npm_tools  # noqa: PLC0415 (installs newman only when this test runs)
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from emulator.cli.commands import main
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.search.files import STAMP_FILE
 from emulator.search.index import SCHEMA_VERSION, SearchIndex
 from emulator.settings import Settings
@@ -130,6 +130,7 @@ def test_the_cli_rejects_an_unknown_time_zone(tmp_path: Path, capsys: pytest.Cap
     assert "unknown time zone 'Mars/Olympus'; use an IANA name such as UTC or Europe/Berlin" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a real uvicorn server in a child process
 def test_serve_answers_over_real_http(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
     with serving(data_dir) as url:

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.cli.lock import DataDirInUse, running_server
+from emulator.runtime.lock import DataDirInUse, running_server
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir

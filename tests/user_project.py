@@ -14,6 +14,10 @@ from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
 
+# A user's project loads the emulator's plugin (and xdist, anyio); the property-testing plugins this checkout's dev
+# extra installs are a second or more of imports per process and no part of what these projects test.
+QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:schemathesis")
+
 
 def write_project(directory: Path, files: dict[str, str]) -> Path:
     """`directory` with a plain `pytest.ini` and `files` (name -> text)."""
@@ -32,7 +36,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def run_pytest(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """`python -m pytest -q ARGS` in `project`; the caller checks the outcome."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+    command = [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, *args]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from emulator.cli.options import subcommand
-from emulator.search.progress import Progress
 from emulator.seeding.capture import CaptureOptions, CaptureSummary, capture
 from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Polite, Source, SourceError
+from emulator.util.progress import Progress
 
 PASSWORD_ENV = "AIP_CAPTURE_PASSWORD"
 EXAMPLE = (

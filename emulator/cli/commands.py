@@ -12,8 +12,7 @@ from emulator import __version__
 from emulator.cli.capture import add_capture_command, run_capture
 from emulator.cli.compare import add_compare_command, run_compare
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
-from emulator.cli.lock import DataDirInUse
-from emulator.cli.namespaces import add_namespace_commands, run_namespace_command
+from emulator.cli.namespace_commands import add_namespace_commands, run_namespace_command
 from emulator.cli.options import (
     DATA_SETTINGS,
     Parser,
@@ -23,15 +22,17 @@ from emulator.cli.options import (
     subcommand,
 )
 from emulator.cli.postman import add_postman_command, run_postman_command
-from emulator.cli.serve import PortBusy, serve
-from emulator.cli.tokens import NoTokenTarget, add_token_commands, run_token_command
+from emulator.cli.serve import serve
+from emulator.cli.token_commands import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
-from emulator.core.datadir import DataFormatError
 from emulator.core.errors import EmulatorError
-from emulator.search.progress import Progress
+from emulator.runtime.datadir import DataFormatError
+from emulator.runtime.listen import PortBusy
+from emulator.runtime.lock import DataDirInUse
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.store.db import DataDirError
+from emulator.util.progress import Progress
 
 EXAMPLES = {
     "serve": "aip-emulator serve --port 8080 --data-dir .aip-emulator --fixtures fixtures/default",
@@ -128,7 +129,7 @@ def _exec(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _reindex(settings: Settings) -> int:
-    from emulator.core.runtime import Emulator  # noqa: PLC0415
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
 
     emulator = Emulator(settings)
     progress = Progress(show=True)
@@ -156,7 +157,7 @@ def _generate(out: Path, assets: int, seed: int) -> int:
 
 
 def _export(settings: Settings, directory: Path) -> int:
-    from emulator.core.runtime import Emulator  # noqa: PLC0415
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
     from emulator.seeding.export import write_directory  # noqa: PLC0415
 
     emulator = Emulator(settings)

@@ -6,7 +6,8 @@ Small and read on every request, so it is loaded once from the database and relo
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from emulator.core.values import AttributeInfo
 from emulator.store import models as m
 
 BROWSE, CREATE, UPDATE, DELETE = "browse", "create", "update", "delete"
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,44 @@ class OptionInfo:
     value: str
 
 
+@dataclass(frozen=True)
+class StatusInfo:
+    """A status or a substatus (two key spaces: status "1" and substatus "1" are different entries)."""
+
+    id: int
+    key: str
+    name: str
+    substatus: bool
+    parent_key: str | None  # set for substatuses
+
+
+@dataclass(frozen=True)
+class LocationInfo:
+    id: int
+    name: str
+    street: str | None
+    city: str | None
+    province: str | None
+    postal_code: str | None
+    country: str | None
+    contact_user_key: str | None
+    phone: str | None
+    email: str | None
+    url: str | None
+    description: str | None
+    active: bool
+    external: bool
+    created_at: int
+    created_by_user_key: str | None
+    updated_at: int
+    updated_by_user_key: str | None
+
+
+def _frozen(kind: type[Row], row: Any) -> Row:
+    """A row's columns as the immutable value `kind` (a catalog is shared by every namespace loaded from one save)."""
+    return kind(**{f.name: getattr(row, f.name) for f in fields(kind)})  # type: ignore[arg-type]
+
+
 @dataclass
 class Catalog:
     """Lookup tables over the metadata."""
@@ -88,9 +128,9 @@ class Catalog:
     attributes: dict[int, AttributeInfo] = field(default_factory=dict)
     attributes_by_name: dict[str, AttributeInfo] = field(default_factory=dict)
     options: dict[int, OptionInfo] = field(default_factory=dict)
-    statuses: dict[str, m.Status] = field(default_factory=dict)
-    substatuses: dict[str, m.Status] = field(default_factory=dict)
-    locations: dict[int, m.Location] = field(default_factory=dict)
+    statuses: dict[str, StatusInfo] = field(default_factory=dict)
+    substatuses: dict[str, StatusInfo] = field(default_factory=dict)
+    locations: dict[int, LocationInfo] = field(default_factory=dict)
 
     def user(self, username_or_key: str) -> UserInfo | None:
         """A user by username, user key or Cloud accountId (cloud-api.md §3: one user set, two dialects)."""
@@ -137,8 +177,8 @@ def load_catalog(session: Session) -> Catalog:
         catalog.attributes[a.id] = attribute
         catalog.attributes_by_name[a.name] = attribute
     for status in session.scalars(select(m.Status)):
-        (catalog.substatuses if status.substatus else catalog.statuses)[status.key] = status
-    catalog.locations = {loc.id: loc for loc in session.scalars(select(m.Location))}
+        (catalog.substatuses if status.substatus else catalog.statuses)[status.key] = _frozen(StatusInfo, status)
+    catalog.locations = {loc.id: _frozen(LocationInfo, loc) for loc in session.scalars(select(m.Location))}
     return catalog
 
 

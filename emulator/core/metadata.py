@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from emulator.core.catalog import Catalog, FormInfo, SchemeInfo, UserInfo
+from emulator.core.catalog import Catalog, FormInfo, LocationInfo, SchemeInfo, UserInfo
 from emulator.core.errors import NotFound, ValidationError
 from emulator.core.values import AttributeInfo
-from emulator.store.models import Location
 
 
 def attributes(catalog: Catalog) -> list[AttributeInfo]:
@@ -43,11 +42,11 @@ def schemes(catalog: Catalog, user: UserInfo) -> list[tuple[SchemeInfo, list[For
     return out
 
 
-def locations(catalog: Catalog) -> list[Location]:
+def locations(catalog: Catalog) -> list[LocationInfo]:
     return [catalog.locations[i] for i in sorted(catalog.locations)]
 
 
-def location(catalog: Catalog, location_id: int) -> Location:
+def location(catalog: Catalog, location_id: int) -> LocationInfo:
     found = catalog.locations.get(location_id)
     if found is None:
         raise NotFound(f"Location {location_id} does not exist")

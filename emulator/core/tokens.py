@@ -7,13 +7,13 @@ change here is committed first and then put into the registry.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.clock import Ids
 from emulator.core.errors import Conflict, NotFound, ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.token_codec import (
     DEFAULT_LIFETIME_MS,
     NAME_MAX,
@@ -29,6 +29,9 @@ from emulator.core.token_codec import (
 )
 from emulator.core.transaction import storage_answers
 from emulator.store import models as m
+
+if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take it as an argument
+    from emulator.runtime.emulator import Emulator
 
 _TOKEN_ID = re.compile(TOKEN_ID_PATTERN)
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from emulator.core import changelog
 from emulator.core.catalog import Catalog
 from emulator.core.errors import InsufficientStorage
-from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView
 from emulator.store.db import GENERATION, DataDirError, increment_meta, storage_problem
+
+if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take it as an argument
+    from emulator.runtime.emulator import Emulator
 
 
 @dataclass

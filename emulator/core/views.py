@@ -20,8 +20,8 @@ from emulator.core.catalog import (
 )
 from emulator.core.system_fields import SYSTEM_FIELDS
 from emulator.core.values import AttributeInfo
-from emulator.search.lru import Lru
 from emulator.store import models as m
+from emulator.util.lru import Lru
 
 _ASSETS = m.Asset.__table__
 _VALUES = m.AssetValue.__table__

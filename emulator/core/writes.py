@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -18,7 +18,6 @@ from emulator.core.catalog import (
     UserInfo,
 )
 from emulator.core.errors import NotFound, PermissionDenied, ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.system_fields import BY_NAME, coerce_system
 from emulator.core.transaction import WriteContext, transaction
 from emulator.core.types import as_id
@@ -26,6 +25,9 @@ from emulator.core.values import AttributeInfo, coerce
 from emulator.core.views import AssetView, load_views, storable_id
 from emulator.store import models as m
 from emulator.store.db import increment_meta
+
+if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take it as an argument
+    from emulator.runtime.emulator import Emulator
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
 

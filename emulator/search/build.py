@@ -1,8 +1,9 @@
-"""Building a new index from all documents: one segment, written by `emulator.search.bulk`, nothing merged.
+"""Building a new index from all documents: one segment, nothing merged, written by
+`emulator.search.whoosh_internals.bulk`.
 
 From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
 memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
-turns them into writer arguments; a child process (`emulator.search.worker`) tokenises them, collects the postings
+turns them into writer arguments; a child process (`emulator.util.worker`) tokenises them, collects the postings
 and writes the segment. Batches of documents go down a pipe; the child answers with the number of terms and its
 progress writing them. (Reading is the larger half: at 10k, about 4 s against 4 s of tokenising and collecting,
 then 6 s of writing.)
@@ -22,13 +23,12 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from whoosh import index
-
-from emulator.search import worker
-from emulator.search.bulk import BulkPostings
-from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
 from emulator.search.tree import Document
+from emulator.search.whoosh_internals import naming
+from emulator.search.whoosh_internals.bulk import BulkPostings
+from emulator.util import worker
+from emulator.util.progress import Progress
 
 CHILD_FROM = 2000  # documents from which a child process writes the segment
 BATCH = 256  # documents per message to the child
@@ -58,7 +58,7 @@ def build_index(
 
 
 def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
-    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    built = naming.create_in(str(path), build_schema(), INDEX_NAME)
     writer = built.writer(compound=False)
     bulk = BulkPostings(writer)
     try:
@@ -122,7 +122,7 @@ def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> N
     millions of long-lived objects and no cycles)."""
     gc.disable()
     try:
-        built = index.create_in(path, build_schema(), indexname=INDEX_NAME)
+        built = naming.create_in(path, build_schema(), INDEX_NAME)
         writer = built.writer(compound=False)
         bulk = BulkPostings(writer)
         while message := conn.recv_bytes():
@@ -147,7 +147,7 @@ def _build_with_whoosh_processes(
     path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int
 ) -> None:
     """Whoosh's own multi-process writer: one segment per process (`AIP_EMULATOR_INDEX_PROCS`)."""
-    built = index.create_in(str(path), build_schema(), indexname=INDEX_NAME)
+    built = naming.create_in(str(path), build_schema(), INDEX_NAME)
     writer = built.writer(limitmb=_POOL_MB // procs, compound=False, procs=procs, multisegment=True)
     seen: set[str] = set()
     try:

@@ -23,10 +23,10 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from emulator.search import orders, regex
-from emulator.search.columns import Column, read_column
-from emulator.search.lru import CacheLimits, Lru, mb
 from emulator.search.reference import sort_value
 from emulator.search.tree import SortKey, SortKind
+from emulator.search.whoosh_internals.columns import Column, read_column
+from emulator.util.lru import CacheLimits, Lru, mb
 
 DocSet = AbstractSet[int]  # read-only: evaluation results may be shared cached sets
 _TOKENS = itertools.count()

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from emulator.search import budget, phrases, regex
+from emulator.search import budget, regex
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import within_edits
 from emulator.search.reference import MAX_VALUE_LENGTH
@@ -45,6 +45,7 @@ from emulator.search.tree import (
     TextRange,
     tokenize,
 )
+from emulator.search.whoosh_internals import phrases
 
 Keyed = tuple[tuple[Any, ...], int]  # an order key and the asset id it belongs to
 EXPANSION_CACHED = 32  # wildcards expanding to more terms are read without caching each term

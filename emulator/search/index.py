@@ -28,12 +28,13 @@ from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
 from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
 from emulator.search.flusher import Flusher
-from emulator.search.lru import CacheLimits, lru_cache_stats
-from emulator.search.progress import QUIET, Progress
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
-from emulator.search.segments import Part, Segments, View, clean
 from emulator.search.tree import All, Document, Hits, Node, SortKey
+from emulator.search.whoosh_internals import naming
+from emulator.search.whoosh_internals.segments import Part, Segments, View, clean, contents
+from emulator.util.lru import CacheLimits, lru_cache_stats
+from emulator.util.progress import QUIET, Progress
 
 SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
@@ -100,7 +101,7 @@ class SearchIndex:
     def open(self) -> None:
         """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
         with self._whoosh:
-            self._index = index.open_dir(str(self.path), indexname=INDEX_NAME)
+            self._index = naming.open_dir(str(self.path), INDEX_NAME)
             stamp = self.stamp() or {}
             self.flushed = int(stamp.get("generation", 0))
             self.history = str(stamp.get("history", ""))
@@ -128,11 +129,11 @@ class SearchIndex:
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
             build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1)
-            built = index.open_dir(str(fresh), indexname=INDEX_NAME)
+            built = naming.open_dir(str(fresh), INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
-            toc = built._read_toc()
+            listed, segment_ids = contents(built)
             built.close()
-            files = manifest(fresh, toc.generation, [segment.segment_id() for segment in toc.segments])
+            files = manifest(fresh, listed, segment_ids)
             write_stamp(fresh, generation, SCHEMA_VERSION, history, files)
             self._swap_in(fresh)
 

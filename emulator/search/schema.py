@@ -8,39 +8,15 @@ document has values for. Ranges and sorts read columns, never Whoosh range queri
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from typing import Any
 
-import whoosh.util as whoosh_util
 from whoosh import analysis, columns, fields, formats
-from whoosh.codec import base as codec_base
-from whoosh.codec.base import Segment
-from whoosh.filedb import compound, filestore
-from whoosh.util import IDCHARS
 
 from emulator.search.reference import has_value, sort_bytes, texts, whole_values
 from emulator.search.tree import CATCH_ALL, WORD_PATTERN, Document, FieldValues
 
 INDEX_NAME = "assets"
-_SEGMENT_NAMES = random.SystemRandom()
-
-
-def _segment_id(_cls: type, size: int = 16) -> str:
-    """Whoosh names segments with the global `random`, which Hypothesis (and any seeded caller) re-seeds: two
-    segments with one name then overwrite each other's files. Segment names come from the OS instead."""
-    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
-
-
-def _random_name(size: int = 28) -> str:
-    """Whoosh's temporary file names, also from the OS: the flush thread must not touch the global `random`
-    (another thread may be seeding or drawing from it, as Hypothesis does)."""
-    return "".join(_SEGMENT_NAMES.choice(IDCHARS) for _ in range(size))
-
-
-Segment._random_id = classmethod(_segment_id)
-for _module in (whoosh_util, codec_base, filestore, compound):
-    _module.random_name = _random_name
 
 
 def _schema() -> fields.Schema:

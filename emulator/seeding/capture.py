@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from emulator.core.types import AttributeType
-from emulator.search.progress import QUIET, Progress
 from emulator.seeding import capture_records as records
 from emulator.seeding.capture_assets import form_filter, pages, with_references
 from emulator.seeding.capture_check import check_loads
 from emulator.seeding.capture_users import capture_users
 from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Source, SourceError
+from emulator.util.progress import QUIET, Progress
 
 API = "/rest/jip-api/1.0"
 ASSETS_PER_FILE = 2000

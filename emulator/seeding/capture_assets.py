@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from emulator.search.progress import QUIET, Progress
 from emulator.seeding.source import Source, SourceError
+from emulator.util.progress import QUIET, Progress
 
 SEARCH = "/index/query.json"
 REF_BATCH = 100  # referenced assets fetched per search when a slice leaves them out

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from emulator.core.timefmt import timestamp_ms
 from emulator.core.token_codec import SECRET_META_KEY
-from emulator.search.progress import QUIET, Progress
 from emulator.seeding.assets import AssetRows, FixtureLookups, fail, statuses_rows
 from emulator.seeding.cloud import account_id, token_rows
 from emulator.seeding.format import FormRecord
 from emulator.seeding.read import FixtureError, FixtureSet
 from emulator.store import models as m
 from emulator.store.db import GENERATION, set_meta
+from emulator.util.progress import QUIET, Progress
 
 
 def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progress: Progress = QUIET) -> int:

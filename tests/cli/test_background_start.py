@@ -18,6 +18,8 @@ from emulator.seeding.generate import generate
 from emulator.testing import free_port
 from tests.cli.server import command, env
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 ASSETS = 3000  # a few seconds of seeding and indexing
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")

@@ -9,7 +9,7 @@ import pytest
 
 from emulator.cli.commands import _parser, main
 from emulator.cli.options import settings_from
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 

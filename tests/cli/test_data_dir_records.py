@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from emulator.cli.commands import main
-from emulator.core.datadir import FORMAT_VERSION
-from emulator.core.runtime import Emulator
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.runtime.datadir import FORMAT_VERSION
+from emulator.runtime.emulator import Emulator
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import copy_data_dir
 from tests.cli.server import run, serving
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_changed_fixtures_are_warned_about_naming_both(
     data_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     (fixtures / "statuses.json").write_text((fixtures / "statuses.json").read_text().replace("In use", "Busy"))
 
     with caplog.at_level(logging.WARNING, "aip_emulator"):
@@ -73,7 +75,7 @@ def test_changed_fixtures_are_warned_about_naming_both(
 
     assert [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING] == [
         f"fixtures {fixtures} differ from what data directory {data_dir} was seeded from "
-        f"({DEFAULT_FIXTURES.resolve()}); the data directory is served as it is: restart with --reseed "
+        f"({default_fixtures().resolve()}); the data directory is served as it is: restart with --reseed "
         "(or POST /_emulator/seed) to load them"
     ]
 

@@ -15,8 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.settings import DEFAULT_FIXTURES
+from emulator.settings import default_fixtures
 from tests.cli.server import command, env, run
+from tests.user_project import QUIET_PLUGINS
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 HEALTH = {"status": "ok", "assets": 39, "indexedAssets": 39, "pendingChanges": 0}
 # The command under test: reads the health of the server it was given, writes what it saw, exits as told.
@@ -70,7 +73,7 @@ def test_the_commands_exit_status_is_passed_on_and_the_server_stopped(tmp_path: 
 
 def test_a_given_data_dir_and_fixtures_are_served_and_kept(tmp_path: Path) -> None:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     assets = json.loads((fixtures / "assets.json").read_text())
     (fixtures / "assets.json").write_text(json.dumps([a for a in assets if a["formId"] in (2, 6)]))
     data_dir, seen = tmp_path / "data", tmp_path / "seen.json"
@@ -182,7 +185,7 @@ def test_a_pytest_suite_run_by_exec_uses_its_server(tmp_path: Path) -> None:
     (project / "pytest.ini").write_text("[pytest]\n")
     (project / "test_suite.py").write_text(TEST_SUITE)
 
-    done = run("exec", "--", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project), cwd=project)
+    done = run("exec", "--", sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, str(project), cwd=project)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout

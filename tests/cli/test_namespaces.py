@@ -13,6 +13,8 @@ from emulator.cli.commands import main
 from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 
 @pytest.fixture
 def server(seeded_template: Path, tmp_path: Path) -> Iterator[str]:

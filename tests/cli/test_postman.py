@@ -14,6 +14,8 @@ import pytest
 from tests.cli import npm_tools as newman
 from tests.cli.server import run, serving
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -14,10 +14,12 @@ import pytest
 
 from emulator import __version__
 from emulator.cli.commands import main
-from emulator.cli.lock import running_server
-from emulator.cli.serve import bind
+from emulator.runtime.listen import bind
+from emulator.runtime.lock import running_server
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serving
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 
 @pytest.fixture

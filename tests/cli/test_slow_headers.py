@@ -14,6 +14,8 @@ import pytest
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, serve_process
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 STALLED = 60  # connections of each kind: enough to show they are all closed, few enough for a small machine
 PATIENCE_S = 30.0  # how long a test waits for the server to close a connection (a bound, not a measurement)
 

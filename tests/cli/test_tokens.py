@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from emulator.cli.commands import main
-from emulator.cli.tokens import parse_moment
+from emulator.cli.token_commands import parse_moment
 from emulator.core.errors import AuthenticationError, ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.tokens import authenticate
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from emulator.core import state
-from emulator.core.runtime import Emulator
-from emulator.core.search import search_assets
-from emulator.search.lru import Lru
+from emulator.core.asset_search import search_assets
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
 from emulator.search.tree import Match, Pattern, SortKey, SortKind
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+from emulator.util.lru import Lru
 
 POSTINGS_CAP, VIEWS_CAP = 25, 10
 

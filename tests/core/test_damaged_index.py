@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.search.files import STAMP_FILE
 from emulator.search.tree import All, Match, Pattern
 from emulator.seeding.generate import generate

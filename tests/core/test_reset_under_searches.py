@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from emulator.core import state, writes
-from emulator.core.runtime import Emulator
-from emulator.core.search import search_assets
+import pytest
+
+from emulator.core import writes
+from emulator.core.asset_search import search_assets
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
 from emulator.search.tree import All, SortKey, SortKind
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+
+pytestmark = pytest.mark.slow  # many threads of load against one or more emulators
 
 ROUNDS = 15
 SORTS = [[], [SortKey("name", SortKind.TEXT)], [SortKey("a98", SortKind.NUMBER, descending=True)]]

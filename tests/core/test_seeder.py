@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from emulator.core import seeder
-from emulator.search.progress import Progress
+from emulator.runtime import seeder
 from emulator.seeding.generate import generate
 from emulator.seeding.read import FixtureError
 from emulator.store import models as m
 from emulator.store.db import open_engine, session_factory
+from emulator.util.progress import Progress
 
 
 def test_a_child_seeds_the_database_and_reports_its_steps(tmp_path: Path) -> None:

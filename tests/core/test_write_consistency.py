@@ -9,21 +9,24 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import writes
+from emulator.core.asset_search import search_assets
 from emulator.core.catalog import UserInfo
 from emulator.core.documents import build_document
 from emulator.core.errors import ValidationError
-from emulator.core.runtime import Emulator
-from emulator.core.search import search_assets
 from emulator.core.views import iter_all_views
+from emulator.runtime.emulator import Emulator
 from emulator.search import reference
 from emulator.search.tree import All, Document, Node, SortKey
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from tests.search.queries import pages, queries, sort_keys
+
+pytestmark = pytest.mark.slow  # long property-based runs
 
 LAPTOP, LICENSE = 9, 10
 WORDS = ["alpha", "Alpine", "beta", "gamma", "al-pha", "delta"]

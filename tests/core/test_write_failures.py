@@ -10,11 +10,13 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.search import files as files_module
 from emulator.search import index as index_module
 from emulator.testing import Client
 from tests.helpers import ADMIN, ids
+
+pytestmark = pytest.mark.fresh_app  # the tests break the store and the index on purpose
 
 INVENTORY = "/rest/jip-api/1.0/inventory.json"
 

@@ -16,6 +16,8 @@ from emulator.settings import Settings
 from emulator.testing import Client, copy_data_dir
 from tests.helpers import ADMIN
 
+pytestmark = pytest.mark.fresh_app  # its clients run the app's lifespan, which closes the app
+
 EVIL = "http://evil.example"
 CREATE = "/rest/jip-api/1.0/inventory.json"
 LOCATION = "/rest/jip-api/1.0/location/1.json"

@@ -15,14 +15,14 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
-from emulator.core.startup import Startup, doing
 from emulator.dialects.http.errors import Dialects
 from emulator.dialects.http.starting import StartingGate
-from emulator.search.progress import Progress
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.startup import Startup, doing
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+from emulator.util.progress import Progress
 
 NOW = 1_700_000_000_000
 MESSAGE = (

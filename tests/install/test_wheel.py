@@ -20,7 +20,7 @@ from emulator.testing import free_port
 from tests.cli.server import serve_process
 from tests.install.venv_cache import ROOT, build_wheel, clean_env, user_venv
 
-pytestmark = pytest.mark.wheel
+pytestmark = [pytest.mark.slow, pytest.mark.wheel]
 SEEDS = ROOT / "tests" / "data" / "seed"
 EXAMPLES = ["search-one-string-field", "search-scheme-type-name-id"]
 SEARCH = "/rest/jip-api/1.0/index/query.json"

@@ -1,4 +1,5 @@
-"""Namespaces tests run twice: in-process and against a live uvicorn server (one fresh data directory each)."""
+"""Namespaces tests run twice: in-process and against a live uvicorn server (one fresh data directory each; the
+live run is marked slow, so `make test-fast` keeps the in-process one)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from emulator.testing_transport import AppLoop, in_process_client
 Serve = Callable[..., AbstractContextManager[Client]]
 
 
-@pytest.fixture(params=["in-process", "live"])
+@pytest.fixture(params=["in-process", pytest.param("live", marks=pytest.mark.slow)])  # live: in `make test` only
 def serve(request: pytest.FixtureRequest, seeded_template: Path, tmp_path: Path, app_loop: AppLoop) -> Serve:
     """Start an emulator over one data directory of this test (settings overridable); reusable for a restart."""
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")

@@ -16,6 +16,8 @@ from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
 from tests.helpers import ADMIN, SEARCH
 
+pytestmark = pytest.mark.slow  # many threads of load against one or more emulators
+
 INVENTORY = "/rest/jip-api/1.0/inventory"
 NAMESPACES, CYCLES = 8, 5
 BASELINE_ASSETS = 39

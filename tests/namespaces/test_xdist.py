@@ -15,6 +15,9 @@ import pytest
 from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import LiveServer, close_app, copy_data_dir
+from tests.user_project import QUIET_PLUGINS
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 EXAMPLE = """
 import os
@@ -67,7 +70,7 @@ def test_four_xdist_workers_share_one_emulator_in_four_namespaces(server: str, t
     env.pop("PYTEST_XDIST_WORKER", None)  # this suite itself may run under xdist
 
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "4", "-q", "-p", "no:cacheprovider", str(project)],
+        [sys.executable, "-m", "pytest", "-n", "4", "-q", *QUIET_PLUGINS, str(project)],
         cwd=project,
         env=env,
         capture_output=True,

@@ -22,6 +22,8 @@ from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import LiveServer, copy_data_dir
 
+pytestmark = pytest.mark.slow  # many threads of load against one or more emulators
+
 INVENTORY = "/rest/jip-api/1.0/inventory"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")

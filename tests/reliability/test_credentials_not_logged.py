@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.runtime.emulator import Emulator
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import Client, LiveServer
 from tests.helpers import CLOUD_ADMIN_TOKEN, SEARCH
 
@@ -27,7 +27,7 @@ LOGGERS = ["", "aip_emulator", "uvicorn", "uvicorn.error", "uvicorn.access", "ht
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     fixtures = tmp_path_factory.mktemp("fixtures")
-    shutil.copytree(DEFAULT_FIXTURES, fixtures, dirs_exist_ok=True)
+    shutil.copytree(default_fixtures(), fixtures, dirs_exist_ok=True)
     users = json.loads((fixtures / "users.json").read_text())
     for user in users:
         if user["username"] == "admin":

@@ -13,11 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from emulator.testing_transport import AppLoop, in_process_client
 from tests.helpers import ADMIN, SEARCH
+
+pytestmark = pytest.mark.slow  # long property-based runs
 
 FIELDS = ["asset.name", "asset.id", "asset.created", "form.id", "form.name", "scheme.name", "Serial Number", "Cost"]
 FIELD_TYPES = ["LIST", "STRING", "DATE", "DATE_TIME", "LONG", "DOUBLE", "ALL_ASSETS_REF", "ASSETS_REF_BY_FORM", "X"]

@@ -25,7 +25,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from emulator.cli import commands as cli
-from emulator.core import changelog, runtime
+from emulator.core import changelog
+from emulator.runtime import emulator as runtime
+
+pytestmark = pytest.mark.slow  # starts server or command processes
 
 INVENTORY = "/rest/jip-api/1.0/inventory"
 SEARCH = "/rest/jip-api/1.0/index/query.json"

@@ -32,10 +32,12 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from emulator.app import create_app
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from tests.helpers import ADMIN, CLOUD_ADMIN_TOKEN
+
+pytestmark = pytest.mark.slow  # long property-based runs
 
 LONG = os.environ.get("AIP_EMULATOR_FUZZ") == "long"
 MAX_EXAMPLES = 200 if LONG else 25

@@ -23,6 +23,8 @@ from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import env, serve_process, wait_healthy
 from tests.helpers import ADMIN, SEARCH
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 SPINNING = """
 import sys
 from emulator.search import budget

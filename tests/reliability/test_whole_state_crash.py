@@ -26,6 +26,8 @@ import pytest
 from emulator.testing import copy_data_dir, free_port
 from tests.reliability.serving import wait_until_healthy
 
+pytestmark = pytest.mark.slow  # starts server or command processes
+
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")
 LAPTOP = 9

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from whoosh import index
 
-from emulator.search import worker
 from emulator.search.build import CHILD_FROM, BuildFailed, _follow_writing, build_index
-from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
+from emulator.util import worker
+from emulator.util.progress import Progress
 
 
 def _workers() -> list[int]:
@@ -142,7 +142,7 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_worker(tmp_path: 
     script.write_text(
         "from pathlib import Path\n"
         "from emulator.search.build import build_index\n"
-        "from emulator.search.progress import Progress\n"
+        "from emulator.util.progress import Progress\n"
         "from emulator.search.tree import Document, FieldValues\n"
         "print('script started', flush=True)\n"
         "docs = [Document(i, {'name': FieldValues(texts=(f'asset {i}',))}) for i in range(1, 50)]\n"

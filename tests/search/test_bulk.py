@@ -11,16 +11,16 @@ import pytest
 from whoosh import index
 
 from emulator.core.documents import build_document
-from emulator.core.runtime import Emulator
 from emulator.core.views import iter_all_views
+from emulator.runtime.emulator import Emulator
 from emulator.search import orders, reference
-from emulator.search.bulk import BulkPostings
 from emulator.search.caches import SegmentCaches
 from emulator.search.orders import ORDER_EXT
 from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import All, Document, FieldValues, SortKey, SortKind
+from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.seeding.generate import generate
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 
 Adder = Callable[[Any], Callable[[dict[str, Any]], None]]
 
@@ -67,7 +67,7 @@ def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
 
 
 def test_default_fixtures(tmp_path: Path) -> None:
-    _assert_same(tmp_path, _documents(DEFAULT_FIXTURES, tmp_path / "data"))
+    _assert_same(tmp_path, _documents(default_fixtures(), tmp_path / "data"))
 
 
 def test_generated_assets_past_one_posting_block(tmp_path: Path) -> None:

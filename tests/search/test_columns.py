@@ -10,10 +10,10 @@ from typing import Any
 from whoosh import index
 
 from emulator.search.build import build_index
-from emulator.search.columns import read_column
-from emulator.search.progress import Progress
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
+from emulator.search.whoosh_internals.columns import read_column
+from emulator.util.progress import Progress
 
 
 def _same(left: Any, right: Any) -> bool:

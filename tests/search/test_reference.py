@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from emulator.core.documents import build_document
-from emulator.core.runtime import Emulator
 from emulator.core.views import iter_all_views
+from emulator.runtime.emulator import Emulator
 from emulator.search import reference
 from emulator.search.tree import (
     All,

@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from emulator.core.errors import AuthenticationError
-from emulator.core.runtime import Emulator
 from emulator.core.token_codec import Access, TokenInfo, mint
 from emulator.core.tokens import authenticate, create_token, revoke_token
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.cloud import cloud_json
 from emulator.seeding.read import FixtureError
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 
-README = DEFAULT_FIXTURES.parent / "README.md"
+README = default_fixtures().parent / "README.md"
 ADMIN_ACCOUNT = "557058:00000000-0000-4000-8000-000000010000"
 AGENT_ACCOUNT = "557058:00000000-0000-4000-8000-000000010101"
 SECRET = "a-secret-of-at-least-32-characters-long"
@@ -27,15 +27,17 @@ SECRET = "a-secret-of-at-least-32-characters-long"
 def _fixtures(tmp_path: Path, cloud: Any | None) -> Path:
     """A copy of the default fixtures with `cloud.json` replaced (or removed when `cloud` is None)."""
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     (fixtures / "cloud.json").unlink()
     if cloud is not None:
         (fixtures / "cloud.json").write_text(json.dumps(cloud))
     return fixtures
 
 
-def _open(tmp_path: Path, fixtures: Path = DEFAULT_FIXTURES, jwt_secret: str | None = None) -> Emulator:
-    emulator = Emulator(Settings(data_dir=tmp_path / "data", fixtures=fixtures, jwt_secret=jwt_secret))
+def _open(tmp_path: Path, fixtures: Path | None = None, jwt_secret: str | None = None) -> Emulator:
+    emulator = Emulator(
+        Settings(data_dir=tmp_path / "data", fixtures=fixtures or default_fixtures(), jwt_secret=jwt_secret)
+    )
     emulator.open_store()
     return emulator
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from emulator.core.runtime import Emulator
 from emulator.core.types import AttributeType
+from emulator.runtime.emulator import Emulator
 from emulator.seeding import generate as module
 from emulator.seeding.generate import generate
 from emulator.settings import Settings

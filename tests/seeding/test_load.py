@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from emulator.core.runtime import Emulator
+from emulator.runtime.emulator import Emulator
 from emulator.seeding.read import FixtureError
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 
 Edit = Callable[[list[dict[str, Any]]], None]
 
 
 def _broken(tmp_path: Path, file: str, edit: Edit) -> Path:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     records = json.loads((fixtures / file).read_text())
     edit(records)
     (fixtures / file).write_text(json.dumps(records))
@@ -83,7 +83,7 @@ def test_a_broken_fixture_names_file_record_and_field(tmp_path: Path, file: str,
 
 def test_invalid_json_names_the_file_and_position(tmp_path: Path) -> None:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     (fixtures / "forms.json").write_text('[{"id": 2,}]')
 
     message = _start(tmp_path, fixtures)

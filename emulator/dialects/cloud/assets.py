@@ -12,11 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from emulator.core import writes
+from emulator.core.asset_search import SearchResult, context, search_assets
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import NotFound, ValidationError
 from emulator.core.hints import Hints
-from emulator.core.runtime import Emulator
-from emulator.core.search import SearchResult, context, search_assets
 from emulator.core.types import AttributeType, as_id
 from emulator.core.views import AssetView
 from emulator.dialects.cloud import query as cloud_query
@@ -29,6 +28,7 @@ from emulator.dialects.cloud.schemas import (
     SortParam,
     Values,
 )
+from emulator.runtime.emulator import Emulator
 
 
 def asset_id(emu: Emulator, key_or_id: str) -> int:

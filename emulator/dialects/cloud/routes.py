@@ -12,8 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from emulator.core import search
-from emulator.core.runtime import Emulator
+from emulator.core import asset_search as search
 from emulator.core.token_codec import Access
 from emulator.dialects.cloud import assets as cloud_assets
 from emulator.dialects.cloud import attributes as ca
@@ -25,6 +24,7 @@ from emulator.dialects.cloud.render import Renderer, asset_page, values_page
 from emulator.dialects.http import examples
 from emulator.dialects.http.deps import EmulatorDep
 from emulator.dialects.http.routing import json_response
+from emulator.runtime.emulator import Emulator
 
 router = APIRouter(tags=["Cloud"])
 

@@ -14,7 +14,7 @@ from emulator.core.errors import NotFound
 from emulator.core.faults import FaultRule, Faults, fault_error
 from emulator.dialects.control.journal import NOT_VENDOR
 from emulator.dialects.http.errors import Dialects, render_error
-from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
 
 router = APIRouter(prefix="/_emulator/faults", tags=["Emulator control"])

@@ -18,7 +18,7 @@ from emulator.core.journal import (
     describe,
     principal,
 )
-from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
 from emulator.dialects.http.routing import WARNING_HEADER
 

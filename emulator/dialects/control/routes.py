@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from emulator.core import state
 from emulator.core.errors import ValidationError
-from emulator.core.runtime import Emulator
 from emulator.dialects.http.deps import EmulatorDep, NamespaceDep
-from emulator.search.progress import Progress
-from emulator.seeding.generate import generate
-from emulator.seeding.read import FixtureError
-from emulator.settings import interactive
+from emulator.runtime import reseed, state
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
@@ -110,27 +104,13 @@ def seed(body: SeedBody, emu: EmulatorDep) -> dict[str, Any]:
     """Replace the data with a fixture directory or a generated data set; `reset` returns to it from now on."""
     if (body.fixtures is None) == (body.generate is None):
         raise ValidationError("give either 'fixtures' (a directory) or 'generate' ({\"assets\": N})", field="fixtures")
-    started, progress = time.perf_counter(), Progress(show=interactive())
-    emu.seeding = progress  # health answers meanwhile (this runs in a worker thread) and reports it
-    try:
-        if body.fixtures is not None:
-            assets = _seed_from(emu, Path(body.fixtures), progress)
-        else:
-            assert body.generate is not None
-            with tempfile.TemporaryDirectory() as scratch:
-                generate(Path(scratch), body.generate.assets, seed=body.generate.seed, progress=progress)
-                assets = _seed_from(emu, Path(scratch), progress)
-    finally:
-        if emu.seeding is progress:  # a second seed started meanwhile reports its own
-            emu.seeding = None
+    started = time.perf_counter()
+    if body.fixtures is not None:
+        assets = reseed.seed_fixtures(emu, Path(body.fixtures))
+    else:
+        assert body.generate is not None
+        assets = reseed.seed_generated(emu, body.generate.assets, body.generate.seed)
     return {"status": "seeded", "assets": assets, "tookMs": round((time.perf_counter() - started) * 1000)}
-
-
-def _seed_from(emu: Emulator, fixtures: Path, progress: Progress) -> int:
-    try:
-        return state.seed(emu, fixtures, progress)
-    except FixtureError as exc:
-        raise ValidationError(str(exc), field="fixtures") from None
 
 
 @router.get("/clock")

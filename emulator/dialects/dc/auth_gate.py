@@ -10,10 +10,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.auth import basic_user
 from emulator.core.errors import AuthenticationError
-from emulator.core.runtime import Emulator
 from emulator.dialects.http.errors import Dialects, render_error
-from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
+from emulator.runtime.emulator import Emulator
 
 
 class BasicAuthGate:

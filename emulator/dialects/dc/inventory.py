@@ -6,15 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from emulator.core import search, writes
+from emulator.core import asset_search as search
+from emulator.core import writes
 from emulator.core.errors import ValidationError
-from emulator.core.runtime import Emulator
 from emulator.dialects.dc import query as dc_query
 from emulator.dialects.dc import render as dc_render
 from emulator.dialects.dc import schemas as dc
 from emulator.dialects.http import examples
 from emulator.dialects.http.deps import DcUser, EmulatorDep
 from emulator.dialects.http.routing import with_and_without_json as route
+from emulator.runtime.emulator import Emulator
 
 router = APIRouter(tags=["Data Center assets"])
 FORM_FIXED = "formId: an asset's form is chosen when it is created (POST /inventory.json); an update cannot change it"

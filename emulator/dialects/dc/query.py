@@ -6,16 +6,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from emulator.core import keyword, leaves
+from emulator.core.asset_search import Page, SearchResult, context, search_assets
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import ValidationError
 from emulator.core.fields import SYSTEM_FIELDS, resolve
 from emulator.core.hints import Hints, check_option, field_names
 from emulator.core.leaves import Context
-from emulator.core.runtime import Emulator
-from emulator.core.search import Page, SearchResult, context, search_assets
 from emulator.core.types import FieldType
 from emulator.dialects.dc import lucene
 from emulator.dialects.dc.schemas import SearchParam, SearchRequest
+from emulator.runtime.emulator import Emulator
 from emulator.search.tree import (
     All,
     FieldSpec,

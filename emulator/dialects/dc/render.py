@@ -7,8 +7,8 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from emulator.core.asset_search import Page, SearchResult
 from emulator.core.catalog import Catalog, FormInfo, SchemeInfo
-from emulator.core.search import Page, SearchResult
 from emulator.core.timefmt import format_jira, format_jira_date, parse_point
 from emulator.core.types import (
     MULTI_OPTION_TYPES,

@@ -8,9 +8,9 @@ from fastapi import Depends, Request
 
 from emulator.core.auth import basic_user
 from emulator.core.catalog import UserInfo
-from emulator.core.namespaces import Namespace, Namespaces
-from emulator.core.runtime import Emulator
-from emulator.dialects.http.namespaces import namespace_of
+from emulator.dialects.http.namespace_router import namespace_of
+from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import Namespace, Namespaces
 
 
 async def get_emulator(request: Request) -> Emulator:  # async: no threadpool hop for a lookup

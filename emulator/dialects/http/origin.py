@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import PermissionDenied
 from emulator.dialects.http.errors import Dialects, render_error
-from emulator.dialects.http.namespaces import split_prefix
+from emulator.dialects.http.namespace_router import split_prefix
 from emulator.dialects.http.paths import route_path
 from emulator.settings import Settings
 

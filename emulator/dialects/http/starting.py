@@ -13,10 +13,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import Unavailable
-from emulator.core.startup import Startup
 from emulator.dialects.http.errors import Dialects, render_error
-from emulator.dialects.http.namespaces import split_prefix
+from emulator.dialects.http.namespace_router import split_prefix
 from emulator.dialects.http.paths import route_path
+from emulator.runtime.startup import Startup
 
 HEALTH = "/_emulator/health"
 PAGE = ("/", "/_emulator/ui")  # the web page and the redirects to it know nothing of the emulator

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from emulator.core.catalog import Catalog, UserInfo
-from emulator.store.models import Location
+from emulator.core.catalog import Catalog, LocationInfo, UserInfo
 
 
 class UserRenderer:
@@ -49,7 +48,7 @@ class UserRenderer:
             "locale": "en_US",
         }
 
-    def location(self, loc: Location) -> dict[str, Any]:
+    def location(self, loc: LocationInfo) -> dict[str, Any]:
         """One AIP location."""
         return {
             "id": loc.id,

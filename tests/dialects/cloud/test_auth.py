@@ -12,10 +12,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.core.errors import AuthenticationError, PermissionDenied
-from emulator.core.runtime import Emulator
 from emulator.core.token_codec import DAY_MS, Access, Caller, TokenInfo, mint
 from emulator.core.tokens import authenticate, create_token, revoke_token
 from emulator.dialects.cloud.auth import CloudCaller
+from emulator.runtime.emulator import Emulator
 
 FROZEN = 1_767_225_600_000  # 2026-01-01T00:00 UTC
 ADMIN_ACCOUNT = "557058:00000000-0000-4000-8000-000000010000"
@@ -257,6 +257,7 @@ def probe_client(emulator_app: FastAPI, emu: Emulator) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_answers_a_good_token(probe_client: TestClient, emu: Emulator) -> None:
     _, token = create_token(emu, "probe", "WRITE")
 
@@ -266,6 +267,7 @@ def test_a_cloud_route_answers_a_good_token(probe_client: TestClient, emu: Emula
     assert response.json() == {"user": "admin", "access": "WRITE"}
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_refuses_a_missing_token_with_a_bearer_challenge(probe_client: TestClient) -> None:
     response = probe_client.get("/api/v1/probe")
 
@@ -280,6 +282,7 @@ def test_a_cloud_route_refuses_a_missing_token_with_a_bearer_challenge(probe_cli
     }
 
 
+@pytest.mark.fresh_app  # the probe route is added to the app, and its TestClient's lifespan closes it
 def test_a_cloud_route_refuses_too_little_access_with_a_403(probe_client: TestClient) -> None:
     response = probe_client.get("/api/v1/probe", headers={"Authorization": f"Bearer {READ_TOKEN}"})
 

@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI
 
 from emulator.core.errors import AuthenticationError
-from emulator.core.runtime import Emulator
 from emulator.core.tokens import authenticate
-from emulator.settings import DEFAULT_FIXTURES
+from emulator.runtime.emulator import Emulator
+from emulator.settings import default_fixtures
 from emulator.testing import Client
 
 TOKENS = "/_emulator/tokens"
@@ -49,7 +49,7 @@ def _create(client: Client, body: dict[str, Any]) -> dict[str, Any]:
 
 def _documented(token_id: str) -> str:
     """The token string fixtures/README.md gives for a default fixture token."""
-    readme = (DEFAULT_FIXTURES.parent / "README.md").read_text()
+    readme = (default_fixtures().parent / "README.md").read_text()
     found = re.search(rf"^\| `{token_id}` \| \w+ \| `([\w.-]+)` \|$", readme, re.MULTILINE)
     assert found is not None
     return found.group(1)

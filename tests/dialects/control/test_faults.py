@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from emulator.testing import Client
@@ -31,6 +32,7 @@ def _statuses(client: Client, path: str, calls: int) -> list[int]:
     return [client.get(path, auth=ADMIN).status_code for _ in range(calls)]
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_a_fault_answers_its_status_in_the_dc_error_shape_with_or_without_json(emulator_client: Client) -> None:
     added = _add(emulator_client, method="POST", path=SEARCH, status=503)
 
@@ -204,6 +206,7 @@ def test_a_probability_with_a_seed_fails_the_same_calls_every_time(emulator_clie
     assert rule["hits"] == expected.count(503)
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_the_list_shows_every_rule_with_its_hits(emulator_client: Client) -> None:
     _add(emulator_client, method="GET", path=LOCATION, status=503, times=1)
     _add(emulator_client, path="/rest/jip-api/1.0/inventory/*", delayMs=5, probability=1, seed=3)
@@ -218,6 +221,7 @@ def test_the_list_shows_every_rule_with_its_hits(emulator_client: Client) -> Non
     ]  # fmt: skip
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_deleting_one_rule_keeps_the_others(emulator_client: Client) -> None:
     first = _add(emulator_client, path=LOCATION, status=503)
     _add(emulator_client, path=ASSET, status=500)

@@ -22,8 +22,8 @@ from fastapi import FastAPI
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from emulator.core import replace, state
-from emulator.core.runtime import Emulator
+from emulator.runtime import replace, state
+from emulator.runtime.emulator import Emulator
 from emulator.search import disk
 from emulator.search.tree import All
 from emulator.settings import Settings

@@ -76,6 +76,7 @@ def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client:
     }  # fmt: skip
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_requests_are_listed_newest_last_with_rising_ids(emulator_client: Client) -> None:
     emulator_client.get(ASSET, auth=ADMIN)
     emulator_client.get(LOCATION, auth=ADMIN)
@@ -202,6 +203,7 @@ def test_bodies_longer_than_the_limit_are_cut_and_say_how_much_is_missing(small_
     assert (entry["responseTruncated"], entry["responseSize"]) == (True, len(answer))
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_clearing_the_journal_forgets_every_request(emulator_client: Client) -> None:
     emulator_client.get(LOCATION, auth=ADMIN)
 

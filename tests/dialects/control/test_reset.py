@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.core import state
+from emulator.runtime import state
 from emulator.settings import Settings
 from emulator.testing import Client, close_app, copy_data_dir
 from tests.helpers import ADMIN, SEARCH
@@ -103,6 +103,7 @@ def test_a_namespace_reset_is_the_same_reset_and_leaves_the_others_alone(emulato
     assert [e["path"] for e in default["journal"]["requests"]] == ["/rest/jip-api/1.0/inventory.json", FORMS]
 
 
+@pytest.mark.fresh_app  # counts rule or journal ids from 1: a new app's
 def test_journal_entries_after_a_reset_are_numbered_on(emulator_client: Client) -> None:
     emulator_client.get(FORMS, auth=ADMIN)
     emulator_client.post("/_emulator/reset")

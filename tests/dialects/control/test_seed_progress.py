@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+
+pytestmark = pytest.mark.slow  # seeds thousands of assets while the server answers
 
 ASSETS = 3000  # a second or more of generating, loading and indexing
 STEPS = {"generating assets", "loading assets", "writing the database", "indexing assets", "writing the index"}

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from emulator.app import create_app
-from emulator.settings import DEFAULT_FIXTURES, Settings
+from emulator.settings import Settings, default_fixtures
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH, ids
 
@@ -115,7 +115,7 @@ def test_seeding_a_fixture_directory_replaces_the_data_and_becomes_the_reset_sta
     emulator_client: Client, tmp_path: Path
 ) -> None:
     fixtures = tmp_path / "fixtures"
-    shutil.copytree(DEFAULT_FIXTURES, fixtures)
+    shutil.copytree(default_fixtures(), fixtures)
     assets = json.loads((fixtures / "assets.json").read_text())
     (fixtures / "assets.json").write_text(json.dumps([a for a in assets if a["formId"] in (2, 6)]))
 

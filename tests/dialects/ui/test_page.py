@@ -22,6 +22,8 @@ from emulator.settings import Settings
 from emulator.testing import LiveServer
 from tests.helpers import ADMIN, SEARCH
 
+pytestmark = pytest.mark.slow  # drives a browser
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 

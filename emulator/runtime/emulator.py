@@ -5,7 +5,7 @@ to one data set lives in its `Emulator` (the index with its flush thread include
 process; `close` stops the flush thread. At start an index whose stamp the change log can bridge is opened and
 caught up incrementally (`catch_up`); any other is rebuilt from the database: one from another history of the
 database (a seed, reset or restore), one a crash left half-copied, one that does not open. A replacement of the
-data that a crash interrupted is finished or dropped first (`emulator.core.replace`).
+data that a crash interrupted is finished or dropped first (`emulator.runtime.replace`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from emulator.core import changelog, datadir, replace, seeder
+from emulator.core import changelog
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
 from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
+from emulator.runtime import datadir, replace, seeder
 from emulator.search.index import SearchIndex
-from emulator.search.lru import CacheLimits
-from emulator.search.progress import QUIET, Progress
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import read_fixtures
 from emulator.settings import Settings
@@ -47,6 +46,8 @@ from emulator.store.db import (
     set_meta,
     storage_problem,
 )
+from emulator.util.lru import CacheLimits
+from emulator.util.progress import QUIET, Progress
 
 log = logging.getLogger("aip_emulator")
 

@@ -3,7 +3,7 @@
 Database and index travel together and are copied, never re-indexed: SQLite's online backup copies the database
 into or out of the open file, and the index directory is copied (hard links: segment files never change) while
 the single writer lock is held. Replacing the data (restore, reset, seed) is staged first and switched by the
-database's commit (`emulator.core.replace`), so a crash leaves the old state or the new one; a snapshot is built
+database's commit (`emulator.runtime.replace`), so a crash leaves the old state or the new one; a snapshot is built
 beside its name and renamed into place. A full or unwritable disk answers 507 and leaves nothing half-made.
 A snapshot's index holds what was flushed when it was taken; the change log in its database holds the rest, which
 is replayed into the in-memory layer when the snapshot comes back (as after a restart). Segments the snapshot shares
@@ -25,14 +25,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from emulator.core import replace
 from emulator.core.errors import NotFound, ValidationError
-from emulator.core.runtime import Emulator
 from emulator.core.transaction import storage_answers
+from emulator.runtime import replace
+from emulator.runtime.emulator import Emulator
 from emulator.search import disk
-from emulator.search.progress import QUIET, Progress
 from emulator.seeding.export import zip_bytes
 from emulator.store import models as m
+from emulator.util.progress import QUIET, Progress
 
 log = logging.getLogger("aip_emulator")
 
@@ -96,7 +96,7 @@ def restore(emu: Emulator, name: str) -> None:
 
 
 def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> None:
-    """Replace the data by the saved state in `source` (`emulator.core.replace`); with `baseline`, it becomes the
+    """Replace the data by the saved state in `source` (`emulator.runtime.replace`); with `baseline`, it becomes the
     reset baseline too."""
     with emu.index.write_lock, storage_answers(emu, failed):
         staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())

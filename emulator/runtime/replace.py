@@ -37,7 +37,7 @@ log = logging.getLogger("aip_emulator")
 STAGED_DB, STAGED_STAMP, PLAN = ".replace.db", ".replace-stamp.json", ".replace.json"
 STAGED_BASELINE = ".replace-baseline"
 _DB, _INDEX = "emulator.db", "index"
-SAVED_BASELINE = "_baseline"  # the reset baseline's snapshot name (`emulator.core.state.BASELINE`)
+SAVED_BASELINE = "_baseline"  # the reset baseline's snapshot name (`emulator.runtime.state.BASELINE`)
 
 
 def stage(data_dir: Path, source: Path, baseline: bool = False, created_at: int = 0) -> Path:

@@ -97,6 +97,12 @@ class Segments:
         self._caches = {}
 
 
+def contents(ix: Any) -> tuple[int, list[str]]:
+    """The latest table of contents: its generation and the ids of the segments it lists."""
+    toc = ix._read_toc()
+    return toc.generation, [segment.segment_id() for segment in toc.segments]
+
+
 def clean(ix: Any) -> None:
     """Delete what the latest table of contents does not list (no reader may be open on it)."""
     toc = ix._read_toc()

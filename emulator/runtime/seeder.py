@@ -2,7 +2,7 @@
 
 Reading 100k generated assets and turning them into rows takes about 1 GB at its peak; a Python process keeps
 most of what it once held (320 MB here, after seeding in-process). From `CHILD_FROM_BYTES` of asset files on, a
-child process (`emulator.search.worker`) reads the fixtures, writes the database and commits; its steps reach the
+child process (`emulator.util.worker`) reads the fixtures, writes the database and commits; its steps reach the
 caller's `Progress` through a pipe, and its one-line errors (bad fixtures) are raised here as the same errors.
 Smaller fixture directories (the default fixtures, tests) are seeded in this process: a child costs about half a
 second.
@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from emulator.core import datadir
-from emulator.search import worker
-from emulator.search.progress import Progress, Step
+from emulator.runtime import datadir
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import FixtureError, read_fixtures
 from emulator.store.db import open_engine, session_factory
+from emulator.util import worker
+from emulator.util.progress import Progress, Step
 
 CHILD_FROM_BYTES = 8 << 20  # asset files of 8 MB and more (about 15k generated assets) are seeded by a child
 
@@ -37,7 +37,7 @@ def worth_a_child(fixtures: Path, threshold: int = CHILD_FROM_BYTES) -> bool:
 
 def seed_in_child(database: Path, fixtures: Path, zone: str, progress: Progress) -> int:
     """Seed the empty database at `database` from `fixtures` in a spawned child; the number of assets."""
-    child = worker.start("emulator.core.seeder", str(database), str(fixtures), zone)
+    child = worker.start("emulator.runtime.seeder", str(database), str(fixtures), zone)
     mine = child.inbox
     step: Step | None = None
     try:
@@ -109,7 +109,7 @@ class _PipedStep(Step):
         self.flush()
 
 
-if __name__ == "__main__":  # the worker: python -m emulator.core.seeder <database> <fixtures> <zone>
+if __name__ == "__main__":  # the worker: python -m emulator.runtime.seeder <database> <fixtures> <zone>
     _inbox, _outbox, _args = worker.connections(sys.argv[1:])
     _inbox.close()
     _seed(_args[0], _args[1], _args[2], _outbox)

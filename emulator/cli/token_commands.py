@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from emulator.cli.http import Refused, call
-from emulator.cli.lock import running_server
 from emulator.cli.options import subcommand
 from emulator.core.errors import EmulatorError, ValidationError
 from emulator.core.token_codec import Access
+from emulator.runtime.lock import running_server
 from emulator.settings import Settings
 
 if TYPE_CHECKING:
-    from emulator.core.runtime import Emulator
+    from emulator.runtime.emulator import Emulator
 
 _EPOCH_MS = re.compile(r"^\d+$")
 TOKENS = "/_emulator/tokens"
@@ -110,9 +110,9 @@ def _new_token(args: argparse.Namespace, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def _on_data_dir(args: argparse.Namespace, settings: Settings) -> None:
-    from emulator.core.runtime import Emulator  # noqa: PLC0415 - the search engine is slow to import
     from emulator.core.tokens import create_token, list_tokens, revoke_token  # noqa: PLC0415
-    from emulator.dialects.control.tokens import token_json  # noqa: PLC0415 - FastAPI is slow to import
+    from emulator.dialects.control.token_routes import token_json  # noqa: PLC0415 - FastAPI is slow to import
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415 - the search engine is slow to import
 
     emu = Emulator(settings)
     try:

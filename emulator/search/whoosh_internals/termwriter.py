@@ -5,7 +5,7 @@ table) before its few bytes are on disk; at 100k assets that was most of writing
 1.8 million terms. `TermWriter` does the same work in one function: each block of up to `blocklimit` postings
 pickled as `W3PostingsWriter._write_block` pickles it, the term info packed as `W3TermInfo.to_bytes` packs it, the
 row added to the terms table. The bytes are Whoosh's (`tests/search/test_bulk.py` compares whole segments); it
-relies on the pinned whoosh3's formats, as `emulator.search.bulk` does.
+relies on the pinned whoosh3's formats, as `emulator.search.whoosh_internals.bulk` does.
 """
 
 from __future__ import annotations

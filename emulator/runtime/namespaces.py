@@ -15,14 +15,14 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.core import namespace_dirs as dirs
-from emulator.core import state
 from emulator.core.catalog import Catalog
 from emulator.core.errors import Conflict, NotFound, TooManyNamespaces, ValidationError
 from emulator.core.faults import Faults
 from emulator.core.journal import Journal
-from emulator.core.runtime import Emulator
 from emulator.core.transaction import storage_answers
+from emulator.runtime import namespace_dirs as dirs
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
 
 log = logging.getLogger("aip_emulator")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from emulator.core.namespaces import BASELINE_SOURCE, Info, Namespaces
+from emulator.runtime.namespaces import BASELINE_SOURCE, Info, Namespaces
 
 router = APIRouter(prefix="/_emulator/namespaces", tags=["Emulator control"])
 

@@ -17,9 +17,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import EmulatorError, TooManyNamespaces
-from emulator.core.namespaces import Namespace, Namespaces
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.paths import route_path
+from emulator.runtime.namespaces import Namespace, Namespaces
 
 log = logging.getLogger("aip_emulator")
 PREFIX = "/_ns/"

@@ -13,9 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from emulator.core import state
-from emulator.core.runtime import Emulator
-from emulator.search.progress import Progress
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
+from emulator.util.progress import Progress
 
 log = logging.getLogger("aip_emulator")
 RETRY = "retry when /_emulator/health answers 200"

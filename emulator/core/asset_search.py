@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from emulator.core import query_limits
 from emulator.core.catalog import UserInfo
 from emulator.core.errors import NotFound
 from emulator.core.leaves import Context
-from emulator.core.runtime import Emulator
 from emulator.core.views import AssetView, load_views
 from emulator.search import budget
 from emulator.search.tree import (
@@ -22,6 +22,9 @@ from emulator.search.tree import (
     and_,
     or_,
 )
+
+if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take it as an argument
+    from emulator.runtime.emulator import Emulator
 
 _ATTEMPTS = 5
 

@@ -26,8 +26,8 @@ from whoosh import fields, formats
 from whoosh.system import pack_uint
 
 from emulator.search import orders
-from emulator.search.termwriter import TermWriter
 from emulator.search.tree import WORD_PATTERN
+from emulator.search.whoosh_internals.termwriter import TermWriter
 
 _NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
 
@@ -222,7 +222,7 @@ class BulkPostings:
     # -- writing at commit --------------------------------------------------------------------------
     def _write_postings(self, schema: Any, _lengths: Any, _items: Any) -> None:
         """Every field's terms in order (Whoosh's order: fields, then terms, by their UTF-8 bytes, which sort as the
-        strings do), each term written by `emulator.search.termwriter` in one go."""
+        strings do), each term written by `emulator.search.whoosh_internals.termwriter` in one go."""
         fieldwriter = self.writer.fieldwriter
         for name in sorted(self.fields):
             table = self.fields.pop(name)

@@ -1,0 +1,17 @@
+"""Whoosh's private parts, fenced: the only modules of the emulator that import Whoosh's non-public modules or read
+its underscore attributes (tests/test_architecture.py holds every other module to that).
+
+They are written against one release, `WHOOSH_VERSION` (pinned in pyproject.toml and constraints.txt; a test checks
+all three agree). A Whoosh upgrade must re-check, module by module:
+- `bulk`: `SegmentWriter`'s pool and per-document writer (`_added`, `docnum`), the field formats' posting encoding.
+- `termwriter`: the W3 codec's terms and postings files (`_postwriter`, `_postfile`, `_tindex`, `_blocklimit`,
+  `_compression`, `_inlinelimit`, block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`).
+- `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
+- `phrases`: `W3LeafMatcher`'s blocks (`_ids`, `_values`, `_next_block`, `_read_ids`, `_read_values`).
+- `segments`: the table of contents (`_read_toc`) and `SegmentReader` over a segment's `_deleted`.
+- `naming`: `Segment._random_id` and `random_name` in `whoosh.util`, `codec.base`, `filedb.filestore`,
+  `filedb.compound`.
+Then run `make test` (tests/search/ compares every engine answer with a reference evaluator) and `make bench`.
+"""
+
+WHOOSH_VERSION = "3.54.0"  # the `whoosh3` release these modules are written against

@@ -1,0 +1,1 @@
+"""Generic helpers that know nothing of the emulator: progress reports, worker processes, LRU caches, disk usage."""
