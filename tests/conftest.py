@@ -6,6 +6,7 @@ The plugin loads itself through its `pytest11` entry point (the editable install
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,17 @@ from emulator.testing import Client
 from emulator.testing_transport import AppLoop
 
 pytest_plugins = ["emulator.testing"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nested_pytest_temp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The pytest sessions this suite starts (users' projects) keep their temporary directories under this worker's
+    own root, not the shared `pytest-of-<user>`: a session that ends removes the old numbered directories there, and
+    two ending at once on two workers collide (the nested run then fails for nothing it tested)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PYTEST_DEBUG_TEMPROOT", str(tmp_path_factory.mktemp("nested-pytest")))
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="session")
