@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `aip-emulator` command."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # capture and compare: a line per request is noise
     if args.command == "namespace":
         return run_namespace_command(args)
     if args.command == "postman":

@@ -4,6 +4,7 @@ what was injected, after its 500 and 429 were retried."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,12 @@ def report(capsys: pytest.CaptureFixture[str], *urls: str) -> dict[str, Any]:
 
 
 def test_a_capture_served_again_differs_in_nothing(
-    world: tuple[EmulatorServer, Path], capsys: pytest.CaptureFixture[str]
+    world: tuple[EmulatorServer, Path], capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     source, capture = world
+    caplog.set_level(logging.INFO)  # as the command line logs
     assert main(["compare", "--against", source.url, *FAST, "--fixtures", str(capture), "--json"]) == 0
+    assert [r.getMessage() for r in caplog.records if r.name == "httpx"] == []  # no log line per request
     found = report(capsys, source.url)
     assert (found["differences"], found["retries"]) == ([], {"source": 0, "emulator": 0})
     assert found["queries"][: len(fixed())] == [q.name for q in fixed()]
