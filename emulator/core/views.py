@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import (
@@ -95,12 +95,12 @@ def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[Asset
         attachments.setdefault(file.asset_id, []).append(
             AttachmentView(file.original_file_name, file.server_file_name, file.file_size, file.created, file.creator)
         )
-    refs = _referenced(session, [v for vs in values.values() for v in vs])
+    refs = referenced(session, [v for vs in values.values() for v in vs])
     views = []
     for asset_id in ids:
         found = rows.get(asset_id)
         if found is not None:
-            views.append(_view(catalog, found, values.get(asset_id, []), attachments.get(asset_id, []), refs))
+            views.append(build_view(catalog, found, values.get(asset_id, []), attachments.get(asset_id, []), refs))
     return views
 
 
@@ -111,7 +111,8 @@ def iter_all_views(session: Session, catalog: Catalog, batch: int = 500) -> Iter
         yield from load_views(session, catalog, ids[start : start + batch])
 
 
-def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
+def referenced(session: Session | Connection, values: list[Any]) -> dict[int, RefView]:
+    """The assets the reference values point at (one SELECT, none without references)."""
     wanted = {ref for v in values if v.ref_ids for ref in json.loads(v.ref_ids)}
     if not wanted:
         return {}
@@ -119,9 +120,10 @@ def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
     return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in session.execute(query)}
 
 
-def _view(
+def build_view(
     catalog: Catalog, row: Any, values: list[Any], attachments: list[AttachmentView], refs: dict[int, RefView]
 ) -> AssetView:
+    """The view of an asset row with its value rows (any order), attachments and referenced assets."""
     form = catalog.forms[row.form_id]
     by_placement = {v.form_attribute_id: v for v in values}
     items = []

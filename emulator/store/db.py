@@ -8,8 +8,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from typing import cast as cast_type
 
-from sqlalchemy import Engine, Integer, Text, cast, create_engine, event, select
+from sqlalchemy import Engine, Integer, Table, Text, bindparam, cast, create_engine, event, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,19 +68,24 @@ def get_meta(session: Session, key: str) -> str | None:
     return session.scalar(select(Meta.value).where(Meta.key == key))
 
 
+_META = cast_type(Table, Meta.__table__)
+_SET = sqlite_insert(_META).values(key=bindparam("key"), value=bindparam("value"))
+_SET = _SET.on_conflict_do_update(index_elements=[_META.c.key], set_={"value": _SET.excluded.value})
+_ADD_ONE = sqlite_insert(_META).values(key=bindparam("key"), value="1")
+_INCREMENT = _ADD_ONE.on_conflict_do_update(
+    index_elements=[_META.c.key], set_={"value": cast(cast(_META.c.value, Integer) + 1, Text)}
+).returning(_META.c.value)
+
+
 def set_meta(session: Session, key: str, value: str) -> None:
-    """Write one fact to the meta table (in the caller's transaction): one upsert statement."""
-    upsert = sqlite_insert(Meta).values(key=key, value=value)
-    session.execute(upsert.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value}))
+    """Write one fact to the meta table (in the caller's transaction): one upsert statement, built once (a Core
+    statement: no ORM bulk path, no cache key built per call)."""
+    session.execute(_SET, {"key": key, "value": value})
 
 
 def increment_meta(session: Session, key: str) -> int:
     """Add one to a counter in the meta table (absent: 0) and return the new value, in one statement."""
-    upsert = sqlite_insert(Meta).values(key=key, value="1")
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[Meta.key], set_={"value": cast(cast(Meta.value, Integer) + 1, Text)}
-    )
-    return int(session.execute(upsert.returning(Meta.value)).scalar_one())
+    return int(session.execute(_INCREMENT, {"key": key}).scalar_one())
 
 
 def generation(session: Session) -> int:
