@@ -67,6 +67,7 @@ class Emulator:
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self.saved_catalogs: dict[tuple[int, int], Catalog] = {}  # by saved database file: see `state.reset`
         self.views = ViewCache(settings.cache_views)
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)
@@ -192,6 +193,12 @@ class Emulator:
                 with self.session() as session:
                     self._catalog = load_catalog(session)
             return self._catalog
+
+    def adopt_catalog(self, catalog: Catalog) -> None:
+        """Use a catalog already loaded from the same metadata (a saved state's, shared or loaded before): catalogs
+        hold immutable values and a metadata write replaces the catalog rather than changing it."""
+        with self._catalog_lock:
+            self._catalog = catalog
 
     def invalidate_catalog(self) -> None:
         """Forget the cached metadata and the asset views built with it (after a metadata write)."""
