@@ -26,6 +26,7 @@ from emulator.util.lru import Lru
 _ASSETS = m.Asset.__table__
 _VALUES = m.AssetValue.__table__
 _ATTACHMENTS = m.Attachment.__table__
+MAX_TRACKED = 10_000  # assets written since a load that `ViewCache.back_to` may drop one by one
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no row (and would not even bind)
 
 
@@ -168,6 +169,8 @@ class ViewCache:
         self._epoch = 0
         self._views: Lru[AssetView] = Lru("assetViews", max_entries=limit, sizer=_view_bytes)
         self._lock = threading.Lock()
+        self._saved: object | None = None  # the saved state the data was last loaded from (see `back_to`)
+        self._changed: set[int] = set()  # the assets written since
 
     def get(self, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
         """The views of `ids` in order, loading the missing ones with `load`."""
@@ -186,15 +189,36 @@ class ViewCache:
 
     def forget(self, ids: Iterable[int]) -> None:
         """Drop the views of assets a write changed."""
+        ids = set(ids)
         with self._lock:
             self._epoch += 1
             self._views.discard(ids)
+            self._changed |= ids
+            if len(self._changed) > MAX_TRACKED:
+                self._saved = None
 
     def clear(self) -> None:
         """Drop every view (the metadata or the whole data set changed)."""
         with self._lock:
             self._epoch += 1
             self._views.clear()
+            self._saved = None
+
+    def mark(self, saved: object | None) -> None:
+        """The data was just loaded from the saved state `saved` (None: from nothing one can come back to)."""
+        with self._lock:
+            self._saved, self._changed = saved, set()
+
+    def back_to(self, saved: object | None) -> None:
+        """The data went back to the saved state `saved` under the same catalog: if it is the one last loaded, only
+        the views of assets written since are stale (the others were read from the same rows); else all are."""
+        with self._lock:
+            self._epoch += 1
+            if saved is not None and saved == self._saved:
+                self._views.discard(self._changed)
+            else:
+                self._views.clear()
+            self._saved, self._changed = None, set()
 
     def stats(self) -> dict[str, int]:
         return self._views.stats()

@@ -200,11 +200,13 @@ class Emulator:
         with self._catalog_lock:
             self._catalog = catalog
 
-    def invalidate_catalog(self) -> None:
-        """Forget the cached metadata and the asset views built with it (after a metadata write)."""
+    def invalidate_catalog(self, keep_views: bool = False) -> None:
+        """Forget the cached metadata and the asset views built with it (after a metadata write); `keep_views`: the
+        caller has dropped the stale views itself (`state.reset`)."""
         with self._catalog_lock:
             self._catalog = None
-        self.views.clear()
+        if not keep_views:
+            self.views.clear()
 
     @contextmanager
     def raw_connection(self) -> Iterator[sqlite3.Connection]:
@@ -219,9 +221,9 @@ class Emulator:
         finally:
             raw.close()
 
-    def reload(self) -> None:
+    def reload(self, keep_views: bool = False) -> None:
         """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
-        self.invalidate_catalog()
+        self.invalidate_catalog(keep_views)
         with self.session() as session:
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             self.tokens.replace_all(stored_tokens(session))

@@ -111,11 +111,13 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             except BaseException:
                 replace.discard(emu.settings.data_dir)
                 raise
-            emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
+            emu.views.back_to(saved if saved in emu.saved_catalogs else None)  # the views still valid stay
+            emu.invalidate_catalog(keep_views=True)  # readers outside the lock must not pair new rows, old catalog
             _finish(emu)
-            emu.reload()
+            emu.reload(keep_views=True)
             _warm_catalog(emu, saved)
             emu.catch_up()
+            emu.views.mark(saved)
 
 
 def _warm_catalog(emu: Emulator, saved: tuple[int, int] | None) -> None:

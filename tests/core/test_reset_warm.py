@@ -1,5 +1,6 @@
-"""A reset back to the same saved state keeps the catalog it loaded from that state's file (issue 23): the first
-write after a reset does not reload the metadata, and a metadata change made since is still undone."""
+"""A reset back to the same saved state keeps what stays valid (issue 23): the catalog it loaded from that state's
+file, so the first write after a reset does not reload the metadata (a metadata change made since is still undone),
+and the asset views of the assets not written since, so the first search does not read them again."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from emulator.core import writes
+from emulator.core.search import search_assets
+from emulator.core.views import AssetView, load_views
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
+from emulator.search.tree import All
 from emulator.settings import Settings
 from emulator.store import models as m
 from emulator.testing import copy_data_dir
 
 LAPTOP = 9
+RENAMED, DELETED, UNTOUCHED = 167, 168, 152
 
 
 def test_a_reset_reuses_the_baselines_catalog_and_undoes_a_metadata_change(
@@ -61,5 +67,57 @@ def test_a_new_save_of_the_state_is_a_new_catalog(seeded_template: Path, tmp_pat
 
         assert emu.catalog is not before
         assert emu.catalog.forms[LAPTOP].name == "Notebook"
+    finally:
+        emu.close()
+
+
+def _views(emu: Emulator) -> dict[int, AssetView]:
+    admin = emu.catalog.users["admin"]
+    return {view.id: view for view in search_assets(emu, admin, All(), [], offset=0, limit=1000).assets}
+
+
+def test_a_reset_keeps_the_views_of_assets_unchanged_since_the_baseline_and_rereads_the_rest(
+    seeded_template: Path, tmp_path: Path
+) -> None:
+    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
+    emu.start()
+    try:
+        state.reset(emu)
+        before = _views(emu)
+        admin = emu.catalog.users["admin"]
+        writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+        made = writes.create_asset(emu, admin, LAPTOP, "New", {}).id
+        writes.delete_asset(emu, admin, DELETED)
+        assert _views(emu)[RENAMED].name == "Renamed"
+
+        state.reset(emu)
+        after = _views(emu)
+
+        assert after == before  # each as the database holds it again
+        assert made not in after
+        assert after[UNTOUCHED] is before[UNTOUCHED]  # kept, not read again
+        assert after[RENAMED] is not before[RENAMED]
+        with emu.session() as session:
+            assert after == {view.id: view for view in load_views(session, emu.catalog, sorted(after))}
+    finally:
+        emu.close()
+
+
+def test_a_restore_of_another_state_rereads_every_view(seeded_template: Path, tmp_path: Path) -> None:
+    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
+    emu.start()
+    try:
+        state.reset(emu)
+        admin = emu.catalog.users["admin"]
+        writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+        state.save(emu, "renamed")
+        state.reset(emu)
+        before = _views(emu)
+
+        state.restore(emu, "renamed")
+        after = _views(emu)
+
+        assert after[RENAMED].name == "Renamed"
+        assert after[UNTOUCHED] is not before[UNTOUCHED]
     finally:
         emu.close()
