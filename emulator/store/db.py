@@ -22,10 +22,13 @@ HISTORY = "history"  # which data set the generations count in: new with every s
 _FIRST: list[Engine] = []  # the process's first engine: its dialect and compiled statements serve every later one
 
 
+ENGINE_ARGS: dict[str, Any] = {"connect_args": {"check_same_thread": False}}  # every engine's: see below
+
+
 def open_engine(path: Path) -> Engine:
     """Open (creating if needed) the SQLite database at `path` with the pragmas we rely on."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    engine = create_engine(f"sqlite:///{path}", **ENGINE_ARGS)
     _share_compiled_statements(engine)
     event.listen(engine, "connect", _set_pragmas)
     if not _has_every_table(engine):  # one query instead of one per table: opening a namespace is frequent
@@ -40,14 +43,21 @@ def _has_every_table(engine: Engine) -> bool:
 
 
 def _share_compiled_statements(engine: Engine) -> None:
-    """Every engine here is made with the same arguments, so they can share one dialect and so one cache of compiled
-    statements (SQLAlchemy keys it by dialect). Without it each new engine, such as a namespace being opened,
-    compiles every statement again: about a third of opening one."""
+    """Every engine here is made by `open_engine` with the same arguments (`ENGINE_ARGS`, the same driver), so they
+    can share one dialect and so one cache of compiled statements (SQLAlchemy keys it by dialect). Without it each
+    new engine, such as a namespace being opened, compiles every statement again: about a third of opening one.
+
+    This reaches into SQLAlchemy's private `_compiled_cache`: pyproject bounds SQLAlchemy below the next minor
+    release and tests/store/test_db.py checks that two engines share it and that a statement compiled on one is a
+    cache hit on the other. Another driver, or a release without the attribute, is simply not shared."""
     if not _FIRST:
         _FIRST.append(engine)
         return
-    engine.dialect = _FIRST[0].dialect
-    engine._compiled_cache = _FIRST[0]._compiled_cache
+    first = _FIRST[0]
+    same_driver = engine.url.drivername == first.url.drivername
+    if same_driver and hasattr(first, "_compiled_cache") and hasattr(engine, "_compiled_cache"):
+        engine.dialect = first.dialect
+        engine._compiled_cache = first._compiled_cache
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
