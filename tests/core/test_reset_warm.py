@@ -4,8 +4,10 @@ and the asset views of the assets not written since, so the first search does no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from emulator.core import writes
@@ -22,53 +24,49 @@ LAPTOP = 9
 RENAMED, DELETED, UNTOUCHED = 167, 168, 152
 
 
-def test_a_reset_reuses_the_baselines_catalog_and_undoes_a_metadata_change(
-    seeded_template: Path, tmp_path: Path
-) -> None:
-    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emu.start()
+@pytest.fixture
+def emu(seeded_template: Path, tmp_path: Path) -> Iterator[Emulator]:
+    emulator = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
+    emulator.start()
     try:
-        original = emu.catalog.forms[LAPTOP].name
-        state.reset(emu)
-        baseline = emu.catalog
-        with emu.session() as session:  # a metadata write, as the Cloud collection routes make one
-            session.execute(update(m.Form).where(m.Form.id == LAPTOP).values(name="Notebook"))
-            session.commit()
-        emu.invalidate_catalog()
-        assert emu.catalog.forms[LAPTOP].name == "Notebook"
-
-        state.reset(emu)
-
-        assert emu.catalog is baseline
-        assert emu.catalog.forms[LAPTOP].name == original
+        yield emulator
     finally:
-        emu.close()
+        emulator.close()
 
 
-def test_a_new_save_of_the_state_is_a_new_catalog(seeded_template: Path, tmp_path: Path) -> None:
-    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emu.start()
-    try:
-        state.save(emu, "before")
-        with emu.session() as session:
-            session.execute(update(m.Form).where(m.Form.id == LAPTOP).values(name="Notebook"))
-            session.commit()
-        emu.invalidate_catalog()
-        state.restore(emu, "before")
-        before = emu.catalog
-        state.save(emu, "after")  # the same name would do too: a new save is a new file
-        with emu.session() as session:
-            session.execute(update(m.Form).where(m.Form.id == LAPTOP).values(name="Notebook"))
-            session.commit()
-        emu.invalidate_catalog()
-        state.save(emu, "before")
+def _rename_form(emu: Emulator, name: str) -> None:
+    """A metadata write, as the Cloud collection routes make one."""
+    with emu.session() as session:
+        session.execute(update(m.Form).where(m.Form.id == LAPTOP).values(name=name))
+        session.commit()
+    emu.invalidate_catalog()
 
-        state.restore(emu, "before")
 
-        assert emu.catalog is not before
-        assert emu.catalog.forms[LAPTOP].name == "Notebook"
-    finally:
-        emu.close()
+def test_a_reset_reuses_the_baselines_catalog_and_undoes_a_metadata_change(emu: Emulator) -> None:
+    original = emu.catalog.forms[LAPTOP].name
+    state.reset(emu)
+    baseline = emu.catalog
+    _rename_form(emu, "Notebook")
+    assert emu.catalog.forms[LAPTOP].name == "Notebook"
+
+    state.reset(emu)
+
+    assert emu.catalog is baseline
+    assert emu.catalog.forms[LAPTOP].name == original
+
+
+def test_a_new_save_of_the_state_is_a_new_catalog(emu: Emulator) -> None:
+    state.save(emu, "before")
+    _rename_form(emu, "Notebook")
+    state.restore(emu, "before")
+    before = emu.catalog
+    _rename_form(emu, "Notebook")
+    state.save(emu, "before")  # the same name, a new save: a new file
+
+    state.restore(emu, "before")
+
+    assert emu.catalog is not before
+    assert emu.catalog.forms[LAPTOP].name == "Notebook"
 
 
 def _views(emu: Emulator) -> dict[int, AssetView]:
@@ -76,48 +74,36 @@ def _views(emu: Emulator) -> dict[int, AssetView]:
     return {view.id: view for view in search_assets(emu, admin, All(), [], offset=0, limit=1000).assets}
 
 
-def test_a_reset_keeps_the_views_of_assets_unchanged_since_the_baseline_and_rereads_the_rest(
-    seeded_template: Path, tmp_path: Path
-) -> None:
-    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emu.start()
-    try:
-        state.reset(emu)
-        before = _views(emu)
-        admin = emu.catalog.users["admin"]
-        writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
-        made = writes.create_asset(emu, admin, LAPTOP, "New", {}).id
-        writes.delete_asset(emu, admin, DELETED)
-        assert _views(emu)[RENAMED].name == "Renamed"
+def test_a_reset_keeps_the_views_of_assets_unchanged_since_the_baseline_and_rereads_the_rest(emu: Emulator) -> None:
+    state.reset(emu)
+    before = _views(emu)
+    admin = emu.catalog.users["admin"]
+    writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+    made = writes.create_asset(emu, admin, LAPTOP, "New", {}).id
+    writes.delete_asset(emu, admin, DELETED)
+    assert _views(emu)[RENAMED].name == "Renamed"
 
-        state.reset(emu)
-        after = _views(emu)
+    state.reset(emu)
+    after = _views(emu)
 
-        assert after == before  # each as the database holds it again
-        assert made not in after
-        assert after[UNTOUCHED] is before[UNTOUCHED]  # kept, not read again
-        assert after[RENAMED] is not before[RENAMED]
-        with emu.session() as session:
-            assert after == {view.id: view for view in load_views(session, emu.catalog, sorted(after))}
-    finally:
-        emu.close()
+    assert after == before  # each as the database holds it again
+    assert made not in after
+    assert after[UNTOUCHED] is before[UNTOUCHED]  # kept, not read again
+    assert after[RENAMED] is not before[RENAMED]
+    with emu.session() as session:
+        assert after == {view.id: view for view in load_views(session, emu.catalog, sorted(after))}
 
 
-def test_a_restore_of_another_state_rereads_every_view(seeded_template: Path, tmp_path: Path) -> None:
-    emu = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emu.start()
-    try:
-        state.reset(emu)
-        admin = emu.catalog.users["admin"]
-        writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
-        state.save(emu, "renamed")
-        state.reset(emu)
-        before = _views(emu)
+def test_a_restore_of_another_state_rereads_every_view(emu: Emulator) -> None:
+    state.reset(emu)
+    admin = emu.catalog.users["admin"]
+    writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+    state.save(emu, "renamed")
+    state.reset(emu)
+    before = _views(emu)
 
-        state.restore(emu, "renamed")
-        after = _views(emu)
+    state.restore(emu, "renamed")
+    after = _views(emu)
 
-        assert after[RENAMED].name == "Renamed"
-        assert after[UNTOUCHED] is not before[UNTOUCHED]
-    finally:
-        emu.close()
+    assert after[RENAMED].name == "Renamed"
+    assert after[UNTOUCHED] is not before[UNTOUCHED]
