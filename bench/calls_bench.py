@@ -31,6 +31,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bench import bare_ratios
 from emulator.app import create_app
 from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cycles", type=int, default=60, help="timed test cycles per client")
     parser.add_argument("--health", type=int, default=300, help="timed health calls per client")
     parser.add_argument("--no-testclient", action="store_true", help="leave out the old TestClient")
+    parser.add_argument("--bare-rounds", type=int, default=40, help="timed rounds beside the bare app (0: none)")
     parser.add_argument("--profile", action="store_true", help="profile the in-process cycle afterwards")
     args = parser.parse_args(argv)
     print(f"load average before: {_load()}")
@@ -141,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         ratio = cycles["in-process"] / cycles["http"]
         verdict = "met" if ratio <= TARGET_RATIO else "MISSED"
         print(f"-- in-process cycle / HTTP cycle = {ratio:.2f} (target <= {TARGET_RATIO}: {verdict})")
+        if args.bare_rounds:
+            medians = bare_ratios.measure(str(found["http"].base_url), args.bare_rounds)
+            bare_ratios.report(medians, _load())
         if args.profile:
             profile(found["in-process"], args.cycles)
     return 0 if ratio <= TARGET_RATIO else 1

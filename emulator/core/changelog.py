@@ -9,10 +9,11 @@ are pruned by later writes; `changelog_floor` remembers how far, so an index old
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import Catalog
@@ -23,13 +24,14 @@ from emulator.store import models as m
 from emulator.store.db import get_meta, set_meta
 
 FLOOR = "changelog_floor"
+_CHANGES = cast(Table, m.IndexChange.__table__)
 
 
 def record(session: Session, generation: int, asset_ids: Collection[int]) -> None:
     """Log that `generation` changed these assets (in the caller's transaction)."""
     if asset_ids:
         rows = [{"generation": generation, "asset_id": asset_id} for asset_id in asset_ids]
-        session.execute(insert(m.IndexChange), rows)
+        session.execute(insert(_CHANGES), rows)  # Core: not the ORM's bulk path
 
 
 def prune(session: Session, flushed: int) -> None:
@@ -58,10 +60,17 @@ def changed_since(session: Session, generation: int) -> list[int]:
 
 
 def documents(
-    session: Session, catalog: Catalog, zone: ZoneInfo, asset_ids: Collection[int]
+    session: Session,
+    catalog: Catalog,
+    zone: ZoneInfo,
+    asset_ids: Collection[int],
+    written: Mapping[int, AssetView] | None = None,
 ) -> tuple[dict[int, Document | None], list[AssetView]]:
-    """The index documents of these assets as the database holds them now (None: no longer there)."""
-    views = load_views(session, catalog, sorted(asset_ids))
+    """The index documents of these assets as the database holds them now (None: no longer there); the views in
+    `written` (built by the write from the rows it wrote) are not read again."""
+    known = written or {}
+    views = [known[i] for i in asset_ids if i in known]
+    views += load_views(session, catalog, sorted(i for i in asset_ids if i not in known))
     changes: dict[int, Document | None] = dict.fromkeys(asset_ids)
     changes.update({view.id: build_document(view, catalog, zone) for view in views})
     return changes, views

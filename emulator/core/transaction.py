@@ -37,6 +37,7 @@ class WriteContext:
     deleted: set[int] = field(default_factory=set)
     created: set[int] = field(default_factory=set)
     views: dict[int, AssetView] = field(default_factory=dict)  # the changed assets as committed
+    written: dict[int, AssetView] = field(default_factory=dict)  # views the write built from the rows it wrote
 
 
 @contextmanager
@@ -48,7 +49,7 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
         session.flush()
         new_generation = increment_meta(session, GENERATION)
         changed = ctx.touched | ctx.deleted
-        changes, views = changelog.documents(session, ctx.catalog, emu.zone, changed - ctx.deleted)
+        changes, views = changelog.documents(session, ctx.catalog, emu.zone, changed - ctx.deleted, ctx.written)
         changes.update(dict.fromkeys(ctx.deleted))
         changelog.record(session, new_generation, changed)
         flushed = emu.index.flushed

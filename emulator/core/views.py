@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import (
@@ -26,6 +26,7 @@ from emulator.util.lru import Lru
 _ASSETS = m.Asset.__table__
 _VALUES = m.AssetValue.__table__
 _ATTACHMENTS = m.Attachment.__table__
+MAX_TRACKED = 10_000  # assets written since a load that `ViewCache.back_to` may drop one by one
 MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer: a larger id names no row (and would not even bind)
 
 
@@ -95,12 +96,12 @@ def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[Asset
         attachments.setdefault(file.asset_id, []).append(
             AttachmentView(file.original_file_name, file.server_file_name, file.file_size, file.created, file.creator)
         )
-    refs = _referenced(session, [v for vs in values.values() for v in vs])
+    refs = referenced(session, [v for vs in values.values() for v in vs])
     views = []
     for asset_id in ids:
         found = rows.get(asset_id)
         if found is not None:
-            views.append(_view(catalog, found, values.get(asset_id, []), attachments.get(asset_id, []), refs))
+            views.append(build_view(catalog, found, values.get(asset_id, []), attachments.get(asset_id, []), refs))
     return views
 
 
@@ -111,7 +112,8 @@ def iter_all_views(session: Session, catalog: Catalog, batch: int = 500) -> Iter
         yield from load_views(session, catalog, ids[start : start + batch])
 
 
-def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
+def referenced(session: Session | Connection, values: list[Any]) -> dict[int, RefView]:
+    """The assets the reference values point at (one SELECT, none without references)."""
     wanted = {ref for v in values if v.ref_ids for ref in json.loads(v.ref_ids)}
     if not wanted:
         return {}
@@ -119,9 +121,10 @@ def _referenced(session: Session, values: list[Any]) -> dict[int, RefView]:
     return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in session.execute(query)}
 
 
-def _view(
+def build_view(
     catalog: Catalog, row: Any, values: list[Any], attachments: list[AttachmentView], refs: dict[int, RefView]
 ) -> AssetView:
+    """The view of an asset row with its value rows (any order), attachments and referenced assets."""
     form = catalog.forms[row.form_id]
     by_placement = {v.form_attribute_id: v for v in values}
     items = []
@@ -166,6 +169,8 @@ class ViewCache:
         self._epoch = 0
         self._views: Lru[AssetView] = Lru("assetViews", max_entries=limit, sizer=_view_bytes)
         self._lock = threading.Lock()
+        self._saved: object | None = None  # the saved state the data was last loaded from (see `back_to`)
+        self._changed: set[int] = set()  # the assets written since
 
     def get(self, ids: list[int], load: Callable[[list[int]], list[AssetView]]) -> list[AssetView]:
         """The views of `ids` in order, loading the missing ones with `load`."""
@@ -184,15 +189,36 @@ class ViewCache:
 
     def forget(self, ids: Iterable[int]) -> None:
         """Drop the views of assets a write changed."""
+        ids = set(ids)
         with self._lock:
             self._epoch += 1
             self._views.discard(ids)
+            self._changed |= ids
+            if len(self._changed) > MAX_TRACKED:
+                self._saved = None
 
     def clear(self) -> None:
         """Drop every view (the metadata or the whole data set changed)."""
         with self._lock:
             self._epoch += 1
             self._views.clear()
+            self._saved = None
+
+    def mark(self, saved: object | None) -> None:
+        """The data was just loaded from the saved state `saved` (None: from nothing one can come back to)."""
+        with self._lock:
+            self._saved, self._changed = saved, set()
+
+    def back_to(self, saved: object | None) -> None:
+        """The data went back to the saved state `saved` under the same catalog: if it is the one last loaded, only
+        the views of assets written since are stale (the others were read from the same rows); else all are."""
+        with self._lock:
+            self._epoch += 1
+            if saved is not None and saved == self._saved:
+                self._views.discard(self._changed)
+            else:
+                self._views.clear()
+            self._saved, self._changed = None, set()
 
     def stats(self) -> dict[str, int]:
         return self._views.stats()

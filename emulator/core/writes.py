@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from emulator.core import asset_rows as rows
 from emulator.core.catalog import (
     CREATE,
     DELETE,
@@ -22,7 +22,7 @@ from emulator.core.system_fields import BY_NAME, coerce_system
 from emulator.core.transaction import WriteContext, transaction
 from emulator.core.types import as_id
 from emulator.core.values import AttributeInfo, coerce
-from emulator.core.views import AssetView, load_views, storable_id
+from emulator.core.views import AssetView, AttachmentView, build_view, load_views, referenced, storable_id
 from emulator.store import models as m
 from emulator.store.db import increment_meta
 
@@ -79,12 +79,12 @@ def find_asset_id(emu: Emulator, id_or_key: str) -> int | None:
         return asset_id_by_key(session, id_or_key)
 
 
-def visible_asset(ctx: WriteContext, user: UserInfo, asset_id: int) -> m.Asset:
-    """The asset, if it exists in a scheme `user` may browse (else 404, as if it did not exist)."""
-    asset = ctx.session.get(m.Asset, asset_id) if storable_id(asset_id) else None
-    if asset is None or ctx.catalog.forms[asset.form_id].scheme_id not in ctx.catalog.browsable(user):
+def visible_asset(ctx: WriteContext, user: UserInfo, asset_id: int) -> Any:
+    """The asset's row, if it exists in a scheme `user` may browse (else 404, as if it did not exist)."""
+    row = rows.asset_row(ctx.session.connection(), asset_id) if storable_id(asset_id) else None
+    if row is None or ctx.catalog.forms[row.form_id].scheme_id not in ctx.catalog.browsable(user):
         raise NotFound(f"Asset {asset_id} does not exist")
-    return asset
+    return row
 
 
 def require(ctx: WriteContext, user: UserInfo, form: FormInfo, permission: str) -> None:
@@ -99,32 +99,35 @@ def create_asset(emu: Emulator, user: UserInfo, form_id: int | None, name: Any, 
     with transaction(emu) as ctx:
         form = _form(ctx, user, form_id)
         require(ctx, user, form, CREATE)
-        now = emu.clock.now_ms()
-        asset = m.Asset(name=_name(name), form_id=form.id, key=_next_key(ctx.session, form), option_id=0,
-                        created=now, creator=user.username, updated=now, updated_by=user.username)  # fmt: skip
-        ctx.session.add(asset)
-        ctx.session.flush()
-        asset.option_id = OPTION_ID_BASE + asset.id
-        apply_values(ctx, asset, form, values)
-        _check_required(ctx, asset, form)
-        ctx.touched.add(asset.id)
-        ctx.created.add(asset.id)
-    return _reload(emu, ctx, asset.id)
+        now, conn = emu.clock.now_ms(), ctx.session.connection()
+        columns = {"name": _name(name), "form_id": form.id, "key": _next_key(ctx.session, form), "option_id": 0,
+                   "created": now, "creator": user.username, "updated": now, "updated_by": user.username}  # fmt: skip
+        asset_id = rows.insert_asset(conn, columns)  # before the values: a reference by name may name it
+        system, wanted = read_values(ctx, form, values)
+        _check_required(ctx, form, {p for p, w in wanted.items() if w.stored is not None})
+        row = rows.update_asset(conn, asset_id, {"option_id": OPTION_ID_BASE + asset_id, **system})
+        _written(ctx, row, rows.write_values(conn, asset_id, [], wanted), [])
+        ctx.created.add(asset_id)
+    return _reload(emu, ctx, asset_id)
 
 
 def update_asset(emu: Emulator, user: UserInfo, asset_id: int, changes: dict[str, Any]) -> AssetView:
     """Change only what `changes` names: `name` and/or `values`; a null value clears an attribute."""
     with transaction(emu) as ctx:
         asset = visible_asset(ctx, user, asset_id)
-        form = ctx.catalog.forms[asset.form_id]
+        form, conn = ctx.catalog.forms[asset.form_id], ctx.session.connection()
         require(ctx, user, form, UPDATE)
+        columns: dict[str, Any] = {}
         if "name" in changes and changes["name"] != asset.name:
-            asset.name = _name(changes["name"])
-            ctx.touched.update(referencing(ctx.session, asset.id))  # their "name #id" strings change
-        apply_values(ctx, asset, form, changes.get("values") or {})
-        _check_required(ctx, asset, form)
-        asset.updated, asset.updated_by = emu.clock.now_ms(), user.username
-        ctx.touched.add(asset.id)
+            columns["name"] = _name(changes["name"])
+            ctx.touched.update(referencing(ctx.session, asset_id))  # their "name #id" strings change
+        system, wanted = read_values(ctx, form, changes.get("values") or {})
+        existing = rows.value_rows(conn, asset_id)
+        filled = {v.form_attribute_id for v in existing} - {p for p, w in wanted.items() if w.stored is None}
+        _check_required(ctx, form, filled | {p for p, w in wanted.items() if w.stored is not None})
+        written = rows.write_values(conn, asset_id, existing, wanted)
+        columns |= {**system, "updated": emu.clock.now_ms(), "updated_by": user.username}
+        _written(ctx, rows.update_asset(conn, asset_id, columns), written, rows.attachments(conn, asset_id))
     return _reload(emu, ctx, asset_id)
 
 
@@ -133,9 +136,11 @@ def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
     with transaction(emu) as ctx:
         asset = visible_asset(ctx, user, asset_id)
         require(ctx, user, ctx.catalog.forms[asset.form_id], DELETE)
-        for holder in referencing(ctx.session, asset_id):
-            _drop_reference(ctx, holder, asset_id)
-        ctx.session.delete(asset)
+        conn, holders = ctx.session.connection(), referencing(ctx.session, asset_id)
+        if holders:
+            rows.drop_references(conn, holders, asset_id)
+            ctx.touched.update(holders)
+        rows.delete_asset(conn, asset_id)
         ctx.deleted.add(asset_id)
 
 
@@ -149,53 +154,47 @@ def referencing(session: Session, asset_id: int) -> set[int]:
     return {row[0] for row in session.execute(query, {"target": asset_id, "digits": str(asset_id)})}
 
 
-def _drop_reference(ctx: WriteContext, holder: int, target: int) -> None:
-    for value in ctx.session.scalars(select(m.AssetValue).where(m.AssetValue.asset_id == holder)):
-        refs = json.loads(value.ref_ids or "[]")
-        if target in refs:
-            kept = [ref for ref in refs if ref != target]
-            if kept:
-                value.ref_ids = json.dumps(kept)
-            else:
-                ctx.session.delete(value)
-    ctx.touched.add(holder)
-
-
-def apply_values(ctx: WriteContext, asset: m.Asset, form: FormInfo, values: dict[str, Any]) -> None:
-    """Write attribute values and system fields; every key and value is checked before the transaction ends."""
+def read_values(
+    ctx: WriteContext, form: FormInfo, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[int, rows.WantedValue]]:
+    """Check every key and value: the system columns to set and the attribute values by placement (None clears)."""
+    system: dict[str, Any] = {}
+    wanted: dict[int, rows.WantedValue] = {}
+    lookups = DbLookups(ctx)
     for key, raw in values.items():
         try:
-            _apply_value(ctx, asset, form, key, raw)
+            _read_value(ctx, form, key, raw, lookups=lookups, system=system, wanted=wanted)
         except ValidationError as exc:
             exc.field = exc.field or key  # the Cloud error names the offending key
             raise
+    return system, wanted
 
 
-def _apply_value(ctx: WriteContext, asset: m.Asset, form: FormInfo, key: str, raw: Any) -> None:
-    lookups = DbLookups(ctx)
-    system = BY_NAME.get(key)
-    if system is not None:
-        setattr(asset, system.column, coerce_system(system, raw, lookups))
+def _read_value(
+    ctx: WriteContext,
+    form: FormInfo,
+    key: str,
+    raw: Any,
+    *,
+    lookups: DbLookups,
+    system: dict[str, Any],
+    wanted: dict[int, rows.WantedValue],
+) -> None:
+    field = BY_NAME.get(key)
+    if field is not None:
+        system[field.column] = coerce_system(field, raw, lookups)
         return
     attribute = _attribute(ctx.catalog, key)
     placement = next((p for p in form.placements if p.attribute_id == attribute.id), None)
     if placement is None:
         raise ValidationError(f"attribute '{attribute.name}' is not on form {form.id} '{form.name}'")
-    _store_value(ctx.session, asset, placement.id, attribute, coerce(attribute, raw, lookups))
+    wanted[placement.id] = rows.WantedValue(attribute.id, coerce(attribute, raw, lookups))
 
 
-def _store_value(session: Session, asset: m.Asset, placement_id: int, attribute: AttributeInfo, stored: Any) -> None:
-    row = session.scalar(
-        select(m.AssetValue).where(m.AssetValue.asset_id == asset.id, m.AssetValue.form_attribute_id == placement_id)
-    )
-    if stored is None:
-        if row is not None:
-            session.delete(row)
-        return
-    if row is None:
-        row = m.AssetValue(asset_id=asset.id, form_attribute_id=placement_id, attribute_id=attribute.id)
-        session.add(row)
-    row.text, row.option_ids, row.ref_ids = stored.text, stored.option_ids, stored.ref_ids
+def _written(ctx: WriteContext, row: Any, values: list[rows.ValueRow], files: list[AttachmentView]) -> None:
+    """The asset's view from the rows the write wrote: the transaction indexes it without reading it back."""
+    ctx.touched.add(row.id)
+    ctx.written[row.id] = build_view(ctx.catalog, row, values, files, referenced(ctx.session.connection(), values))
 
 
 def _attribute(catalog: Catalog, key: str) -> AttributeInfo:
@@ -223,9 +222,8 @@ def _name(raw: Any) -> str:
     return raw.strip()
 
 
-def _check_required(ctx: WriteContext, asset: m.Asset, form: FormInfo) -> None:
-    ctx.session.flush()
-    filled = set(ctx.session.scalars(select(m.AssetValue.form_attribute_id).where(m.AssetValue.asset_id == asset.id)))
+def _check_required(ctx: WriteContext, form: FormInfo, filled: set[int]) -> None:
+    """Every required placement of the form is in `filled` (the placements the asset will have values on)."""
     for placement in form.placements:
         if placement.required and placement.id not in filled:
             name = ctx.catalog.attributes[placement.attribute_id].name

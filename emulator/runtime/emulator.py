@@ -67,6 +67,7 @@ class Emulator:
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self.saved_catalogs: dict[tuple[int, int], Catalog] = {}  # by saved database file: see `state.reset`
         self.views = ViewCache(settings.cache_views)
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)
@@ -193,11 +194,19 @@ class Emulator:
                     self._catalog = load_catalog(session)
             return self._catalog
 
-    def invalidate_catalog(self) -> None:
-        """Forget the cached metadata and the asset views built with it (after a metadata write)."""
+    def adopt_catalog(self, catalog: Catalog) -> None:
+        """Use a catalog already loaded from the same metadata (a saved state's, shared or loaded before): catalogs
+        hold immutable values and a metadata write replaces the catalog rather than changing it."""
+        with self._catalog_lock:
+            self._catalog = catalog
+
+    def invalidate_catalog(self, keep_views: bool = False) -> None:
+        """Forget the cached metadata and the asset views built with it (after a metadata write); `keep_views`: the
+        caller has dropped the stale views itself (`state.reset`)."""
         with self._catalog_lock:
             self._catalog = None
-        self.views.clear()
+        if not keep_views:
+            self.views.clear()
 
     @contextmanager
     def raw_connection(self) -> Iterator[sqlite3.Connection]:
@@ -212,9 +221,9 @@ class Emulator:
         finally:
             raw.close()
 
-    def reload(self) -> None:
+    def reload(self, keep_views: bool = False) -> None:
         """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
-        self.invalidate_catalog()
+        self.invalidate_catalog(keep_views)
         with self.session() as session:
             self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
             self.tokens.replace_all(stored_tokens(session))

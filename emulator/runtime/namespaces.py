@@ -220,11 +220,8 @@ class Namespaces:
         directory = self.root / name
         meta = dirs.read_meta(directory)
         emulator = Emulator(self.settings.model_copy(update={"data_dir": directory, "namespace": name}))
-        if catalog is not None:
-            # The metadata of the saved state it was copied from, loaded once for every namespace made from it. A
-            # catalog is never changed in place (a metadata write replaces it), so sharing it is safe. The one place
-            # this reaches into the emulator: were the attribute renamed, the catalog would simply be loaded again.
-            emulator._catalog = catalog
+        if catalog is not None:  # the metadata of the saved state it was copied from, loaded once for all
+            emulator.adopt_catalog(catalog)
         try:
             emulator.start()
             state.ensure_baseline(emulator)

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from emulator.core.errors import NotFound, ValidationError
 from emulator.core.transaction import storage_answers
+from emulator.runtime import namespace_dirs as dirs
 from emulator.runtime import replace
 from emulator.runtime.emulator import Emulator
 from emulator.search import disk
@@ -39,6 +40,7 @@ log = logging.getLogger("aip_emulator")
 BASELINE = replace.SAVED_BASELINE  # the state `reset` returns to: the loaded fixtures
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DB, _INDEX, _META = "emulator.db", "index", "snapshot.json"
+SAVED_CATALOGS = 4  # catalogs kept by saved state (the baseline and the last snapshots restored)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
     """Replace the data by the saved state in `source` (`emulator.runtime.replace`); with `baseline`, it becomes the
     reset baseline too."""
     with emu.index.write_lock, storage_answers(emu, failed):
+        saved = None if baseline else dirs.identity(source)  # a seed's source is a scratch directory
         staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())
         # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
         with emu.index.commit_lock:
@@ -108,10 +111,28 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             except BaseException:
                 replace.discard(emu.settings.data_dir)
                 raise
-            emu.invalidate_catalog()  # readers outside the lock must not pair the new rows with the old catalog
+            emu.views.back_to(saved if saved in emu.saved_catalogs else None)  # the views still valid stay
+            emu.invalidate_catalog(keep_views=True)  # readers outside the lock must not pair new rows, old catalog
             _finish(emu)
-            emu.reload()
+            emu.reload(keep_views=True)
+            _warm_catalog(emu, saved)
             emu.catch_up()
+            emu.views.mark(saved)
+
+
+def _warm_catalog(emu: Emulator, saved: tuple[int, int] | None) -> None:
+    """The catalog of a saved state's file is loaded once, here: a reset (or restore) of the same file reuses it, so
+    the first write after a reset costs what a steady one does. A later metadata write replaces the live catalog,
+    never the one kept here (catalogs are immutable values); a new save is a new file."""
+    if saved is None:
+        return
+    known = emu.saved_catalogs.get(saved)
+    if known is not None:
+        emu.adopt_catalog(known)
+        return
+    while len(emu.saved_catalogs) >= SAVED_CATALOGS:
+        del emu.saved_catalogs[next(iter(emu.saved_catalogs))]  # the oldest out
+    emu.saved_catalogs[saved] = emu.catalog  # loaded from the new data now
 
 
 def _finish(emu: Emulator) -> None:

@@ -8,8 +8,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from typing import cast as cast_type
 
-from sqlalchemy import Engine, Integer, Text, cast, create_engine, event, select
+from sqlalchemy import Engine, Integer, Table, Text, bindparam, cast, create_engine, event, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,10 +22,13 @@ HISTORY = "history"  # which data set the generations count in: new with every s
 _FIRST: list[Engine] = []  # the process's first engine: its dialect and compiled statements serve every later one
 
 
+ENGINE_ARGS: dict[str, Any] = {"connect_args": {"check_same_thread": False}}  # every engine's: see below
+
+
 def open_engine(path: Path) -> Engine:
     """Open (creating if needed) the SQLite database at `path` with the pragmas we rely on."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    engine = create_engine(f"sqlite:///{path}", **ENGINE_ARGS)
     _share_compiled_statements(engine)
     event.listen(engine, "connect", _set_pragmas)
     if not _has_every_table(engine):  # one query instead of one per table: opening a namespace is frequent
@@ -39,14 +43,21 @@ def _has_every_table(engine: Engine) -> bool:
 
 
 def _share_compiled_statements(engine: Engine) -> None:
-    """Every engine here is made with the same arguments, so they can share one dialect and so one cache of compiled
-    statements (SQLAlchemy keys it by dialect). Without it each new engine, such as a namespace being opened,
-    compiles every statement again: about a third of opening one."""
+    """Every engine here is made by `open_engine` with the same arguments (`ENGINE_ARGS`, the same driver), so they
+    can share one dialect and so one cache of compiled statements (SQLAlchemy keys it by dialect). Without it each
+    new engine, such as a namespace being opened, compiles every statement again: about a third of opening one.
+
+    This reaches into SQLAlchemy's private `_compiled_cache`: pyproject bounds SQLAlchemy below the next minor
+    release and tests/store/test_db.py checks that two engines share it and that a statement compiled on one is a
+    cache hit on the other. Another driver, or a release without the attribute, is simply not shared."""
     if not _FIRST:
         _FIRST.append(engine)
         return
-    engine.dialect = _FIRST[0].dialect
-    engine._compiled_cache = _FIRST[0]._compiled_cache
+    first = _FIRST[0]
+    same_driver = engine.url.drivername == first.url.drivername
+    if same_driver and hasattr(first, "_compiled_cache") and hasattr(engine, "_compiled_cache"):
+        engine.dialect = first.dialect
+        engine._compiled_cache = first._compiled_cache
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -67,19 +78,24 @@ def get_meta(session: Session, key: str) -> str | None:
     return session.scalar(select(Meta.value).where(Meta.key == key))
 
 
+_META = cast_type(Table, Meta.__table__)
+_SET = sqlite_insert(_META).values(key=bindparam("key"), value=bindparam("value"))
+_SET = _SET.on_conflict_do_update(index_elements=[_META.c.key], set_={"value": _SET.excluded.value})
+_ADD_ONE = sqlite_insert(_META).values(key=bindparam("key"), value="1")
+_INCREMENT = _ADD_ONE.on_conflict_do_update(
+    index_elements=[_META.c.key], set_={"value": cast(cast(_META.c.value, Integer) + 1, Text)}
+).returning(_META.c.value)
+
+
 def set_meta(session: Session, key: str, value: str) -> None:
-    """Write one fact to the meta table (in the caller's transaction): one upsert statement."""
-    upsert = sqlite_insert(Meta).values(key=key, value=value)
-    session.execute(upsert.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value}))
+    """Write one fact to the meta table (in the caller's transaction): one upsert statement, built once (a Core
+    statement: no ORM bulk path, no cache key built per call)."""
+    session.execute(_SET, {"key": key, "value": value})
 
 
 def increment_meta(session: Session, key: str) -> int:
     """Add one to a counter in the meta table (absent: 0) and return the new value, in one statement."""
-    upsert = sqlite_insert(Meta).values(key=key, value="1")
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[Meta.key], set_={"value": cast(cast(Meta.value, Integer) + 1, Text)}
-    )
-    return int(session.execute(upsert.returning(Meta.value)).scalar_one())
+    return int(session.execute(_INCREMENT, {"key": key}).scalar_one())
 
 
 def generation(session: Session) -> int:

@@ -18,7 +18,7 @@ from emulator.core.asset_search import search_assets
 from emulator.core.catalog import UserInfo
 from emulator.core.documents import build_document
 from emulator.core.errors import ValidationError
-from emulator.core.views import iter_all_views
+from emulator.core.views import AssetView, iter_all_views, load_views
 from emulator.runtime.emulator import Emulator
 from emulator.search import reference
 from emulator.search.tree import All, Document, Node, SortKey
@@ -38,6 +38,8 @@ laptop_values = st.fixed_dictionaries(
     optional={
         "Vendor": st.sampled_from([*VENDORS, None]),
         "RAM (GB)": st.one_of(st.none(), st.integers(min_value=4, max_value=64)),
+        "asset.assetTag": st.sampled_from(["T-1", "T-2", None]),
+        "asset.quantity": st.one_of(st.none(), st.integers(min_value=0, max_value=3)),
     },
 )
 create = st.tuples(st.just("create"), st.sampled_from([LAPTOP, LICENSE]), names, laptop_values, st.integers(0, 50))
@@ -51,16 +53,24 @@ def _apply(emu: Emulator, admin: UserInfo, op: tuple[Any, ...], pool: list[int])
             _, form, name, values, ref = op
             if form == LICENSE:
                 values = {"License Key": "K", "Installed On": [pool[ref % len(pool)]] if pool else None}
-            pool.append(writes.create_asset(emu, admin, form, name, values).id)
+            pool.append(_as_stored(emu, writes.create_asset(emu, admin, form, name, values)).id)
         elif op[0] == "update" and pool:
             _, index, name, values = op
             target = pool[index % len(pool)]
             changes: dict[str, Any] = {"values": values} if name is None else {"values": values, "name": name}
-            writes.update_asset(emu, admin, target, changes)
+            _as_stored(emu, writes.update_asset(emu, admin, target, changes))
         elif op[0] == "delete" and pool:
             writes.delete_asset(emu, admin, pool.pop(op[1] % len(pool)))
     except ValidationError:
         pass  # e.g. Laptop values on a License: rejected, and must leave no trace
+
+
+def _as_stored(emu: Emulator, view: AssetView) -> AssetView:
+    """The view a write answers (built from the rows it wrote, not read back) is the asset as the database holds
+    it, and so is the index document made from it."""
+    with emu.session() as session:
+        assert [view] == load_views(session, emu.catalog, [view.id])
+    return view
 
 
 def _scan(emu: Emulator) -> list[Document]:

@@ -1,0 +1,109 @@
+"""A reset back to the same saved state keeps what stays valid (issue 23): the catalog it loaded from that state's
+file, so the first write after a reset does not reload the metadata (a metadata change made since is still undone),
+and the asset views of the assets not written since, so the first search does not read them again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from emulator.core import writes
+from emulator.core.asset_search import search_assets
+from emulator.core.views import AssetView, load_views
+from emulator.runtime import state
+from emulator.runtime.emulator import Emulator
+from emulator.search.tree import All
+from emulator.settings import Settings
+from emulator.store import models as m
+from emulator.testing import copy_data_dir
+
+LAPTOP = 9
+RENAMED, DELETED, UNTOUCHED = 167, 168, 152
+
+
+@pytest.fixture
+def emu(seeded_template: Path, tmp_path: Path) -> Iterator[Emulator]:
+    emulator = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.close()
+
+
+def _rename_form(emu: Emulator, name: str) -> None:
+    """A metadata write, as the Cloud collection routes make one."""
+    with emu.session() as session:
+        session.execute(update(m.Form).where(m.Form.id == LAPTOP).values(name=name))
+        session.commit()
+    emu.invalidate_catalog()
+
+
+def test_a_reset_reuses_the_baselines_catalog_and_undoes_a_metadata_change(emu: Emulator) -> None:
+    original = emu.catalog.forms[LAPTOP].name
+    state.reset(emu)
+    baseline = emu.catalog
+    _rename_form(emu, "Notebook")
+    assert emu.catalog.forms[LAPTOP].name == "Notebook"
+
+    state.reset(emu)
+
+    assert emu.catalog is baseline
+    assert emu.catalog.forms[LAPTOP].name == original
+
+
+def test_a_new_save_of_the_state_is_a_new_catalog(emu: Emulator) -> None:
+    state.save(emu, "before")
+    _rename_form(emu, "Notebook")
+    state.restore(emu, "before")
+    before = emu.catalog
+    _rename_form(emu, "Notebook")
+    state.save(emu, "before")  # the same name, a new save: a new file
+
+    state.restore(emu, "before")
+
+    assert emu.catalog is not before
+    assert emu.catalog.forms[LAPTOP].name == "Notebook"
+
+
+def _views(emu: Emulator) -> dict[int, AssetView]:
+    admin = emu.catalog.users["admin"]
+    return {view.id: view for view in search_assets(emu, admin, All(), [], offset=0, limit=1000).assets}
+
+
+def test_a_reset_keeps_the_views_of_assets_unchanged_since_the_baseline_and_rereads_the_rest(emu: Emulator) -> None:
+    state.reset(emu)
+    before = _views(emu)
+    admin = emu.catalog.users["admin"]
+    writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+    made = writes.create_asset(emu, admin, LAPTOP, "New", {}).id
+    writes.delete_asset(emu, admin, DELETED)
+    assert _views(emu)[RENAMED].name == "Renamed"
+
+    state.reset(emu)
+    after = _views(emu)
+
+    assert after == before  # each as the database holds it again
+    assert made not in after
+    assert after[UNTOUCHED] is before[UNTOUCHED]  # kept, not read again
+    assert after[RENAMED] is not before[RENAMED]
+    with emu.session() as session:
+        assert after == {view.id: view for view in load_views(session, emu.catalog, sorted(after))}
+
+
+def test_a_restore_of_another_state_rereads_every_view(emu: Emulator) -> None:
+    state.reset(emu)
+    admin = emu.catalog.users["admin"]
+    writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+    state.save(emu, "renamed")
+    state.reset(emu)
+    before = _views(emu)
+
+    state.restore(emu, "renamed")
+    after = _views(emu)
+
+    assert after[RENAMED].name == "Renamed"
+    assert after[UNTOUCHED] is not before[UNTOUCHED]
