@@ -19,10 +19,7 @@ EXAMPLES = {
 def add_namespace_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `namespace` command and its subcommands to the CLI's parser."""
     text = "list, create and delete namespaces of a running server (isolated emulators inside it)"
-    namespace = commands.add_parser(
-        "namespace", help=text, description=text, epilog=f"example:\n  {EXAMPLES['create']}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    namespace = subcommand(commands, "namespace", text, {"namespace": EXAMPLES["create"]})
     actions = namespace.add_subparsers(dest="namespace_command", required=True)
     subcommand(actions, "list", "list the namespaces, default first, with their asset counts", EXAMPLES)
     create = subcommand(actions, "create", "create a namespace from the default namespace's baseline", EXAMPLES)

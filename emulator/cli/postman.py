@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from emulator.cli.http import DEFAULT_URL, Refused, Unreachable, call
+from emulator.cli.options import subcommand
 
 EXAMPLE = "aip-emulator postman --out postman --url http://127.0.0.1:8080 && newman run postman/collection.json -e postman/environment.json"  # noqa: E501
 FILES = ("collection.json", "control.json", "environment.json")  # the environment last: it mints a token
@@ -20,10 +21,7 @@ FILES = ("collection.json", "control.json", "environment.json")  # the environme
 def add_postman_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `postman` command to the CLI's parser."""
     text = "write a running server's Postman collection, control-plane collection and environment into a directory"
-    command = commands.add_parser(
-        "postman", help=text, description=text, epilog=f"example:\n  {EXAMPLE}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    command = subcommand(commands, "postman", text, {"postman": EXAMPLE})
     command.add_argument("--out", type=Path, required=True, help="the directory to write the three files into")
     command.add_argument("--url", default=DEFAULT_URL, help=f"the running emulator (default {DEFAULT_URL})")
     command.add_argument("--auth", metavar="USER:PASSWORD", help="an administrator, if the control plane needs one")

@@ -44,10 +44,7 @@ def add_token_commands(
 ) -> None:
     """Add the `token` command and its subcommands to the CLI's parser."""
     text = "create, list and revoke Cloud API tokens"
-    token = commands.add_parser(
-        "token", help=text, description=text, epilog=f"example:\n  {EXAMPLES['create']}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    token = subcommand(commands, "token", text, {"token": EXAMPLES["create"]})
     actions = token.add_subparsers(dest="token_command", required=True)
     create = subcommand(actions, "create", "create a token and print it as JSON (the only time it is shown)", EXAMPLES)
     create.add_argument("--name", required=True, help="the token's name")
