@@ -17,7 +17,7 @@ from pathlib import Path
 from emulator.runtime.datadir import fixtures_digest
 from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings
-from emulator.store import oslock
+from emulator.util import oslock
 
 DONE = ".aip-template-done"  # written last: a template without it was cut short and is seeded again
 

@@ -1,7 +1,7 @@
 """The CLI and the pytest plugin import and run where `fcntl` is missing, as on Windows (issue 25).
 
 Each test runs a child Python whose PYTHONPATH starts with tests/without_fcntl: its sitecustomize makes `import fcntl`
-fail in the emulator's code and gives `emulator.store.oslock` a stand-in for Windows' msvcrt (checked calls, flock
+fail in the emulator's code and gives `emulator.util.oslock` a stand-in for Windows' msvcrt (checked calls, flock
 underneath). Whoosh keeps fcntl there: it picks its own index lock by `os.name` (msvcrt on Windows).
 """
 
@@ -40,7 +40,7 @@ def test_serve_holds_its_data_directory_without_fcntl(seeded_template: Path, tmp
 
 def test_the_pytest_plugin_seeds_under_its_lock_without_fcntl(tmp_path: Path) -> None:
     (tmp_path / "test_user.py").write_text(
-        "from emulator.store import oslock\n\n"
+        "from emulator.util import oslock\n\n"
         "def test_health(aip_client):\n"
         "    assert oslock._FCNTL is None and oslock._MSVCRT is not None\n"
         "    assert aip_client.get('/_emulator/health').json()['status'] == 'ok'\n"
@@ -58,5 +58,5 @@ def test_the_pytest_plugin_seeds_under_its_lock_without_fcntl(tmp_path: Path) ->
 
 
 def test_only_oslock_reaches_fcntl_or_msvcrt_and_by_name() -> None:
-    """No import statement of either anywhere in the package: `emulator.store.oslock` asks for them by name."""
+    """No import statement of either anywhere in the package: `emulator.util.oslock` asks for them by name."""
     assert [module for module, imported in sorted(GRAPH.items()) if imported & {"fcntl", "msvcrt"}] == []

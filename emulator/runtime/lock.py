@@ -1,5 +1,5 @@
 """One server per data directory: `server.lock` is held while a server runs and names its pid and URL (the lock:
-`emulator.store.oslock`, flock on POSIX, msvcrt's on Windows).
+`emulator.util.oslock`, flock on POSIX, msvcrt's on Windows).
 
 The operating system drops the lock when the process dies, even by kill -9, so a lock file left behind by a
 crashed server never blocks the next one; readers check the lock, not only the file.
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from emulator.store import oslock
 from emulator.store.db import DataDirError, storage_problem
+from emulator.util import oslock
 
 LOCK_FILE = "server.lock"
 

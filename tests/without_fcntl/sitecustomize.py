@@ -1,10 +1,10 @@
 """Loaded at start-up by a Python whose PYTHONPATH begins with this directory: the emulator's code finds no `fcntl`
 there, as on Windows (an `import fcntl` in its modules fails, and so does `importlib.import_module("fcntl")`), and
-`importlib.import_module("msvcrt")`, as `emulator.store.oslock` asks for it, gives a stand-in that checks how it is
+`importlib.import_module("msvcrt")`, as `emulator.util.oslock` asks for it, gives a stand-in that checks how it is
 called and locks with flock. An `import msvcrt` statement still fails: the standard library would take the machine
 for Windows. `signal.SIGHUP` is gone, as on Windows.
 
-The stand-in keeps `msvcrt.locking`'s contract as `emulator.store.oslock` uses it: one byte at the file's current
+The stand-in keeps `msvcrt.locking`'s contract as `emulator.util.oslock` uses it: one byte at the file's current
 position, LK_NBLCK failing with PermissionError (EACCES) while another open file holds it, LK_UNLCK releasing it.
 """
 
@@ -20,7 +20,7 @@ import sys
 import types
 from collections.abc import Sequence
 
-LOCK_BYTE = 1 << 30  # where emulator.store.oslock puts its Windows lock
+LOCK_BYTE = 1 << 30  # where emulator.util.oslock puts its Windows lock
 LK_UNLCK, LK_LOCK, LK_NBLCK = 0, 1, 2
 
 
@@ -45,7 +45,7 @@ def _importer() -> str:
 
 
 def _import_module(name: str, package: str | None = None) -> types.ModuleType:
-    """`importlib.import_module` as `emulator.store.oslock` uses it: no fcntl, and a stand-in for msvcrt."""
+    """`importlib.import_module` as `emulator.util.oslock` uses it: no fcntl, and a stand-in for msvcrt."""
     if name == "fcntl":
         raise ModuleNotFoundError("No module named 'fcntl' (hidden: tests/without_fcntl)", name=name)
     return _msvcrt if name == "msvcrt" else _real_import_module(name, package)
