@@ -34,6 +34,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The suite starts hundreds of Python processes (xdist workers, users' projects as pytest sessions, `serve` and `exec`
+# children). With PYTHONDONTWRITEBYTECODE set (the Dockerfile sets it; so do many CI images) none of them leaves a
+# .pyc behind, so each compiles the emulator and re-runs pytest's assertion rewriting of every test and plugin module
+# (about 4 s more per pytest process). The test targets let the first process write them (__pycache__ is ignored).
+test test-fast test-image fuzz: export PYTHONDONTWRITEBYTECODE =
+
 # Two xdist workers (each worker gets its own emulators). The one command CI runs: every test, the slow ones too.
 test: lint typecheck
 	$(BIN)/pytest -n 2
