@@ -42,12 +42,12 @@ test test-fast test-image fuzz: export PYTHONDONTWRITEBYTECODE =
 
 # Two xdist workers (each worker gets its own emulators). The one command CI runs: every test, the slow ones too.
 test: lint typecheck
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # The inner loop: the same suite without the tests marked `slow` (servers and commands started as processes, the
 # wheel, the browser, long property runs). `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -n 2 -m "not slow and not image"
+	$(BIN)/pytest -n 2 --dist worksteal -m "not slow and not image"
 
 # The Docker image built with buildah on the checkout's tracked files and run (tests/image; not in `make test`: a
 # minute or two). Without an image registry the Dockerfile's base is a local stand-in, .ci/stand-in-base.sh, built
