@@ -34,14 +34,20 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The suite starts hundreds of Python processes (xdist workers, users' projects as pytest sessions, `serve` and `exec`
+# children). With PYTHONDONTWRITEBYTECODE set (the Dockerfile sets it; so do many CI images) none of them leaves a
+# .pyc behind, so each compiles the emulator and re-runs pytest's assertion rewriting of every test and plugin module
+# (about 4 s more per pytest process). The test targets let the first process write them (__pycache__ is ignored).
+test test-fast test-image fuzz: export PYTHONDONTWRITEBYTECODE =
+
 # Two xdist workers (each worker gets its own emulators). The one command CI runs: every test, the slow ones too.
 test: lint typecheck
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # The inner loop: the same suite without the tests marked `slow` (servers and commands started as processes, the
 # wheel, the browser, long property runs). `make test` runs them all.
 test-fast: install
-	$(BIN)/pytest -n 2 -m "not slow and not image"
+	$(BIN)/pytest -n 2 --dist worksteal -m "not slow and not image"
 
 # The Docker image built with buildah on the checkout's tracked files and run (tests/image; not in `make test`: a
 # minute or two). Without an image registry the Dockerfile's base is a local stand-in, .ci/stand-in-base.sh, built
