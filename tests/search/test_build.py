@@ -100,14 +100,15 @@ def test_a_build_over_the_threshold_uses_only_the_childs_stdin_and_stdout(
     assert _files(tmp_path / "child") == _files(tmp_path / "here")
 
 
-def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
+@pytest.mark.parametrize("split_from", [10**6, 0], ids=["one child", "two children"])
+def test_a_failing_document_source_stops_the_children(tmp_path: Path, split_from: int) -> None:
     def failing() -> Iterator[Document]:
-        yield from _docs(300)
+        yield from _docs(1000)
         raise RuntimeError("the database went away")
 
     (tmp_path / "index").mkdir()
     with pytest.raises(RuntimeError, match="went away"):
-        build_index(tmp_path / "index", failing(), 600, Progress(), child_from=0)
+        build_index(tmp_path / "index", failing(), 2000, Progress(), child_from=0, split_from=split_from)
     assert not _workers()
     assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == 0  # nothing committed
 
@@ -185,14 +186,3 @@ def test_two_children_write_a_segment_each_holding_between_them_what_one_writes(
     report = progress.report()
     assert report["step"] == "writing the index"
     assert report["done"] == report["total"] > 1500
-
-
-def test_a_failing_document_source_stops_both_children(tmp_path: Path) -> None:
-    def failing() -> Iterator[Document]:
-        yield from _docs(1000)
-        raise RuntimeError("the database went away")
-
-    (tmp_path / "index").mkdir()
-    with pytest.raises(RuntimeError, match="went away"):
-        build_index(tmp_path / "index", failing(), 2000, Progress(), child_from=0, split_from=0)
-    assert not _workers()
