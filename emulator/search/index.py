@@ -38,7 +38,7 @@ from emulator.util.progress import QUIET, Progress
 
 SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
-PARALLEL_FROM = 5000  # documents from which a rebuild uses several writer processes (10k: 2.8x faster with two)
+PARALLEL_FROM = 5000  # documents from which a rebuild uses `procs` writer processes, one segment each
 log = logging.getLogger("aip_emulator")
 
 
