@@ -7,8 +7,7 @@ and writes a segment. Batches of documents go down a pipe; the child answers wit
 progress writing them. With `procs` > 1 (`AIP_EMULATOR_INDEX_PROCS`) that many children take the batches in turn,
 each writing its own segment into its own folder, so that the writing (which cannot start before the last document
 is in) has both cores too; their segments are then joined into one index unmerged (`whoosh_internals.join`), as
-searched after flushes. Not the default: a deep page across segments merges every segment's documents up to the
-page by their sort keys (at 10k, 29 ms instead of 10 ms for a page at 90 %), where one segment walks its stored order.
+searched after flushes (a page across segments starts by bisection: `emulator.search.pages`).
 Smaller builds (tests, the default fixtures) stay in this process: starting a child costs about half a second.
 
 The sort and number columns are declared as globs while building and named one by one afterwards (a commit without
