@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     )
     flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
     index_procs: int = Field(
-        default=1, ge=1, description="writer processes of a full index build (5000+ assets; 2: faster, two segments)"
+        default=2, ge=1, description="writer processes of a full index build of 5000+ assets (a segment each)"
     )
     cache_postings: int = Field(default=8192, ge=1, description="document sets (postings, leaf results) cached")
     cache_postings_mb: float = Field(default=64, gt=0, description="approximate MB of cached document sets")

@@ -1,12 +1,13 @@
-"""Building a new index from all documents: one segment, nothing merged, written by
-`emulator.search.whoosh_internals.bulk`.
+"""Building a new index from all documents: unmerged segments written by `emulator.search.whoosh_internals.bulk`.
 
-From `CHILD_FROM` documents on the work is split between two processes, so that both cores are busy and the build's
+From `CHILD_FROM` documents on the work is split between processes, so that both cores are busy and the build's
 memory is given back when it ends: this process reads the documents (the database, in the caller's generator) and
 turns them into writer arguments; a child process (`emulator.util.worker`) tokenises them, collects the postings
-and writes the segment. Batches of documents go down a pipe; the child answers with the number of terms and its
-progress writing them. (Reading is the larger half: at 10k, about 4 s against 4 s of tokenising and collecting,
-then 6 s of writing.)
+and writes a segment. Batches of documents go down a pipe; the child answers with the number of terms and its
+progress writing them. With `procs` > 1 (`AIP_EMULATOR_INDEX_PROCS`) that many children take the batches in turn,
+each writing its own segment into its own folder, so that the writing (which cannot start before the last document
+is in) has both cores too; their segments are then joined into one index unmerged (`whoosh_internals.join`), as
+searched after flushes (a page across segments starts by bisection: `emulator.search.pages`).
 Smaller builds (tests, the default fixtures) stay in this process: starting a child costs about half a second.
 
 The sort and number columns are declared as globs while building and named one by one afterwards (a commit without
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 import gc
 import pickle
+import queue
+import shutil
 import sys
+import threading
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -27,12 +31,12 @@ from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_doc
 from emulator.search.tree import Document
 from emulator.search.whoosh_internals import naming
 from emulator.search.whoosh_internals.bulk import BulkPostings
+from emulator.search.whoosh_internals.join import join
 from emulator.util import worker
 from emulator.util.progress import Progress
 
 CHILD_FROM = 2000  # documents from which a child process writes the segment
 BATCH = 256  # documents per message to the child
-_POOL_MB = 256  # Whoosh's posting pool for the multi-process writer (`procs` > 1)
 
 
 class BuildFailed(RuntimeError):
@@ -48,11 +52,10 @@ def build_index(
     procs: int = 1,
     child_from: int = CHILD_FROM,
 ) -> None:
-    """Write `docs` into a new index at `path` (an empty directory)."""
-    if procs > 1:
-        _build_with_whoosh_processes(path, docs, total, progress, procs)
-    elif total >= child_from:
-        _build_in_child(path, docs, total, progress)
+    """Write `docs` into a new index at `path` (an empty directory): by `procs` children, one segment each, when
+    `procs` > 1 or from `child_from` documents on; else in this process."""
+    if procs > 1 or total >= child_from:
+        _build_in_children(path, docs, total, progress, procs)
     else:
         _build_here(path, docs, total, progress)
 
@@ -76,50 +79,93 @@ def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Prog
     built.close()
 
 
-def _build_in_child(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
-    child = worker.start("emulator.search.build", str(path))  # never a fork of a process that runs threads
+def _build_in_children(path: Path, docs: Iterable[Document], total: int, progress: Progress, count: int) -> None:
+    """`count` children, each writing one segment into its own folder (the first into `path`), then joined."""
+    folders = [path] + [path / f"part-{number}" for number in range(1, count)]
+    for folder in folders[1:]:
+        folder.mkdir()
+    children = [worker.start("emulator.search.build", str(folder)) for folder in folders]  # never a fork
     try:
-        with suppress(BrokenPipeError):  # the child stopped reading: it failed, and says why below
-            _send_documents(child.outbox, docs, total, progress)
-        _follow_writing(child.inbox, progress)
+        with suppress(BrokenPipeError):  # a child stopped reading: it failed, and says why below
+            _send_documents([child.outbox for child in children], docs, total, progress)
+        columns = _follow_writing([child.inbox for child in children], progress)
     finally:
-        child.close()
+        for child in children:
+            child.close()
+    join(path, folders[1:], INDEX_NAME)
+    for folder in folders[1:]:
+        shutil.rmtree(folder)
+    built = naming.open_dir(str(path), INDEX_NAME)
+    _name_columns(built, columns)
+    built.close()
 
 
-def _send_documents(conn: worker.Channel, docs: Iterable[Document], total: int, progress: Progress) -> None:
+def _send_documents(outboxes: list[worker.Channel], docs: Iterable[Document], total: int, progress: Progress) -> None:
+    """Batches of writer arguments to the children in turn, then an empty message to each."""
     batch: list[dict[str, Any]] = []
+    sent = 0
     with progress.step("indexing assets", total, "asset") as step:
         for doc in docs:
             batch.append(whoosh_document(doc))
             if len(batch) >= BATCH:
-                conn.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+                outboxes[sent % len(outboxes)].send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+                sent += 1
                 step.update(len(batch))
                 batch = []
         if batch:
-            conn.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
+            outboxes[sent % len(outboxes)].send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
             step.update(len(batch))
-    conn.send_bytes(b"")
+    for outbox in outboxes:
+        outbox.send_bytes(b"")
 
 
-def _follow_writing(conn: worker.Channel, progress: Progress) -> None:
+def _follow_writing(inboxes: list[worker.Channel], progress: Progress) -> set[str]:
+    """One progress step over every child's terms (opened once all have counted theirs); the columns written."""
+    messages: queue.SimpleQueue[tuple[Any, ...] | BaseException] = queue.SimpleQueue()
+    for inbox in inboxes:
+        threading.Thread(target=_relay, args=(inbox, messages), daemon=True).start()
+    counts: list[int] = []
+    written, finished, columns = 0, 0, set()
     step = None
     try:
-        while True:
-            kind, value = worker.receive(conn, BuildFailed, "writing the index")
+        while finished < len(inboxes):
+            message = messages.get()
+            if isinstance(message, BaseException):
+                raise message
+            kind, value = message
             if kind == "terms":
-                step = progress.step("writing the index", value, "term")
-            elif kind == "written" and step is not None:
-                step.update(value)
+                counts.append(value)
+                if len(counts) == len(inboxes):
+                    step = progress.step("writing the index", sum(counts), "term")
+                    step.update(written)
+            elif kind == "written":
+                written += value
+                if step is not None:
+                    step.update(value)
             elif kind == "done":
-                return
+                columns.update(value)
+                finished += 1
     finally:
         if step is not None:
             step.close()
+    return columns
+
+
+def _relay(inbox: worker.Channel, messages: queue.SimpleQueue[tuple[Any, ...] | BaseException]) -> None:
+    """A child's messages (its failure as the exception to raise) into `messages`, up to its last."""
+    try:
+        while True:
+            message = worker.receive(inbox, BuildFailed, "writing the index")
+            messages.put(message)
+            if message[0] == "done":
+                return
+    except BaseException as exc:  # raised in the caller's thread
+        messages.put(exc)
 
 
 def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> None:
-    """The child's side: writer arguments in, one segment out (its own garbage collector off: the postings are
-    millions of long-lived objects and no cycles)."""
+    """The child's side: writer arguments in, one segment out, its column names back (named by the caller). Its
+    own garbage collector is off: the postings are millions of long-lived objects and no cycles."""
     gc.disable()
     try:
         built = naming.create_in(path, build_schema(), INDEX_NAME)
@@ -131,9 +177,8 @@ def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> N
         answers.send(("terms", bulk.term_count()))
         bulk.on_field = lambda count: answers.send(("written", count))
         writer.commit()
-        _name_columns(built, bulk.columns)
         built.close()
-        answers.send(("done", None))
+        answers.send(("done", sorted(bulk.columns)))
     except EOFError:
         return  # the parent gave up: nothing is committed
     except BaseException as exc:
@@ -141,30 +186,6 @@ def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> N
     finally:
         conn.close()
         answers.close()
-
-
-def _build_with_whoosh_processes(
-    path: Path, docs: Iterable[Document], total: int, progress: Progress, procs: int
-) -> None:
-    """Whoosh's own multi-process writer: one segment per process (`AIP_EMULATOR_INDEX_PROCS`)."""
-    built = naming.create_in(str(path), build_schema(), INDEX_NAME)
-    writer = built.writer(limitmb=_POOL_MB // procs, compound=False, procs=procs, multisegment=True)
-    seen: set[str] = set()
-    try:
-        with progress.step("indexing assets", total, "asset") as step:
-            for doc in docs:
-                kwargs = whoosh_document(doc)
-                seen.update(name for name in kwargs if name[:2] in ("s_", "n_"))
-                writer.add_document(**kwargs)
-                step.update()
-    except BaseException:
-        writer.cancel()
-        raise
-    with progress.step("writing the index segments", 1, "step") as step:
-        writer.commit()
-        step.update()
-    _name_columns(built, seen)
-    built.close()
 
 
 def _name_columns(built: Any, names: set[str]) -> None:

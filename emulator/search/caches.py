@@ -209,9 +209,18 @@ class SegmentCaches:
 
     def order_key(self, doc: int, sort: list[SortKey]) -> tuple[Any, ...]:
         """The same order key `emulator.search.reference.order_key` gives this document."""
-        values = []
+        return self.order_keys(sort)(doc)
+
+    def order_keys(self, sort: list[SortKey]) -> Callable[[int], tuple[Any, ...]]:
+        """`order_key` for `sort` as a function of the document, its columns read now (it touches no cache)."""
+        columns = []
         for key in sort:
             column = self.column(f"{'n' if key.kind is SortKind.NUMBER else 's'}_{key.field}")
-            default = math.nan if key.kind is SortKind.NUMBER else b""
-            values.append(sort_value(key, column[doc] if column else default))
-        return (*values, int(self.ids()[doc]))
+            columns.append((key, column, math.nan if key.kind is SortKind.NUMBER else b""))
+        ids = self.ids()
+
+        def order_key(doc: int) -> tuple[Any, ...]:
+            values = [sort_value(key, column[doc] if column else default) for key, column, default in columns]
+            return (*values, int(ids[doc]))
+
+        return order_key

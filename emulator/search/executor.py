@@ -18,9 +18,9 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 from emulator.search import budget, regex
 from emulator.search.caches import DocSet, SegmentCaches
@@ -52,6 +52,32 @@ EXPANSION_CACHED = 32  # wildcards expanding to more terms are read without cach
 WALK_FROM = 8  # documents matching from 1 in 8 of a segment on: walk its whole order instead of ranking them
 
 
+class KeyedDocs(Sequence[Keyed]):
+    """Documents in order, each keyed only when read (`emulator.search.pages` reads few of a deep page's)."""
+
+    def __init__(self, docs: list[int], order_key: Callable[[int], tuple[Any, ...]]) -> None:
+        self.docs = docs
+        self.order_key = order_key
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @overload
+    def __getitem__(self, index: int) -> Keyed: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Keyed]: ...
+
+    def __getitem__(self, index: int | slice) -> Keyed | list[Keyed]:
+        if isinstance(index, slice):
+            return [self._keyed(doc) for doc in self.docs[index]]
+        return self._keyed(self.docs[index])
+
+    def _keyed(self, doc: int) -> Keyed:
+        key = self.order_key(doc)
+        return key, key[-1]
+
+
 class Executor:
     """Evaluates one query against one segment, whose documents outside `live` do not count."""
 
@@ -61,7 +87,7 @@ class Executor:
 
     def run(
         self, node: Node, sort: list[SortKey], needed: int, keyed: bool = True, skip: int = 0
-    ) -> tuple[int, list[Keyed]]:
+    ) -> tuple[int, Sequence[Keyed]]:
         """The number of live documents matching `node` and the first `needed` of them with their order keys, less
         the first `skip` (empty keys unless `keyed`: a lone source needs no merging, and skips for its caller)."""
         found = self.evaluate(node, None)
@@ -70,7 +96,7 @@ class Executor:
         ids = self.c.column("aid")
         if not keyed:
             return len(docs), [((), int(ids[d])) for d in ordered]
-        return len(docs), [(self.c.order_key(d, sort), int(ids[d])) for d in ordered]
+        return len(docs), KeyedDocs(ordered, self.c.order_keys(sort))
 
     # -- evaluation ------------------------------------------------------------------------------
     def evaluate(self, node: Node, candidates: DocSet | None) -> DocSet:

@@ -9,20 +9,18 @@ reads one published `State` (segments view + layer) without the writer's lock: e
 
 from __future__ import annotations
 
-import heapq
 import logging
 import shutil
 import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 
-from emulator.search import reference, regex
+from emulator.search import pages, reference, regex
 from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
@@ -38,7 +36,7 @@ from emulator.util.progress import QUIET, Progress
 
 SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
-PARALLEL_FROM = 5000  # documents from which a rebuild uses several writer processes (10k: 2.8x faster with two)
+PARALLEL_FROM = 5000  # documents from which a rebuild uses `procs` writer processes, one segment each
 log = logging.getLogger("aip_emulator")
 
 
@@ -290,9 +288,8 @@ class SearchIndex:
                 answers.append(top)
             mine = state.recent.matching(node, sort)
             answers.append(mine[skip:])
-            merged = list(islice(heapq.merge(*answers), needed - skip))
-            page = [asset_id for _key, asset_id in merged[offset - skip :]]
-            return Hits(total + len(mine), page, state.version)
+            merged = pages.page(answers, offset - skip, needed - skip)
+            return Hits(total + len(mine), [asset_id for _key, asset_id in merged], state.version)
         finally:
             self._unpin(state)
 

@@ -100,14 +100,15 @@ def test_a_build_over_the_threshold_uses_only_the_childs_stdin_and_stdout(
     assert _files(tmp_path / "child") == _files(tmp_path / "here")
 
 
-def test_a_failing_document_source_stops_the_child(tmp_path: Path) -> None:
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_failing_document_source_stops_the_children(tmp_path: Path, procs: int) -> None:
     def failing() -> Iterator[Document]:
-        yield from _docs(300)
+        yield from _docs(1000)
         raise RuntimeError("the database went away")
 
     (tmp_path / "index").mkdir()
     with pytest.raises(RuntimeError, match="went away"):
-        build_index(tmp_path / "index", failing(), 600, Progress(), child_from=0)
+        build_index(tmp_path / "index", failing(), 2000, Progress(), child_from=0, procs=procs)
     assert not _workers()
     assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == 0  # nothing committed
 
@@ -130,7 +131,7 @@ def test_any_other_failure_of_the_child_comes_with_its_traceback(tmp_path: Path)
         child.outbox.send_bytes(pickle.dumps([{"uid": "1", "v_f": "one string, not a list of terms"}]))
         child.outbox.send_bytes(b"")
         with pytest.raises(BuildFailed, match=r"(?s)Traceback.*TypeError: bulk writing takes a list of terms"):
-            _follow_writing(child.inbox, Progress())
+            _follow_writing([child.inbox], Progress())
     finally:
         child.close()
     assert not _workers()
@@ -154,3 +155,34 @@ def test_a_script_without_a_main_guard_is_not_run_again_by_the_worker(tmp_path: 
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
 
     assert done.stdout.splitlines() == ["script started", "built"]
+
+
+def _terms(path: Path) -> tuple[int, list[str], dict[tuple[str, bytes], int]]:
+    built = index.open_dir(str(path), indexname=INDEX_NAME)
+    with built.reader() as reader:
+        terms = {term: reader.doc_frequency(*term) for term in reader.all_terms()}
+        found = built.doc_count(), sorted(built.schema.names()), terms
+    built.close()
+    return found
+
+
+def test_two_children_write_a_segment_each_holding_between_them_what_one_writes(tmp_path: Path) -> None:
+    docs = _docs(1500)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    build_index(tmp_path / "one", docs, len(docs), Progress(), child_from=0)
+    progress = Progress()
+    build_index(tmp_path / "two", docs, len(docs), progress, child_from=0, procs=2)
+
+    assert _terms(tmp_path / "two") == _terms(tmp_path / "one")
+    built = index.open_dir(str(tmp_path / "two"), indexname=INDEX_NAME)
+    segments = built._segments()
+    built.close()
+    assert sorted(segment.doc_count() for segment in segments) == [732, 768]  # batches of 256 in turn
+    assert [p.name for p in (tmp_path / "two").iterdir() if p.is_dir()] == []
+    for segment in segments:  # the stored sort orders moved with their segment
+        assert any(p.name.startswith(segment.segment_id() + ".ord") for p in (tmp_path / "two").iterdir())
+    assert progress.finished == ["indexing assets"]
+    report = progress.report()
+    assert report["step"] == "writing the index"
+    assert report["done"] == report["total"] > 1500

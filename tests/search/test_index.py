@@ -188,6 +188,7 @@ def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
         assert "n_*" not in schema._dyn_fields
         sort = [SortKey("n", SortKind.NUMBER, descending=True), SortKey("name", SortKind.TEXT)]
         hits = [built.search(Range("n", 2, 5), sort, 0, 50), built.search(Match("name", Pattern.parse("3")), [], 0, 99)]
+        hits += [built.search(All(), sort, offset, 7) for offset in (0, 1, 150, 293, 301, 400)]  # deep pages merged
         answers.append([(found.total, found.asset_ids) for found in hits])
         segments.append(len(built._state.view.parts))
         built.close()

@@ -9,6 +9,7 @@ all three agree). A Whoosh upgrade must re-check, module by module:
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
 - `phrases`: `W3LeafMatcher`'s blocks (`_ids`, `_values`, `_next_block`, `_read_ids`, `_read_values`).
 - `segments`: the table of contents (`_read_toc`) and `SegmentReader` over a segment's `_deleted`.
+- `join`: `TOC` (its constructor, `read`, `write`) and segments' files named by `segment_id()`.
 - `naming`: `Segment._random_id` and `random_name` in `whoosh.util`, `codec.base`, `filedb.filestore`,
   `filedb.compound`.
 Then run `make test` (tests/search/ compares every engine answer with a reference evaluator) and `make bench`.
