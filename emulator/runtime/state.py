@@ -111,8 +111,10 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             except BaseException:
                 replace.discard(emu.settings.data_dir)
                 raise
-            emu.views.back_to(saved if saved in emu.saved_catalogs else None)  # the views still valid stay
+            # The catalog first: a search from now on reads the new metadata, so the views it keeps are new ones;
+            # then the views still valid stay (a search that began before loses what it read: the epoch moved).
             emu.invalidate_catalog(keep_views=True)  # readers outside the lock must not pair new rows, old catalog
+            emu.views.back_to(saved if saved in emu.saved_catalogs else None)
             _finish(emu)
             emu.reload(keep_views=True)
             _warm_catalog(emu, saved)

@@ -107,3 +107,30 @@ def test_a_restore_of_another_state_rereads_every_view(emu: Emulator) -> None:
 
     assert after[RENAMED].name == "Renamed"
     assert after[UNTOUCHED] is not before[UNTOUCHED]
+
+
+def test_a_search_during_a_restore_never_keeps_views_built_with_the_metadata_it_replaces(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searches take no lock: one that reads views while a restore switches the data must not pair the restored rows
+    with the catalog of before and keep them (the next searches would show the undone metadata)."""
+    original = emu.catalog.forms[LAPTOP].name
+    state.save(emu, "before")
+    _rename_form(emu, "Notebook")
+    ids = [view.id for view in _views(emu).values() if view.form.id == LAPTOP]
+    forget_and_keep = emu.views.back_to
+
+    def with_a_search_in_between(saved: object | None) -> None:
+        forget_and_keep(saved)
+        emu.views.get(ids, lambda missing: _load(emu, missing))  # a search thread running at this instant
+
+    monkeypatch.setattr(emu.views, "back_to", with_a_search_in_between)
+    state.restore(emu, "before")
+
+    served = emu.views.get(ids, lambda missing: _load(emu, missing))
+    assert {view.form.name for view in served} == {original}
+
+
+def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:
+    with emu.session() as session:
+        return load_views(session, emu.catalog, ids)
