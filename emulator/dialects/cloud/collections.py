@@ -137,10 +137,13 @@ def create_attribute(emu: Emulator, user: UserInfo, body: AttributeWrite) -> int
         writes.add_attribute(ctx, new_id, name, kind, reference)
         writes.set_options(ctx, new_id, options)
         for i, form_id in enumerate(body.collection_ids or []):
+            where = f"collectionIds[{i}]"
             if form_id not in ctx.catalog.forms or ctx.catalog.forms[form_id].scheme_id not in ctx.catalog.browsable(
                 user
             ):
-                raise ValidationError(f"collectionIds[{i}]: unknown collection {form_id}", field=f"collectionIds[{i}]")
+                raise ValidationError(f"{where}: unknown collection {form_id}", field=where)
+            if form_id in (body.collection_ids or [])[:i]:
+                raise ValidationError(f"{where}: collection {form_id} is listed twice", field=where)
             writes.place_last(ctx, form_id, new_id, body.required)
     return new_id
 
@@ -155,8 +158,8 @@ def update_attribute(emu: Emulator, attribute_id: int, body: AttributeUpdate) ->
             raise ValidationError("type: the type of an attribute cannot change", field="type")
         if "name" in sent:
             name = _text(body.name, "name")
+            writes.unique_attribute(ctx, name, attribute_id)  # first: the query would flush a clashing rename
             writes.rename_attribute(ctx, attribute_id, name)
-            writes.unique_attribute(ctx, name, attribute_id)
         if "options" in sent:
             writes.set_options(ctx, attribute_id, _options(kind, body.options))
 

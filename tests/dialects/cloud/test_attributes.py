@@ -113,6 +113,7 @@ def test_a_reference_attribute_names_one_collection(emulator_client: Client, adm
         ({"name": "Colour", "type": "DROPDOWN", "options": ["Black", "black"]}, "options"),
         ({"name": "Backup Of", "type": "ASSET_REFERENCE_BY_COLLECTION"}, "referenceCollectionIds"),
         ({"name": "Colour", "type": "TEXT", "collectionIds": [99]}, "collectionIds[0]"),
+        ({"name": "Colour", "type": "TEXT", "collectionIds": [9, 9]}, "collectionIds[1]"),  # was a 500
         ({"name": "Colour", "type": "TEXT", "colour": "red"}, "colour"),
     ],
 )
@@ -129,6 +130,19 @@ def test_a_duplicate_attribute_name_is_a_409(emulator_client: Client, admin: dic
 
     assert body == {"timestamp": FROZEN, "status": 409, "error": "Conflict",
                     "message": "An attribute named 'vendor' already exists", "path": f"{BASE}/attributes"}  # fmt: skip
+
+
+def test_renaming_an_attribute_to_a_name_another_has_is_a_409_and_changes_nothing(
+    emulator_client: Client, admin: dict[str, str]
+) -> None:
+    before = call(emulator_client, "GET", "/attributes/64", admin)
+
+    body = call(emulator_client, "PUT", "/attributes/64", admin, json={"name": "VENDOR"}, expect=409)  # was a 500
+
+    assert body == {"timestamp": FROZEN, "status": 409, "error": "Conflict",
+                    "message": "An attribute named 'VENDOR' already exists",
+                    "path": f"{BASE}/attributes/64"}  # fmt: skip
+    assert call(emulator_client, "GET", "/attributes/64", admin) == before
 
 
 def test_an_attribute_is_renamed_and_its_unused_options_replaced(
