@@ -22,6 +22,7 @@ from emulator.search import regex
 MASK = "***"
 # Field names whose values never leave the emulator (compared lower-case, without `_` and `-`).
 SECRET_KEYS = frozenset({"password", "passwd", "token", "accesstoken", "apitoken", "authorization", "secret"})
+SECRET_PARTS = ("password", "passwd", "secret", "token", "apikey", "credential", "cookie", "session")
 _SECRET_TEXT = re.compile(
     r'(?P<key>"(?:password|passwd|token|accessToken|apiToken|authorization|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"?',
     re.IGNORECASE,
@@ -178,7 +179,10 @@ def masked_query(raw: bytes) -> str:
 
 
 def _is_secret(key: str) -> bool:
-    return key.lower().replace("_", "").replace("-", "") in SECRET_KEYS
+    """A name that holds a credential: one of `SECRET_KEYS`, or a name containing one of `SECRET_PARTS`
+    (`os_password`, `refresh_token`, `client_secret`, `api_key`, a `session` with its cookie)."""
+    name = key.lower().replace("_", "").replace("-", "")
+    return name in SECRET_KEYS or any(part in name for part in SECRET_PARTS)
 
 
 def _status_matches(wanted: str, status: int) -> bool:

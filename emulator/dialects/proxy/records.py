@@ -8,6 +8,7 @@ from typing import Any
 
 from emulator.core.journal import MASK, mask, masked_query
 
+FORM = "application/x-www-form-urlencoded"
 TEXT_LIMIT = 65536  # characters of a body that is not JSON (an HTML error page)
 KEPT_REQUEST = frozenset({"content-type", "accept", "x-atlassian-token", "user-agent"})
 KEPT_RESPONSE = frozenset({"content-type", "retry-after", "x-seraph-loginreason", "www-authenticate"})
@@ -20,10 +21,13 @@ def auth_scheme(value: str | None) -> str | None:
     return f"{value.split(' ', 1)[0]} {MASK}"
 
 
-def body_of(raw: bytes) -> tuple[Any, str | None]:
-    """(the body as JSON with secret-named fields masked, None) or (None, its text) when it is not JSON."""
+def body_of(raw: bytes, content_type: str | None = None) -> tuple[Any, str | None]:
+    """(the body as JSON with secret-named fields masked, None) or (None, its text) when it is not JSON; a form's
+    fields are masked by name too (`os_password=...` of a Jira login form)."""
     if not raw:
         return None, None
+    if (content_type or "").lower().startswith(FORM):
+        return None, masked_query(raw)[:TEXT_LIMIT]
     try:
         return mask(json.loads(raw)), None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -32,8 +36,8 @@ def body_of(raw: bytes) -> tuple[Any, str | None]:
 
 def exchange(number: int, request: dict[str, Any], status: int, headers: dict[str, str], body: bytes) -> dict[str, Any]:
     """The file's content: what was asked (masked) and what the source answered (masked)."""
-    request_body, request_text = body_of(request["body"])
-    response_body, response_text = body_of(body)
+    request_body, request_text = body_of(request["body"], request["headers"].get("content-type"))
+    response_body, response_text = body_of(body, headers.get("content-type"))
     return {
         "number": number,
         "time": request["time"],
