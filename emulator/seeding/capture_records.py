@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emulator.core.types import MULTI_OPTION_TYPES, OPTION_TYPES, REFERENCE_TYPES, AttributeType
+from emulator.seeding.read import FixtureError
 
 EVERYONE = "jira-users"
 ADMINS = "jira-administrators"
 JIRA_TIME = "%d/%b/%y %I:%M %p"  # `02/May/19 10:29 AM`, as attachments show their date
+# Jira's default first, then date formats administrators often set (month names are read in English only).
+SHOWN_FORMATS = (JIRA_TIME, "%d/%b/%y %H:%M", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%m/%d/%Y %I:%M %p")
 
 
 def scheme_record(raw: dict[str, Any]) -> dict[str, Any]:
@@ -126,15 +129,32 @@ def attachments(text: str) -> list[dict[str, Any]]:
 
 
 def local_time(shown: str) -> str:
-    """`02/May/19 10:29 AM` -> `2019-05-02T10:29` (the fixture format's local time)."""
-    return datetime.strptime(shown, JIRA_TIME).strftime("%Y-%m-%dT%H:%M")
+    """`02/May/19 10:29 AM` -> `2019-05-02T10:29` (the fixture format's local time); a date in a format capture does
+    not read (a Jira set to another language or date format) is a one-line `FixtureError` saying so."""
+    read = read_shown(shown)
+    if read is None:
+        raise FixtureError(
+            f"an attachment's date {shown!r} is not in a format capture reads ({', '.join(SHOWN_FORMATS)}); "
+            "capture a Jira shown in English with one of these date formats"
+        )
+    return read.strftime("%Y-%m-%dT%H:%M")
+
+
+def read_shown(shown: str) -> datetime | None:
+    """A date as Jira shows it, in the first of `SHOWN_FORMATS` that reads it; None when none does."""
+    for pattern in SHOWN_FORMATS:
+        try:
+            return datetime.strptime(shown, pattern)
+        except ValueError:
+            continue
+    return None
 
 
 def shown_offset_minutes(assets: list[dict[str, Any]]) -> int | None:
     """How far ahead of UTC the source shows times (`createdFormatted` beside the epoch `created`), in minutes."""
     for asset in assets:
-        if isinstance(asset.get("created"), int) and asset.get("createdFormatted"):
-            shown = datetime.strptime(asset["createdFormatted"], JIRA_TIME)
+        shown = read_shown(asset.get("createdFormatted") or "")
+        if isinstance(asset.get("created"), int) and shown is not None:
             utc = datetime.fromtimestamp(asset["created"] // 60_000 * 60, UTC).replace(tzinfo=None)
             return round((shown - utc).total_seconds() / 60)
     return None

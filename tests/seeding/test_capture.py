@@ -15,8 +15,10 @@ import pytest
 
 from emulator.cli.capture import zone_hint
 from emulator.cli.commands import main
+from emulator.seeding import capture_records
 from emulator.seeding.capture import CaptureOptions, capture
 from emulator.seeding.capture_records import shown_offset_minutes
+from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Polite, Source
 from emulator.server import EmulatorServer
 from emulator.settings import Settings
@@ -211,3 +213,26 @@ def test_a_capture_that_would_not_load_fails_and_leaves_nothing(
         " (a form or asset it names but does not show): capture with --forms to leave that part out\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("shown", "local"),
+    [
+        ("02/May/19 10:29 AM", "2019-05-02T10:29"),
+        ("02.05.2019 10:29", "2019-05-02T10:29"),
+        ("2019-05-02 22:29", "2019-05-02T22:29"),
+    ],
+)
+def test_dates_shown_in_the_usual_jira_formats_are_read_back(shown: str, local: str) -> None:
+    assert capture_records.local_time(shown) == local
+    assert capture_records.shown_offset_minutes([{"created": 1556792940000, "createdFormatted": shown}]) is not None
+
+
+def test_a_date_in_a_format_capture_does_not_read_is_a_one_line_error_not_a_crash() -> None:
+    """A Jira shown in German writes `02/Mai/19`: the time-zone hint is skipped, an attachment date says why."""
+    assert (
+        capture_records.shown_offset_minutes([{"created": 1556792940000, "createdFormatted": "02/Mai/19 10:29"}])
+        is None
+    )
+    with pytest.raises(FixtureError, match=r"^an attachment's date '02/Mai/19 10:29' is not in a format capture reads"):
+        capture_records.local_time("02/Mai/19 10:29")
