@@ -9,11 +9,9 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator.testing import copy_data_dir, free_port
-from tests.reliability.serving import wait_until_healthy
+from emulator.testing import copy_data_dir
+from tests.reliability.serving import Served, serve_process
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
@@ -114,26 +112,9 @@ class Burst:
                 self.enough.set()
 
 
-@contextmanager
-def _server(
-    data_dir: Path, log: Path, env: dict[str, str] | None = None
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`python -m emulator.cli serve` on a free loopback port, answering health; always ended on the way out."""
-    port = free_port()
-    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
-    environment = {**os.environ, **(env or {})}
-    with (
-        log.open("ab") as out,
-        subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment) as process,
-    ):
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, process, log, START_TIMEOUT_S)
-            yield url, process
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
+def _server(data_dir: Path, log: Path, env: dict[str, str] | None = None) -> AbstractContextManager[Served]:
+    """A real server over `data_dir`, killed (SIGKILL) on the way out unless it already stopped."""
+    return serve_process(data_dir, log, {**os.environ, **(env or {})}, START_TIMEOUT_S, kill=True)
 
 
 def _database(data_dir: Path) -> dict[int, str]:

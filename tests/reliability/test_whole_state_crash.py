@@ -12,10 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator.testing import copy_data_dir, free_port
-from tests.reliability.serving import wait_until_healthy
+from emulator.testing import copy_data_dir
+from tests.reliability.serving import Served, serve_process
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
@@ -75,21 +72,10 @@ def _env(**extra: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("AIP_EMULATOR_")} | extra
 
 
-@contextmanager
-def _server(data_dir: Path, log: Path, crash_at: str | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`python -m emulator.cli serve` on a free loopback port, answering health; always ended on the way out."""
-    port = free_port()
-    command = [sys.executable, "-m", "emulator.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+def _server(data_dir: Path, log: Path, crash_at: str | None = None) -> AbstractContextManager[Served]:
+    """A real server over `data_dir` (set to kill itself at `crash_at`), stopped on the way out if still running."""
     env = _env(AIP_EMULATOR_CRASH_AT=crash_at) if crash_at else _env()
-    with log.open("ab") as out, subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env) as process:
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_healthy(url, process, log, START_TIMEOUT_S)
-            yield url, process
-        finally:
-            if process.poll() is None:
-                process.terminate()
-            process.wait(timeout=20)
+    return serve_process(data_dir, log, env, START_TIMEOUT_S)
 
 
 def _rows(database: Path) -> Assets:
