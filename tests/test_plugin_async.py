@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.user_project import clean_env, run_pytest, shared_server, write_project
+from tests.user_project import run_rounds, shared_server, write_project
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
@@ -85,14 +85,11 @@ def shared(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
 
 def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
     """Run the example suite in random-free order (sync rounds after async ones); `kind:namespace` of every round."""
-    seen = project / "seen.txt"
-    seen.unlink(missing_ok=True)
-    env = clean_env(ROUNDS_SEEN=str(seen), **({"AIP_EMULATOR_URL": url} if url is not None else {}))
-    run = run_pytest(project, "-W", "error", *args, str(project), env=env)
+    run, rounds = run_rounds(project, "-W", "error", *args, url=url)
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{2 * ROUNDS} passed" in run.stdout
-    return seen.read_text().split()
+    return rounds
 
 
 def test_serially_every_async_and_sync_test_finds_the_baseline(project: Path) -> None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from emulator.testing import free_port
-from tests.user_project import QUIET_PLUGINS, clean_env, run_pytest, shared_server, write_project
+from tests.user_project import QUIET_PLUGINS, run_rounds, shared_server, write_project
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
@@ -85,14 +85,11 @@ def shared(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
 
 def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
     """Run the example suite; the namespace of every round, in the order the rounds ran."""
-    seen = project / "seen.txt"
-    seen.unlink(missing_ok=True)
-    env = clean_env(ROUNDS_SEEN=str(seen), **({"AIP_EMULATOR_URL": url} if url is not None else {}))
-    run = run_pytest(project, *args, str(project), env=env)
+    run, rounds = run_rounds(project, *args, url=url)
 
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{ROUNDS} passed" in run.stdout
-    return seen.read_text().split()
+    return rounds
 
 
 def test_serially_every_test_finds_the_baseline(project: Path) -> None:

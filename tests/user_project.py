@@ -40,6 +40,16 @@ def run_pytest(project: Path, *args: str, env: dict[str, str]) -> subprocess.Com
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
+def run_rounds(project: Path, *args: str, url: str | None = None) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """Run the project's suite (against the shared server at `url`, if given); the run, and the lines its tests wrote
+    to the file `ROUNDS_SEEN` names (one per round: what each saw)."""
+    seen = project / "seen.txt"
+    seen.unlink(missing_ok=True)
+    env = clean_env(ROUNDS_SEEN=str(seen), **({"AIP_EMULATOR_URL": url} if url is not None else {}))
+    run = run_pytest(project, *args, str(project), env=env)
+    return run, seen.read_text().split() if seen.exists() else []
+
+
 @contextmanager
 def shared_server(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
     """A live server over a copy of the seeded template, as a team's shared emulator; yields its URL."""
