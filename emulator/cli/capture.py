@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from emulator.cli.options import subcommand
 from emulator.seeding.capture import CaptureOptions, CaptureSummary, capture
@@ -28,6 +29,7 @@ def add_source_flags(parser: argparse.ArgumentParser, url_flag: str) -> None:
     parser.add_argument("--rps", type=float, default=5.0, help="requests per second at most (default: 5)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: 30)")
     parser.add_argument("--tries", type=int, default=5, help="tries per request on 429 and 5xx (default: 5)")
+    parser.set_defaults(source_flag=url_flag)
 
 
 def add_capture_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +54,19 @@ def source_of(args: argparse.Namespace) -> Source:
     if args.rps <= 0 or args.tries < 1 or args.timeout <= 0:
         raise SourceError("--rps and --timeout must be above 0 and --tries at least 1")
     polite = Polite(rps=args.rps, tries=args.tries, timeout_s=args.timeout)
-    return Source(args.source_url, (args.user, password), polite)
+    return Source(checked_url(args.source_url, args.source_flag), (args.user, password), polite)
+
+
+def checked_url(url: str, flag: str) -> str:
+    """`url` if it is an http(s) URL with a host, else a `SourceError` saying what to type."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return url
+    except ValueError:  # an unclosed [ of an IPv6 address
+        pass
+    example = f"https://{url}" if "://" not in url else "https://jira.example.com"
+    raise SourceError(f"{flag} {url}: not a Jira base URL; give it with http:// or https://, such as {flag} {example}")
 
 
 def run_capture(args: argparse.Namespace) -> int:
