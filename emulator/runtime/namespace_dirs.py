@@ -77,7 +77,10 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         raise
 
 
-def identity(saved: Path) -> tuple[int, int]:
+Identity = tuple[int, int]  # which saved state a directory holds: see `identity`
+
+
+def identity(saved: Path) -> Identity:
     """Which saved state `saved` holds: its database file's inode and modification time (a new save is a new file)."""
     info = (saved / _DB).stat()
     return info.st_ino, info.st_mtime_ns
