@@ -22,7 +22,7 @@ from emulator.settings import Settings
 from emulator.testing_server import close_app
 
 
-def _baseline(app: FastAPI) -> tuple[int, int]:
+def _baseline(app: FastAPI) -> namespace_dirs.Identity | None:
     emulator: Emulator = app.state.emulator
     return namespace_dirs.identity(state.saved_dir(emulator, state.BASELINE))
 
@@ -35,7 +35,7 @@ class ReusedApp:
         self.root = root
         self.builds = 0
         self._app: FastAPI | None = None
-        self._baseline = (0, 0)
+        self._baseline: namespace_dirs.Identity | None = None
 
     def app(self) -> FastAPI:
         if self._app is None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from emulator.cli.options import subcommand
 from emulator.seeding.capture import CaptureOptions, CaptureSummary, capture
@@ -14,6 +16,8 @@ from emulator.seeding.source import Polite, Source, SourceError
 from emulator.util.progress import Progress
 
 PASSWORD_ENV = "AIP_CAPTURE_PASSWORD"
+KEY_ENV = "AIP_CAPTURE_ANONYMIZE_KEY"
+MIN_KEY = 16  # characters of a key given: a short one could be guessed, and with it every pseudonym checked
 EXAMPLE = (
     "AIP_CAPTURE_PASSWORD=... aip-emulator capture --from https://jira.example.com --user me --out prod-capture"
     " && aip-emulator serve --fixtures prod-capture --data-dir prod-capture-data"
@@ -28,6 +32,7 @@ def add_source_flags(parser: argparse.ArgumentParser, url_flag: str) -> None:
     parser.add_argument("--rps", type=float, default=5.0, help="requests per second at most (default: 5)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: 30)")
     parser.add_argument("--tries", type=int, default=5, help="tries per request on 429 and 5xx (default: 5)")
+    parser.set_defaults(source_flag=url_flag)
 
 
 def add_capture_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +45,11 @@ def add_capture_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     parser.add_argument("--forms", help="comma-separated form names or ids whose assets to take (default: all)")
     parser.add_argument("--page-size", type=int, default=250, help="assets per search page (default: 250)")
     parser.add_argument("--anonymize", action="store_true", help="replace names, emails, keys and free text")
+    parser.add_argument(
+        "--anonymize-key", metavar="KEY",
+        help=f"with --anonymize: the key of the pseudonyms (or {KEY_ENV}), for captures that match each other; "
+        "default: a random key per capture, never written",
+    )  # fmt: skip
 
 
 def source_of(args: argparse.Namespace) -> Source:
@@ -52,7 +62,19 @@ def source_of(args: argparse.Namespace) -> Source:
     if args.rps <= 0 or args.tries < 1 or args.timeout <= 0:
         raise SourceError("--rps and --timeout must be above 0 and --tries at least 1")
     polite = Polite(rps=args.rps, tries=args.tries, timeout_s=args.timeout)
-    return Source(args.source_url, (args.user, password), polite)
+    return Source(checked_url(args.source_url, args.source_flag), (args.user, password), polite)
+
+
+def checked_url(url: str, flag: str) -> str:
+    """`url` if it is an http(s) URL with a host, else a `SourceError` saying what to type."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return url
+    except ValueError:  # an unclosed [ of an IPv6 address
+        pass
+    example = f"https://{url}" if "://" not in url else "https://jira.example.com"
+    raise SourceError(f"{flag} {url}: not a Jira base URL; give it with http:// or https://, such as {flag} {example}")
 
 
 def run_capture(args: argparse.Namespace) -> int:
@@ -79,11 +101,28 @@ def _options(args: argparse.Namespace) -> CaptureOptions:
     if args.anonymize:
         from emulator.seeding.anonymize import anonymize  # noqa: PLC0415
 
-        transform = anonymize
+        transform = partial(anonymize, key=_anonymize_key(args.anonymize_key))
+    elif args.anonymize_key is not None:
+        raise SourceError("--anonymize-key goes with --anonymize")
     return CaptureOptions(
         out=args.out, max_assets=args.max_assets, forms=forms, page_size=args.page_size,
         progress=Progress(show=sys.stderr.isatty()), transform=transform,
     )  # fmt: skip
+
+
+def _anonymize_key(given: str | None) -> bytes:
+    """The key `--anonymize-key` or the environment gives, or a random one."""
+    from emulator.seeding.anonymize import new_key  # noqa: PLC0415
+
+    key = given if given is not None else os.environ.get(KEY_ENV) or None
+    if key is None:
+        return new_key()
+    if len(key) < MIN_KEY:
+        raise SourceError(
+            f"--anonymize-key ({KEY_ENV}) must be at least {MIN_KEY} characters: with a short one anyone could check "
+            "a guessed word; make one with: python -c 'import secrets; print(secrets.token_hex(16))'"
+        )
+    return key.encode("utf-8")
 
 
 def summary_line(s: CaptureSummary) -> str:

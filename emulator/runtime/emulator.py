@@ -29,6 +29,7 @@ from emulator.core.documents import build_document
 from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.runtime import datadir, replace, seeder
+from emulator.runtime.namespace_dirs import Identity
 from emulator.search.index import SearchIndex
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import read_fixtures
@@ -67,7 +68,7 @@ class Emulator:
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
-        self.saved_catalogs: dict[tuple[int, int], Catalog] = {}  # by saved database file: see `state.reset`
+        self.saved_catalogs: dict[Identity, Catalog] = {}  # by saved state (`namespace_dirs.identity`): `state.reset`
         self.views = ViewCache(settings.cache_views)
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)

@@ -8,6 +8,7 @@ reset baseline are hard links to the source's, which nobody rewrites. Nothing is
 from __future__ import annotations
 
 import json
+import secrets
 import shutil
 import sqlite3
 import time
@@ -67,7 +68,7 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         baseline.mkdir(parents=True)
         link_or_copy(source / _DB, baseline / _DB)
         copy_index(source / _INDEX, baseline / _INDEX)
-        disk.write_text(baseline / _SNAPSHOT_META, json.dumps({"name": _BASELINE, "createdAt": meta.created_at}))
+        disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
         write_meta(partial, meta, sync=True)
         disk.checkpoint("namespace:written")
         partial.rename(target)
@@ -77,10 +78,24 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         raise
 
 
-def identity(saved: Path) -> tuple[int, int]:
-    """Which saved state `saved` holds: its database file's inode and modification time (a new save is a new file)."""
+Identity = tuple[int, int, int, int, str]  # which saved state a directory holds: see `identity`
+
+
+def saved_meta(name: str, created_at: int) -> str:
+    """The `snapshot.json` of a saved state: its name, when, and a save id no other save has."""
+    return json.dumps({"name": name, "createdAt": created_at, "saveId": secrets.token_hex(8)})
+
+
+def identity(saved: Path) -> Identity:
+    """Which saved state `saved` holds: its database file (device, inode, modification time, size) and the save id
+    written with it. A file system that reuses an inode within its timestamp's resolution cannot make two saves
+    look the same."""
     info = (saved / _DB).stat()
-    return info.st_ino, info.st_mtime_ns
+    try:
+        save_id = str(json.loads((saved / _SNAPSHOT_META).read_text()).get("saveId", ""))
+    except (OSError, ValueError, AttributeError):
+        save_id = ""  # saved before save ids: the file's identity alone
+    return info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size, save_id
 
 
 def remove(directory: Path) -> None:

@@ -31,6 +31,7 @@ NAME_RULE = "1-63 characters of a-z 0-9 - _, starting with a letter or digit"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 BASELINE_SOURCE = "baseline"
 SNAPSHOT_SOURCE = "snapshot:"
+SHARED_CATALOGS = 4  # catalogs of saved states kept for the namespaces made from them (as `state.SAVED_CATALOGS`)
 
 
 def check_name(name: str) -> str:
@@ -99,7 +100,7 @@ class Namespaces:
             dirs.leftovers(self.root)
             self._names = {p.name for p in self.root.iterdir() if dirs.is_namespace(p)}
         self._lock = threading.RLock()
-        self._catalogs: dict[tuple[int, int], Catalog] = {}  # by saved database (inode, mtime): loaded once
+        self._catalogs: dict[dirs.Identity, Catalog] = {}  # by saved state (`namespace_dirs.identity`): loaded once
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -207,32 +208,41 @@ class Namespaces:
         self._names.add(name)
         try:
             with storage_answers(base, failed):
-                created = self._load(name, self._catalogs.get(identity))
+                created = self._load(name, identity)
         except BaseException:  # made but not opened: removed again, so the name stays free
             self._names.discard(name)
             dirs.remove(self.root / name)
             raise
         log.info("namespace %s created from %s", name, source)
-        self._catalogs.setdefault(identity, created.emulator.catalog)
         return created
 
-    def _load(self, name: str, catalog: Catalog | None = None) -> Namespace:
+    def _load(self, name: str, copied_from: dirs.Identity | None = None) -> Namespace:
+        """Open the namespace `name`; one just copied from a saved state shares that state's catalog (loaded once)."""
         directory = self.root / name
         meta = dirs.read_meta(directory)
         emulator = Emulator(self.settings.model_copy(update={"data_dir": directory, "namespace": name}))
-        if catalog is not None:  # the metadata of the saved state it was copied from, loaded once for all
-            emulator.adopt_catalog(catalog)
+        known = self._catalogs.get(copied_from) if copied_from is not None else None
+        if known is not None:  # the metadata of the saved state it was copied from, loaded once for all
+            emulator.adopt_catalog(known)
         try:
             emulator.start()
             state.ensure_baseline(emulator)
         except BaseException:
             emulator.close()
             raise
+        if copied_from is not None and known is None:
+            self._share(copied_from, emulator.catalog)  # before a request can reach it and change its metadata
         found = open_namespace(name, emulator, meta.created_at)
         found.last_used_at = max(meta.last_used_at, found.last_used_at)
         self._open[name] = found
         self._start_sweeper()
         return found
+
+    def _share(self, saved: dirs.Identity, catalog: Catalog) -> None:
+        """Keep the catalog of a saved state for the next namespace made from it; the least recent out."""
+        while len(self._catalogs) >= SHARED_CATALOGS:
+            del self._catalogs[next(iter(self._catalogs))]
+        self._catalogs[saved] = catalog
 
     def _persist(self, found: Namespace) -> None:
         directory = self.root / found.name

@@ -27,6 +27,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from emulator.runtime.namespace_dirs import saved_meta
 from emulator.search import disk
 from emulator.search.files import copy_index, mirror, write_restamped
 from emulator.search.index import SearchIndex
@@ -88,7 +89,7 @@ def save_dir(source: Path, target: Path, created_at: int, name: str = SAVED_BASE
     target.mkdir(parents=True)
     copy_database(source / _DB, target / _DB)
     copy_index(source / _INDEX, target / _INDEX)
-    disk.write_text(target / "snapshot.json", json.dumps({"name": name, "createdAt": created_at}), sync=True)
+    disk.write_text(target / "snapshot.json", saved_meta(name, created_at), sync=True)
 
 
 def commit(staged: Path, live: sqlite3.Connection) -> None:

@@ -78,7 +78,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
             disk.checkpoint("snapshot:database-copied")
             emu.index.copy_to(partial / _INDEX)
             snapshot = Snapshot(name, emu.clock.now_ms())
-            disk.write_text(partial / _META, json.dumps({"name": name, "createdAt": snapshot.created_at}), sync=True)
+            disk.write_text(partial / _META, dirs.saved_meta(name, snapshot.created_at), sync=True)
             disk.checkpoint("snapshot:written")
             replace.swap_dir(partial, target)
         except BaseException:
@@ -122,7 +122,7 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             emu.views.mark(saved)
 
 
-def _warm_catalog(emu: Emulator, saved: tuple[int, int] | None) -> None:
+def _warm_catalog(emu: Emulator, saved: dirs.Identity | None) -> None:
     """The catalog of a saved state's file is loaded once, here: a reset (or restore) of the same file reuses it, so
     the first write after a reset costs what a steady one does. A later metadata write replaces the live catalog,
     never the one kept here (catalogs are immutable values); a new save is a new file."""

@@ -1,23 +1,27 @@
-"""`capture --anonymize`: deterministic pseudonyms, so a capture can be shared.
+"""`capture --anonymize`: pseudonyms keyed per capture, so a capture can be shared.
 
-The same source gives the same files on every run: users are renumbered in key order (`user0001`,
-`JIRAUSER10001`, a made-up display name, `user0001@example.com`), and every word of free text (asset names, text
-values, locations, attachments, descriptions) becomes a keyed hash of itself with the same length, case and kind
-of characters: letters stay letters, digits stay digits, punctuation stays. The same word always gives the same
-pseudo-word, so a search that found it finds its pseudonym. Structure stays as it was: ids, dates, numbers, option
-texts, form, attribute and scheme names, references.
+Users are renumbered in key order (`user0001`, `JIRAUSER10001`, a made-up display name, `user0001@example.com`),
+and every word of free text (asset names, text values, locations, attachments, descriptions) becomes a keyed hash
+of itself with the same length, case and kind of characters: letters stay letters, digits stay digits, punctuation
+stays. Within a capture the same word always gives the same pseudo-word, so a search that found it finds its
+pseudonym. Structure stays as it was: ids, dates, numbers, option texts, form, attribute and scheme names,
+references.
+
+The key is random for each capture and never written, so nobody holding the files can check a guessed word against
+them; a user who wants two captures to match gives the same key to both (`--anonymize-key`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from emulator.core.types import REFERENCE_TYPES, USER_TYPES, AttributeType
 
-KEY = b"aip-emulator capture --anonymize"  # fixed: the same input gives the same output across runs and machines
+KEY_BYTES = 32  # of a random key
 FIRST = ("Alex", "Sam", "Robin", "Kai", "Noa", "Jules", "Mika", "Toni", "Eli", "Yuri", "Ren", "Sasha", "Charlie")
 LAST = ("Stone", "Rivers", "Field", "Brook", "Hill", "Marsh", "Wood", "Lake", "Ford", "Vale", "Glen", "Moor")
 SYSTEM_USER = "system"
@@ -27,73 +31,85 @@ KEPT = frozenset({"http", "https", "www", "com", "org", "net", "de", "mailto"}) 
 Files = dict[str, Any]
 
 
-def pseudo_word(word: str) -> str:
-    """The word's pseudonym: same length, case and character kinds (URL and domain particles kept)."""
-    if word.lower() in KEPT:
-        return word
-    digest = hmac.new(KEY, word.lower().encode("utf-8"), hashlib.sha256).digest()
-    while len(digest) < len(word):
-        digest += hashlib.sha256(digest).digest()
-    out = []
-    for char, byte in zip(word, digest, strict=False):
-        if char.isdigit():
-            out.append(chr(ord("0") + byte % 10))
-        elif char.isalpha():
-            letter = chr(ord("a") + byte % 26)
-            out.append(letter.upper() if char.isupper() else letter)
-        else:
+def new_key() -> bytes:
+    """A random key: the pseudonyms of a capture that nobody can reproduce, not even its next run."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+class Pseudonyms:
+    """The pseudonyms of one key: of words, texts and file names."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def digest(self, value: str) -> bytes:
+        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).digest()
+
+    def word(self, word: str) -> str:
+        """The word's pseudonym: same length, case and character kinds (URL and domain particles kept)."""
+        if word.lower() in KEPT:
+            return word
+        digest = self.digest(word.lower())
+        while len(digest) < len(word):
+            digest += hashlib.sha256(digest).digest()
+        out = []
+        for char, byte in zip(word, digest, strict=False):
+            if char.isdigit():
+                out.append(chr(ord("0") + byte % 10))
+            elif char.isalpha():
+                letter = chr(ord("a") + byte % 26)
+                out.append(letter.upper() if char.isupper() else letter)
+            else:
+                out.append(char)
+        return "".join(out)
+
+    def file(self, name: str) -> str:
+        """A file name's pseudonym with its extension kept (`ombMnU6umGQ.jpg` -> `....jpg`)."""
+        stem, dot, extension = name.rpartition(".")
+        return self.text(stem) + dot + extension if dot else self.text(name)
+
+    def text(self, text: str) -> str:
+        """Every run of letters or digits replaced by its pseudonym; separators kept."""
+        out, word = [], []
+        for char in text:
+            if char.isalnum():
+                word.append(char)
+                continue
+            if word:
+                out.append(self.word("".join(word)))
+                word = []
             out.append(char)
-    return "".join(out)
-
-
-def pseudo_file(name: str) -> str:
-    """A file name's pseudonym with its extension kept (`ombMnU6umGQ.jpg` -> `....jpg`)."""
-    stem, dot, extension = name.rpartition(".")
-    return pseudo_text(stem) + dot + extension if dot else pseudo_text(name)
-
-
-def pseudo_text(text: str) -> str:
-    """Every run of letters or digits replaced by its pseudonym; separators kept."""
-    out, word = [], []
-    for char in text:
-        if char.isalnum():
-            word.append(char)
-            continue
         if word:
-            out.append(pseudo_word("".join(word)))
-            word = []
-        out.append(char)
-    if word:
-        out.append(pseudo_word("".join(word)))
-    return "".join(out)
+            out.append(self.word("".join(word)))
+        return "".join(out)
 
 
 class UserMap:
-    """Usernames and keys of the capture, renumbered in key order."""
+    """Usernames and keys of the capture, renumbered in key order; `pseudo`: the capture's pseudonyms."""
 
-    def __init__(self, users: list[dict[str, Any]]) -> None:
+    def __init__(self, users: list[dict[str, Any]], pseudo: Pseudonyms) -> None:
+        self.pseudo = pseudo
         self.by_name: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, dict[str, Any]] = {}
         for number, user in enumerate(sorted(users, key=lambda u: str(u["key"])), 1):
-            new = _user(user, number)
+            new = _user(user, number, pseudo.digest(str(user["key"])))
             self.by_name[user["username"]] = self.by_key[user["key"]] = new
 
     def name(self, username: str | None) -> str | None:
         if username is None or username == SYSTEM_USER:
             return username
         found = self.by_name.get(username)
-        return found["username"] if found else pseudo_text(username)
+        return found["username"] if found else self.pseudo.text(username)
 
     def key(self, key: str | None) -> str | None:
         if key is None:
             return None
         found = self.by_key.get(key) or self.by_name.get(key)
-        return found["key"] if found else pseudo_text(key)
+        return found["key"] if found else self.pseudo.text(key)
 
 
-def _user(user: dict[str, Any], number: int) -> dict[str, Any]:
+def _user(user: dict[str, Any], number: int, seed: bytes) -> dict[str, Any]:
     username = f"user{number:04d}"
-    seed = hmac.new(KEY, str(user["key"]).encode("utf-8"), hashlib.sha256).digest()
     return {
         **user, "username": username, "key": f"JIRAUSER{10000 + number}", "password": username,
         "displayName": f"{FIRST[seed[0] % len(FIRST)]} {LAST[seed[1] % len(LAST)]}",
@@ -101,9 +117,9 @@ def _user(user: dict[str, Any], number: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def anonymize(files: Files) -> Files:
-    """The capture's files with pseudonyms for every person and every word of free text."""
-    users = UserMap(files["users.json"])
+def anonymize(files: Files, key: bytes) -> Files:
+    """The capture's files with pseudonyms for every person and every word of free text, keyed by `key`."""
+    users = UserMap(files["users.json"], Pseudonyms(key))
     types = {a["id"]: AttributeType(a["type"]) for a in files["attributes.json"]}
     out: Files = dict(files)
     out["users.json"] = [users.by_key[u["key"]] for u in files["users.json"]]
@@ -118,19 +134,19 @@ def anonymize(files: Files) -> Files:
 def _scheme(scheme: dict[str, Any], users: UserMap) -> dict[str, Any]:
     description = scheme.get("description")
     return {
-        **scheme, "description": None if description is None else pseudo_text(description),
+        **scheme, "description": None if description is None else users.pseudo.text(description),
         "createdBy": users.name(scheme["createdBy"]), "updatedBy": users.name(scheme.get("updatedBy")),
     }  # fmt: skip
 
 
 def _location(loc: dict[str, Any], users: UserMap) -> dict[str, Any]:
-    out = {**loc, **{k: pseudo_text(loc[k]) for k in LOCATION_TEXT if loc.get(k) is not None}}
+    out = {**loc, **{k: users.pseudo.text(loc[k]) for k in LOCATION_TEXT if loc.get(k) is not None}}
     out.update({k: users.key(loc.get(k)) for k in LOCATION_USERS})
     return out
 
 
 def _asset(asset: dict[str, Any], users: UserMap, types: dict[int, AttributeType]) -> dict[str, Any]:
-    out = {**asset, "name": pseudo_text(asset["name"])}
+    out = {**asset, "name": users.pseudo.text(asset["name"])}
     if "creator" in asset:
         out["creator"] = users.name(asset["creator"])
     if asset.get("attachments") is not None:
@@ -141,8 +157,8 @@ def _asset(asset: dict[str, Any], users: UserMap, types: dict[int, AttributeType
 
 def _attachment(file: dict[str, Any], users: UserMap) -> dict[str, Any]:
     return {
-        **file, "originalFileName": pseudo_file(file["originalFileName"]),
-        "serverFileName": pseudo_file(file["serverFileName"]), "creator": users.name(file["creator"]),
+        **file, "originalFileName": users.pseudo.file(file["originalFileName"]),
+        "serverFileName": users.pseudo.file(file["serverFileName"]), "creator": users.name(file["creator"]),
     }  # fmt: skip
 
 
@@ -156,7 +172,7 @@ def _mapper(kind: AttributeType, users: UserMap) -> Callable[[Any], Any]:
         return lambda v: [users.key(x) for x in v] if isinstance(v, list) else users.key(v)
     if kind in REFERENCE_TYPES or not _free_text(kind):
         return lambda v: v
-    return lambda v: pseudo_text(v) if isinstance(v, str) else v
+    return lambda v: users.pseudo.text(v) if isinstance(v, str) else v
 
 
 def _free_text(kind: AttributeType) -> bool:

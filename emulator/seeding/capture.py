@@ -26,6 +26,7 @@ from emulator.util.progress import QUIET, Progress
 
 API = "/rest/jip-api/1.0"
 ASSETS_PER_FILE = 2000
+MARK = ".aip-emulator-capture"  # in `<out>.partial`: the directory is capture's own, removable when a capture died
 Files = dict[str, Any]
 
 
@@ -65,7 +66,7 @@ def capture(source: Source, options: CaptureOptions) -> CaptureSummary:
             files = options.transform(files)
         _write(partial, files)
         _check(partial, options.out)
-        partial.rename(options.out)
+        _publish(partial, options.out)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
@@ -89,14 +90,31 @@ def _check(partial: Path, out: Path) -> None:
 
 
 def _prepare(out: Path) -> Path:
+    """`<out>.partial`, made and marked as capture's own; one an earlier, killed capture left is removed first, a
+    directory of that name capture did not make is refused. Nothing is removed before the capture succeeds."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FixtureError(f"{out} already exists; remove it or pass another --out")
     partial = out.with_name(out.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)  # what an earlier, killed capture left
+    if partial.exists() or partial.is_symlink():
+        if partial.is_symlink() or not (partial / MARK).is_file():
+            raise FixtureError(
+                f"{partial} exists and is not a capture's unfinished copy; remove it or pass another --out"
+            )
+        shutil.rmtree(partial)  # what an earlier, killed capture left
     partial.mkdir(parents=True)
-    if out.exists():
-        out.rmdir()
+    (partial / MARK).write_text("aip-emulator capture writes this directory; it becomes --out when done\n")
     return partial
+
+
+def _publish(partial: Path, out: Path) -> None:
+    """The finished capture renamed to `out` (an empty directory given as `out` makes way only now)."""
+    (partial / MARK).unlink()
+    if out.is_dir():
+        try:
+            out.rmdir()
+        except OSError:
+            raise FixtureError(f"{out} is no longer empty; the capture was not written, pass another --out") from None
+    partial.rename(out)
 
 
 def _read_source(source: Source, options: CaptureOptions, shown: list[int | None]) -> Files:

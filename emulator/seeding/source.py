@@ -116,6 +116,14 @@ class Source:
             raise SourceError(
                 f"{url} closed the connection mid-answer ({exc}); the source stopped: try again later"
             ) from None
+        except httpx.UnsupportedProtocol:
+            raise SourceError(
+                f"{url}: not an http:// or https:// URL; pass the Jira base URL with its scheme (https://jira.example.com)"
+            ) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # the rest: a proxy refusing, a write cut, a malformed URL
+            raise SourceError(
+                f"{url}: the request failed ({type(exc).__name__}: {exc}); check the URL and try again"
+            ) from None
 
     def _wait_turn(self) -> None:
         """Space requests by 1/rps from when the last one really went out: never more than `rps` in any second."""

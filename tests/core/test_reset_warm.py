@@ -4,13 +4,16 @@ and the asset views of the assets not written since, so the first search does no
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-from emulator.core import writes
+from emulator.core import metadata_writes, writes
 from emulator.core.asset_search import search_assets
 from emulator.core.views import AssetView, load_views
 from emulator.runtime import state
@@ -22,6 +25,7 @@ from emulator.testing import copy_data_dir
 
 LAPTOP = 9
 RENAMED, DELETED, UNTOUCHED = 167, 168, 152
+ATTRIBUTE = 5
 
 
 @pytest.fixture
@@ -134,3 +138,37 @@ def test_a_search_during_a_restore_never_keeps_views_built_with_the_metadata_it_
 def _load(emu: Emulator, ids: list[int]) -> list[AssetView]:
     with emu.session() as session:
         return load_views(session, emu.catalog, ids)
+
+
+# A catalog kept for a saved state is found by that state's identity: its database file and the save id written with
+# it. A new save whose file the file system gives the inode, modification time and size of an older one (a reused
+# inode within a coarse timestamp's tick) is still a new state, with its own catalog.
+def _stored_name(emu: Emulator) -> str:
+    with emu.session() as session:
+        return session.get_one(m.Attribute, ATTRIBUTE).name
+
+
+def test_a_new_save_that_looks_like_an_old_file_gets_its_own_catalog(emu: Emulator, tmp_path: Path) -> None:
+    saved = emu.settings.data_dir / "snapshots" / "a" / "emulator.db"
+    state.save(emu, "a")
+    first = saved.stat()
+    os.link(saved, tmp_path / "first.db")  # the first save's inode stays in use, for the file system to give again
+    state.restore(emu, "a")  # its catalog is kept under its identity
+    assert emu.catalog.attributes[ATTRIBUTE].name == _stored_name(emu) == "Server Name"
+
+    with metadata_writes.metadata_write(emu) as ctx:
+        metadata_writes.rename_attribute(ctx, ATTRIBUTE, "Server Namf")  # same length: the same file size
+    state.save(emu, "a")
+    with closing(sqlite3.connect(saved)) as new, closing(sqlite3.connect(tmp_path / "first.db")) as old:
+        new.backup(old)  # the new save's content in the old inode: what a reused inode would hold
+    os.replace(tmp_path / "first.db", saved)
+    os.utime(saved, ns=(first.st_atime_ns, first.st_mtime_ns))  # within one tick of a coarse file system
+    now = saved.stat()
+    assert (now.st_dev, now.st_ino, now.st_mtime_ns, now.st_size) == (
+        first.st_dev, first.st_ino, first.st_mtime_ns, first.st_size,
+    )  # fmt: skip
+
+    state.restore(emu, "a")
+
+    assert _stored_name(emu) == "Server Namf"
+    assert emu.catalog.attributes[ATTRIBUTE].name == "Server Namf"  # was: the first save's "Server Name"

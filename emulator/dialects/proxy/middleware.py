@@ -4,6 +4,7 @@ its answer back, and records the pair. The control routes and the page stay the 
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.dialects.proxy import records
 
+log = logging.getLogger("aip_emulator")
 TIMEOUT_S = 60.0
 LOCAL = ("/_emulator", "/docs", "/openapi.json")  # answered by the emulator itself, never sent on
 HOP_BY_HOP = frozenset({"host", "content-length", "connection", "transfer-encoding", "keep-alive", "accept-encoding"})
@@ -27,6 +29,10 @@ class ProxyRecorder:
         self.numbers = itertools.count(1)
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
+            last = records.last_number(directory)
+            self.numbers = itertools.count(last + 1)  # a session recorded before stays as it was
+            if last:
+                log.info("record: %s holds exchanges up to %05d; this session's follow them", directory, last)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] == "/" or scope["path"].startswith(LOCAL):

@@ -1,0 +1,52 @@
+"""Namespaces made from one saved state share its catalog, read before any request can reach the first of them: a
+metadata write racing that namespace's creation stays its own."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from emulator.core import metadata_writes
+from emulator.runtime import state
+from emulator.runtime.namespaces import SHARED_CATALOGS, Namespaces
+from emulator.store import models as m
+
+ATTRIBUTE = 5
+
+
+def _stored_name(namespaces: Namespaces, name: str) -> str:
+    with namespaces.get(name).emulator.session() as session:
+        return session.get_one(m.Attribute, ATTRIBUTE).name
+
+
+def test_a_metadata_write_as_a_namespace_opens_does_not_reach_the_next_one_made_from_the_same_state(
+    emulator_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    state.save(namespaces.default.emulator, "source")  # a saved state no namespace was made from yet
+    opened = Namespaces._start_sweeper  # runs once the new namespace is published: requests reach it from then on
+
+    def a_request_renames_in_first(self: Namespaces) -> None:
+        found = self.peek("first")
+        if found is not None and found.emulator.catalog.attributes[ATTRIBUTE].name != "Renamed in first":
+            with metadata_writes.metadata_write(found.emulator) as ctx:
+                metadata_writes.rename_attribute(ctx, ATTRIBUTE, "Renamed in first")
+        opened(self)
+
+    monkeypatch.setattr(Namespaces, "_start_sweeper", a_request_renames_in_first)
+    namespaces.create("first", "snapshot:source")
+    monkeypatch.undo()
+    second = namespaces.create("second", "snapshot:source")
+
+    assert namespaces.get("first").emulator.catalog.attributes[ATTRIBUTE].name == "Renamed in first"
+    assert _stored_name(namespaces, "second") == "Server Name"
+    assert second.emulator.catalog.attributes[ATTRIBUTE].name == "Server Name"  # was: "Renamed in first"
+
+
+def test_the_shared_catalogs_are_bounded(emulator_app: FastAPI) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    for number in range(SHARED_CATALOGS + 2):
+        state.save(namespaces.default.emulator, f"s{number}")
+        namespaces.create(f"n{number}", f"snapshot:s{number}")
+
+    assert len(namespaces._catalogs) == SHARED_CATALOGS
