@@ -7,6 +7,7 @@ import asyncio
 import json
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,6 +133,17 @@ def test_a_bad_setting_is_one_line_naming_it_and_its_value(
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"aip-emulator: {line}")
     assert not (tmp_path / "data").exists()
+
+
+def test_the_command_line_loads_only_what_the_command_run_needs() -> None:
+    """The suite and users' scripts start `wait`, `exec`, `postman` and `namespace` often: naming every command must
+    not load the web stack, the database layer or the search engine (a second of imports per process)."""
+    heavy = ("fastapi", "sqlalchemy", "jwt", "whoosh", "httpx", "emulator.app", "emulator.seeding.capture")
+    probe = f"import sys, emulator.cli.commands as c; c._parser(); print([m for m in {heavy!r} if m in sys.modules])"
+
+    result = subprocess.run([sys.executable, "-c", probe], env=env(), capture_output=True, text=True, check=True)
+
+    assert result.stdout == "[]\n"
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
