@@ -19,12 +19,30 @@ from emulator.testing_transport import AppLoop
 pytest_plugins = ["emulator.testing"]
 
 
+# The modules whose single tests run longest (measured with --durations; module-scoped servers keep each whole),
+# longest first: started early, they end while the other worker still has short tests to take.
+LONGEST_FIRST = (
+    "cli/test_postman.py",  # newman runs of the whole collection, 10-30 s a test
+    "reliability/test_schemathesis.py",  # 6-19 s a dialect
+    "test_readme_examples.py",  # the README's examples as a user's project, serially and under xdist
+    "test_plugin_reset.py",  # a user's suite in nested sessions, serially, under xdist, against a shared server
+    "reliability/test_whole_state_crash.py",  # a kill and a restart per moment
+    "install/test_wheel.py",  # a venv with the wheel, a user's project under xdist
+    "reliability/test_shutdown.py",  # SIGTERM with a search in flight, a grace to wait out
+    "cli/test_exec.py",
+    "cli/test_serve.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Modules holding a `slow` test run first (each module kept whole, the order otherwise as collected): with
-    `--dist worksteal` the two workers then end on short tests together instead of one waiting on the other's last
+    """Modules holding a `slow` test run first, the longest of them (`LONGEST_FIRST`) before the others (each module
+    kept whole, the order otherwise as collected): with `--dist worksteal` a worker that runs out takes the tail of
+    the other's queue, so the two workers end on short tests together instead of one waiting on the other's last
     child session."""
     slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: item.path not in slow)
+    here = Path(__file__).parent
+    rank = {here / name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: (item.path not in slow, rank.get(item.path, len(rank))))
 
 
 @pytest.fixture(scope="session", autouse=True)

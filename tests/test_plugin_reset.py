@@ -1,6 +1,10 @@
-"""Every test starts clean (issue 21): a user's suite run through the shipped plugin, serially, under `-n 2` and
-against a shared server, where every test first finds the baseline and then changes every piece of state a test
-can change (data, a Cloud token, a named snapshot, the clock, strict mode, a fault without `times`, the journal)."""
+"""Every test starts clean (issues 21 and 29): a user's suite run through the shipped plugin, serially, under `-n 2`
+and against a shared server, where every test first finds the baseline and then changes every piece of state a test
+can change (data, a Cloud token, a named snapshot, the clock, strict mode, a fault without `times`, the journal).
+
+The suite holds two files: `test_async_clean.py` (`aip_async_client` in an anyio suite: async and sync tests take
+turns) and `test_clean.py` (`aip_client` with the faults, clock and journal fixtures). Each way of running is one
+nested session of both files (one before this held each file's sessions apart: twice the child processes)."""
 
 from __future__ import annotations
 
@@ -19,8 +23,9 @@ from tests.user_project import QUIET_PLUGINS, run_rounds, shared_server, write_p
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
-ROUNDS = 6
-EXAMPLE = f"""
+RESET_ROUNDS = 6
+ASYNC_ROUNDS = 4  # of each kind: async, sync
+RESET_EXAMPLE = f"""
 import os
 from pathlib import Path
 
@@ -61,20 +66,76 @@ def changes_everything(client, faults, clock, journal):
     assert len(journal.requests()) == 4
 
 
-@pytest.mark.parametrize("round_", range({ROUNDS}))
+@pytest.mark.parametrize("round_", range({RESET_ROUNDS}))
 def test_finds_the_baseline_then_changes_everything(
     aip_client, aip_faults, aip_clock, aip_journal, aip_namespace, round_
 ):
     finds_the_baseline(aip_client)
     changes_everything(aip_client, aip_faults, aip_clock, aip_journal)
     with Path(os.environ["ROUNDS_SEEN"]).open("a") as seen:
-        seen.write(aip_namespace + "\\n")
+        seen.write(f"reset:{{aip_namespace}}\\n")
+"""
+
+
+ASYNC_EXAMPLE = f"""
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+FORMS = "/rest/jip-api/1.0/form/list.json"
+SEARCH = "/rest/jip-api/1.0/index/query.json"
+LEFTOVER = {{"queryIndexSearchParams": [{{"field": "asset.name", "keyword": "leftover", "fieldType": "STRING"}}]}}
+ADMIN = ("admin", "admin")
+LATE = 250_000_000_000_000  # the year 9892
+
+
+def seen(kind, namespace):
+    with Path(os.environ["ROUNDS_SEEN"]).open("a") as rounds:
+        rounds.write(f"{{kind}}:{{namespace}}\\n")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("round_", range({ASYNC_ROUNDS}))
+async def test_async_finds_the_baseline_then_changes_it(aip_async_client, aip_namespace, round_):
+    client = aip_async_client
+    assert isinstance(client, httpx.AsyncClient)
+    assert (await client.get("/_emulator/faults")).json() == []
+    assert (await client.get("/_emulator/snapshots")).json() == []
+    assert (await client.get("/_emulator/clock")).json()["frozen"] is False
+    assert len((await client.get("/_emulator/tokens")).json()) == 3
+    assert (await client.post(SEARCH, json=LEFTOVER, auth=ADMIN)).json()["assets"] == []
+
+    new = {{"formId": 9, "name": "Leftover"}}
+    created = await client.post("/rest/jip-api/1.0/inventory.json", auth=ADMIN, json=new)
+    assert created.status_code == 200
+    assert len((await client.post(SEARCH, json=LEFTOVER, auth=ADMIN)).json()["assets"]) == 1
+    (await client.post("/_emulator/tokens", json={{"name": "leftover", "access": "READ"}})).raise_for_status()
+    (await client.post("/_emulator/snapshots", json={{"name": "s1"}})).raise_for_status()
+    (await client.post("/_emulator/clock", json={{"freeze": True, "set": LATE}})).raise_for_status()
+    (await client.post("/_emulator/faults", json={{"path": FORMS, "status": 500}})).raise_for_status()
+    assert (await client.get(FORMS, auth=ADMIN)).status_code == 500
+    seen("async", aip_namespace)
+
+
+@pytest.mark.parametrize("round_", range({ASYNC_ROUNDS}))
+def test_sync_finds_the_baseline_then_changes_it(aip_client, aip_namespace, round_):
+    assert aip_client.get("/_emulator/faults").json() == []
+    assert aip_client.get("/_emulator/clock").json()["frozen"] is False
+    assert aip_client.get(FORMS, auth=ADMIN).status_code == 200
+    assert aip_client.post(SEARCH, json=LEFTOVER, auth=ADMIN).json()["assets"] == []
+
+    aip_client.post("/rest/jip-api/1.0/inventory.json", auth=ADMIN, json={{"formId": 9, "name": "Leftover"}})
+    aip_client.post("/_emulator/clock", json={{"freeze": True, "set": LATE}}).raise_for_status()
+    aip_client.post("/_emulator/faults", json={{"path": FORMS, "status": 500}}).raise_for_status()
+    seen("sync", aip_namespace)
 """
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return write_project(tmp_path / "project", {"test_clean.py": EXAMPLE})
+    return write_project(tmp_path / "project", {"test_async_clean.py": ASYNC_EXAMPLE, "test_clean.py": RESET_EXAMPLE})
 
 
 @pytest.fixture
@@ -83,24 +144,36 @@ def shared(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+SERIAL_ORDER = ["async:default"] * ASYNC_ROUNDS + ["sync:default"] * ASYNC_ROUNDS + ["reset:default"] * RESET_ROUNDS
+KINDS = {"async": ASYNC_ROUNDS, "sync": ASYNC_ROUNDS, "reset": RESET_ROUNDS}
+
+
 def run_suite(project: Path, *args: str, url: str | None = None) -> list[str]:
-    """Run the example suite; the namespace of every round, in the order the rounds ran."""
-    run, rounds = run_rounds(project, *args, url=url)
+    """Run both files (warnings are errors), in random-free order: the async file first, its sync rounds after its
+    async ones, then the reset file; `kind:namespace` of every round, in the order the rounds ran."""
+    run, rounds = run_rounds(project, "-W", "error", *args, url=url)
 
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{ROUNDS} passed" in run.stdout
+    assert f"{2 * ASYNC_ROUNDS + RESET_ROUNDS} passed" in run.stdout
     return rounds
 
 
-def test_serially_every_test_finds_the_baseline(project: Path) -> None:
-    assert run_suite(project) == ["default"] * ROUNDS
+def in_workers(rounds: list[str]) -> Counter[str]:
+    """Rounds by worker; every kind ran all its rounds, in the two workers only."""
+    assert Counter(round_.partition(":")[0] for round_ in rounds) == KINDS
+    by_worker = Counter(round_.partition(":")[2] for round_ in rounds)
+    assert set(by_worker) <= {"gw0", "gw1"}
+    return by_worker
+
+
+def test_serially_every_async_sync_and_reset_test_finds_the_baseline(project: Path) -> None:
+    assert run_suite(project) == SERIAL_ORDER
 
 
 def test_under_two_xdist_workers_every_test_finds_the_baseline(project: Path) -> None:
-    rounds = Counter(run_suite(project, "-n", "2"))
+    by_worker = in_workers(run_suite(project, "-n", "2"))
 
-    assert set(rounds) <= {"gw0", "gw1"}
-    assert max(rounds.values()) >= 2  # at least one worker ran a round after another round's changes
+    assert max(by_worker.values()) >= 2  # at least one worker ran a round after another round's changes
 
 
 def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline(project: Path, shared: str) -> None:
@@ -109,14 +182,15 @@ def test_against_a_shared_server_every_test_and_every_session_finds_the_baseline
             client.post(f"{prefix}/_emulator/faults", json={"path": "/rest/jip-api/1.0/form/list.json", "status": 500})
             client.post(f"{prefix}/_emulator/strict", json={"strict": True})
 
-    assert run_suite(project, url=shared) == ["default"] * ROUNDS
-    assert Counter(run_suite(project, "-n", "2", url=shared)).total() == ROUNDS
+    assert run_suite(project, url=shared) == SERIAL_ORDER
+    in_workers(run_suite(project, "-n", "2", url=shared))
 
     with httpx.Client(base_url=shared) as client:  # and what the sessions leave behind: nothing
         for prefix in ("", "/_ns/gw0", "/_ns/gw1"):
             assert client.get(f"{prefix}/_emulator/faults").json() == []
             assert client.get(f"{prefix}/_emulator/snapshots").json() == []
             assert client.get(f"{prefix}/_emulator/clock").json()["frozen"] is False
+            assert client.get(f"{prefix}/_emulator/health").json()["assets"] == 39
 
 
 def test_a_shared_server_that_does_not_answer_is_named_with_what_to_do(tmp_path: Path) -> None:

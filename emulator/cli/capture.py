@@ -9,47 +9,11 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from emulator.cli.options import subcommand
+from emulator.cli.reading_flags import KEY_ENV, MIN_KEY, PASSWORD_ENV
 from emulator.seeding.capture import CaptureOptions, CaptureSummary, capture
 from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Polite, Source, SourceError
 from emulator.util.progress import Progress
-
-PASSWORD_ENV = "AIP_CAPTURE_PASSWORD"
-KEY_ENV = "AIP_CAPTURE_ANONYMIZE_KEY"
-MIN_KEY = 16  # characters of a key given: a short one could be guessed, and with it every pseudonym checked
-EXAMPLE = (
-    "AIP_CAPTURE_PASSWORD=... aip-emulator capture --from https://jira.example.com --user me --out prod-capture"
-    " && aip-emulator serve --fixtures prod-capture --data-dir prod-capture-data"
-)
-
-
-def add_source_flags(parser: argparse.ArgumentParser, url_flag: str) -> None:
-    """The flags every command reading a real AIP takes: where, who, how politely."""
-    parser.add_argument(url_flag, dest="source_url", metavar="URL", help="the Jira base URL (with its context path)")
-    parser.add_argument("--user", help="a Jira username that may browse the schemes to read")
-    parser.add_argument("--password", help=f"its password (or {PASSWORD_ENV}, which keeps it out of shell history)")
-    parser.add_argument("--rps", type=float, default=5.0, help="requests per second at most (default: 5)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default: 30)")
-    parser.add_argument("--tries", type=int, default=5, help="tries per request on 429 and 5xx (default: 5)")
-    parser.set_defaults(source_flag=url_flag)
-
-
-def add_capture_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `capture` to the CLI's parser."""
-    text = "read a real AIP (read-only) into a fixture directory that `serve --fixtures` serves"
-    parser = subcommand(commands, "capture", text, {"capture": EXAMPLE})
-    add_source_flags(parser, "--from")
-    parser.add_argument("--out", type=Path, required=True, help="the fixture directory to write (must not exist)")
-    parser.add_argument("--max-assets", type=int, help="take the first N assets by id (and what they reference)")
-    parser.add_argument("--forms", help="comma-separated form names or ids whose assets to take (default: all)")
-    parser.add_argument("--page-size", type=int, default=250, help="assets per search page (default: 250)")
-    parser.add_argument("--anonymize", action="store_true", help="replace names, emails, keys and free text")
-    parser.add_argument(
-        "--anonymize-key", metavar="KEY",
-        help=f"with --anonymize: the key of the pseudonyms (or {KEY_ENV}), for captures that match each other; "
-        "default: a random key per capture, never written",
-    )  # fmt: skip
 
 
 def source_of(args: argparse.Namespace) -> Source:

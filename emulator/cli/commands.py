@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 from emulator import __version__
-from emulator.cli.capture import add_capture_command, run_capture
-from emulator.cli.compare import add_compare_command, run_compare
 from emulator.cli.execute import NoCommand, add_exec_command, command_of, exec_settings, execute
 from emulator.cli.namespace_commands import add_namespace_commands, run_namespace_command
 from emulator.cli.options import (
@@ -22,17 +20,12 @@ from emulator.cli.options import (
     subcommand,
 )
 from emulator.cli.postman import add_postman_command, run_postman_command
-from emulator.cli.serve import serve
+from emulator.cli.reading_flags import add_capture_command, add_compare_command
 from emulator.cli.token_commands import NoTokenTarget, add_token_commands, run_token_command
 from emulator.cli.wait import add_wait_command, wait
 from emulator.core.errors import EmulatorError
-from emulator.runtime.datadir import DataFormatError
 from emulator.runtime.listen import PortBusy
-from emulator.runtime.lock import DataDirInUse
-from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
-from emulator.store.db import DataDirError
-from emulator.util.progress import Progress
 
 EXAMPLES = {
     "serve": "aip-emulator serve --port 8080 --data-dir .aip-emulator --fixtures fixtures/default",
@@ -40,16 +33,18 @@ EXAMPLES = {
     "generate": "aip-emulator generate --assets 1000 --out big && aip-emulator serve --fixtures big --data-dir big.d",
     "export": "aip-emulator export --data-dir .aip-emulator exported-fixtures",
 }
-ONE_LINE_ERRORS = (
-    FixtureError,
-    SettingsProblem,
-    DataDirError,
-    DataDirInUse,
-    DataFormatError,
-    PortBusy,
-    NoTokenTarget,
-    NoCommand,
-)
+
+
+def one_line_errors() -> tuple[type[Exception], ...]:
+    """The errors a command reports in one line (exit status 2). Those of the data directory and the fixtures are
+    imported here, when one is being caught: `wait`, `exec` or `--version` do not load the database to name them."""
+    from emulator.runtime.datadir import DataFormatError  # noqa: PLC0415
+    from emulator.runtime.lock import DataDirInUse  # noqa: PLC0415
+    from emulator.seeding.read import FixtureError  # noqa: PLC0415
+    from emulator.store.db import DataDirError  # noqa: PLC0415
+
+    return (FixtureError, SettingsProblem, DataDirError, DataDirInUse, DataFormatError, PortBusy, NoTokenTarget,
+            NoCommand)  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,8 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "postman":
         return run_postman_command(args)
     if args.command == "capture":
+        from emulator.cli.capture import run_capture  # noqa: PLC0415 - each command loads only its own modules
+
         return run_capture(args)
     if args.command == "compare":
+        from emulator.cli.compare import run_compare  # noqa: PLC0415
+
         return run_compare(args)
     try:
         if args.command == "wait":
@@ -104,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             return _generate(args.out, args.assets, args.seed)
         settings = settings_from(args)
         if args.command == "serve":
+            from emulator.cli.serve import serve  # noqa: PLC0415
+
             return serve(settings, reseed=args.reseed)
         if args.command == "exec":
             return _exec(args, settings)
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args.directory)
         return _reindex(settings)
-    except ONE_LINE_ERRORS as exc:
+    except one_line_errors() as exc:  # evaluated only when something is raised
         print(f"aip-emulator: {exc}", file=sys.stderr)
         return 2
     except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...
@@ -131,6 +132,7 @@ def _exec(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reindex(settings: Settings) -> int:
     from emulator.runtime.emulator import Emulator  # noqa: PLC0415
+    from emulator.util.progress import Progress  # noqa: PLC0415
 
     emulator = Emulator(settings)
     progress = Progress(show=True)
@@ -143,6 +145,7 @@ def _reindex(settings: Settings) -> int:
 
 def _generate(out: Path, assets: int, seed: int) -> int:
     from emulator.seeding.generate import generate  # noqa: PLC0415
+    from emulator.util.progress import Progress  # noqa: PLC0415
 
     if assets < 0:
         print("aip-emulator: --assets must be 0 or more", file=sys.stderr)

@@ -10,34 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from emulator.cli.capture import add_source_flags, source_of
+from emulator.cli.capture import source_of
 from emulator.cli.compare_battery import from_file
 from emulator.cli.compare_report import Outcome, as_html, as_json, text
 from emulator.cli.compare_run import battery, compare
-from emulator.cli.options import subcommand
 from emulator.seeding.read import FixtureError
 from emulator.seeding.source import Polite, Source, SourceError
-
-EXAMPLE = (
-    "AIP_CAPTURE_PASSWORD=... aip-emulator compare --against https://jira.example.com --user me "
-    "--fixtures prod-capture --html report.html"
-)
-
-
-def add_compare_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `compare` to the CLI's parser."""
-    text_ = "ask a real AIP and an emulator the same read-only queries and report every difference"
-    parser = subcommand(commands, "compare", text_, {"compare": EXAMPLE})
-    add_source_flags(parser, "--against")
-    parser.add_argument("--fixtures", type=Path, help="a capture: an emulator is started on it for the comparison")
-    parser.add_argument("--emulator", help="or the base URL of an emulator already running")
-    parser.add_argument("--emulator-user", help="the emulator's user (default: --user)")
-    parser.add_argument("--emulator-password", help="its password (default: the username, as capture writes them)")
-    parser.add_argument("--replay", type=Path, help="send the exchanges `serve --record` wrote to the emulator instead")
-    parser.add_argument("--time-zone", default="UTC", help="the source's time zone, for the emulator (default: UTC)")
-    parser.add_argument("--queries", type=Path, help="a JSON file of your own queries, asked after the battery")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
-    parser.add_argument("--html", type=Path, help="also write the report as one self-contained HTML file")
 
 
 def run_compare(args: argparse.Namespace) -> int:

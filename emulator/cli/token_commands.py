@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 
 from emulator.cli.http import Refused, call
 from emulator.cli.options import subcommand
+from emulator.core.access import Access
 from emulator.core.errors import EmulatorError, ValidationError
-from emulator.core.token_codec import Access
-from emulator.runtime.lock import running_server
 from emulator.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,8 +64,7 @@ def add_token_commands(
 
 def run_token_command(args: argparse.Namespace, settings: Settings) -> int:
     """Run one `token` subcommand on the running server, else on the data directory."""
-    holder = None if args.url else running_server(settings.data_dir)
-    url = args.url or (holder.url if holder else None)
+    url = args.url or _running_server_url(settings)
     if url:
         _over_http(args, url.rstrip("/"), ZoneInfo(settings.time_zone))
         return 0
@@ -77,6 +75,13 @@ def run_token_command(args: argparse.Namespace, settings: Settings) -> int:
         )
     _on_data_dir(args, settings)
     return 0
+
+
+def _running_server_url(settings: Settings) -> str | None:
+    from emulator.runtime.lock import running_server  # noqa: PLC0415 - it loads the database layer
+
+    holder = running_server(settings.data_dir)
+    return holder.url if holder else None
 
 
 def _over_http(args: argparse.Namespace, url: str, zone: ZoneInfo) -> None:

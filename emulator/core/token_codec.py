@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 import jwt
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from emulator.core import token_words
+from emulator.core.access import Access as Access  # noqa: PLC0414 - named here too; the CLI imports its home
 from emulator.core.catalog import Catalog, UserInfo
 from emulator.core.errors import AuthenticationError, PermissionDenied
 from emulator.store import models as m
@@ -24,14 +24,6 @@ from emulator.store import models as m
 ISSUER = "aip-cloud"
 ALGORITHM = "HS256"
 SECRET_META_KEY = "jwt_secret"  # where the instance secret is kept in the meta table (as runtime.JWT_SECRET)
-
-
-class Access(StrEnum):
-    """What a token may do: READ (GET and search), WRITE (+ assets), ADMIN (+ collections and attributes)."""
-
-    READ = "READ"
-    WRITE = "WRITE"
-    ADMIN = "ADMIN"
 
 
 _RANK = {Access.READ: 1, Access.WRITE: 2, Access.ADMIN: 3}

@@ -7,6 +7,8 @@ import asyncio
 import json
 import socket
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -22,22 +24,35 @@ from tests.cli.server import command, env, run, serving
 pytestmark = pytest.mark.slow  # starts server or command processes
 
 
+STALE_LOCK = '{"pid": 999999, "url": "http://127.0.0.1:1"}'  # a server that died without removing its lock
+
+
 @pytest.fixture
 def data_dir(seeded_template: Path, tmp_path: Path) -> Path:
     return copy_data_dir(seeded_template, tmp_path / "data")
+
+
+@pytest.fixture(scope="module")
+def running(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One server for the tests that only talk to it (each start is a child process: ~1.5 CPU-s), started on a data
+    directory holding a dead server's lock file; its URL and data directory."""
+    data_dir = copy_data_dir(seeded_template, tmp_path_factory.mktemp("running") / "data")
+    (data_dir / "server.lock").write_text(STALE_LOCK)
+    with serving(data_dir) as url:
+        yield url, data_dir
 
 
 def _bearer(url: str, token: str) -> int:
     return httpx.get(f"{url}/api/v1/collections", headers={"Authorization": f"Bearer {token}"}).status_code
 
 
-def test_a_second_server_on_the_same_data_dir_exits_2_naming_it_and_the_pid(data_dir: Path) -> None:
-    with serving(data_dir) as url:
-        holder = running_server(data_dir)
-        assert holder is not None
-        assert holder.url == url
+def test_a_second_server_on_the_same_data_dir_exits_2_naming_it_and_the_pid(running: tuple[str, Path]) -> None:
+    url, data_dir = running
+    holder = running_server(data_dir)
+    assert holder is not None
+    assert holder.url == url
 
-        second = run("serve", "--data-dir", str(data_dir), "--port", "0")
+    second = run("serve", "--data-dir", str(data_dir), "--port", "0")
 
     assert second.returncode == 2
     assert second.stderr == (
@@ -46,19 +61,19 @@ def test_a_second_server_on_the_same_data_dir_exits_2_naming_it_and_the_pid(data
     )
 
 
-def test_token_commands_act_on_the_running_server_at_once(data_dir: Path) -> None:
-    with serving(data_dir) as url:
-        created = run("token", "create", "--name", "ci", "--access", "WRITE", "--id", "ci", "--data-dir", str(data_dir))
-        assert created.returncode == 0, created.stderr
-        answer = json.loads(created.stdout)
-        assert _bearer(url, answer["token"]) == 200
+def test_token_commands_act_on_the_running_server_at_once(running: tuple[str, Path]) -> None:
+    url, data_dir = running
+    created = run("token", "create", "--name", "ci", "--access", "WRITE", "--id", "ci", "--data-dir", str(data_dir))
+    assert created.returncode == 0, created.stderr
+    answer = json.loads(created.stdout)
+    assert _bearer(url, answer["token"]) == 200
 
-        listed = json.loads(run("token", "list", "--url", url).stdout)
-        assert [token["id"] for token in listed] == ["default-admin", "default-read", "default-write", "ci"]
+    listed = json.loads(run("token", "list", "--url", url).stdout)
+    assert [token["id"] for token in listed] == ["default-admin", "default-read", "default-write", "ci"]
 
-        revoked = run("token", "revoke", "ci", "--data-dir", str(data_dir))
-        assert (revoked.returncode, revoked.stdout) == (0, "revoked token ci\n")
-        assert _bearer(url, answer["token"]) == 401
+    revoked = run("token", "revoke", "ci", "--data-dir", str(data_dir))
+    assert (revoked.returncode, revoked.stdout) == (0, "revoked token ci\n")
+    assert _bearer(url, answer["token"]) == 401
 
 
 def test_a_token_command_without_server_or_data_says_so_and_creates_nothing(tmp_path: Path) -> None:
@@ -120,6 +135,17 @@ def test_a_bad_setting_is_one_line_naming_it_and_its_value(
     assert not (tmp_path / "data").exists()
 
 
+def test_the_command_line_loads_only_what_the_command_run_needs() -> None:
+    """The suite and users' scripts start `wait`, `exec`, `postman` and `namespace` often: naming every command must
+    not load the web stack, the database layer or the search engine (a second of imports per process)."""
+    heavy = ("fastapi", "sqlalchemy", "jwt", "whoosh", "httpx", "emulator.app", "emulator.seeding.capture")
+    probe = f"import sys, emulator.cli.commands as c; c._parser(); print([m for m in {heavy!r} if m in sys.modules])"
+
+    result = subprocess.run([sys.executable, "-c", probe], env=env(), capture_output=True, text=True, check=True)
+
+    assert result.stdout == "[]\n"
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
@@ -176,13 +202,17 @@ def test_an_unknown_flag_shows_the_usage_of_its_own_command(
     assert text.endswith(f"aip-emulator {command}: error: unrecognized arguments: --bogus\n")
 
 
-def test_the_start_lines_name_the_docs_and_every_dialects_base_path(data_dir: Path) -> None:
+def test_the_start_lines_name_the_docs_and_every_dialects_base_path_and_a_stopped_server_removes_its_lock(
+    data_dir: Path,
+) -> None:
     argv = command("serve", "--data-dir", str(data_dir), "--port", str(port := free_port()), "--context-path", "jira")
     with subprocess.Popen(argv, env=env(), stderr=subprocess.PIPE, text=True) as server:
         assert run("wait", "--url", f"http://127.0.0.1:{port}", "--timeout", "60").returncode == 0
+        assert (data_dir / "server.lock").is_file()
         server.terminate()
         _out, err = server.communicate(timeout=20)
 
+    assert not (data_dir / "server.lock").exists()
     url = f"http://127.0.0.1:{port}"
     lines = [line.split("aip_emulator: ", 1)[1] for line in err.splitlines() if "aip_emulator: " in line]
     assert lines[-6:] == [
@@ -195,9 +225,10 @@ def test_the_start_lines_name_the_docs_and_every_dialects_base_path(data_dir: Pa
     ]
 
 
-def test_wait_returns_once_the_server_is_ready(data_dir: Path) -> None:
-    with serving(data_dir) as url:
-        result = run("wait", "--url", url, "--timeout", "5")
+def test_wait_returns_once_the_server_is_ready(running: tuple[str, Path]) -> None:
+    url, _data_dir = running
+
+    result = run("wait", "--url", url, "--timeout", "5")
 
     assert (result.returncode, result.stdout) == (0, f"aip-emulator at {url} is ready: 39 assets\n")
 
@@ -211,21 +242,14 @@ def test_wait_gives_up_after_the_timeout() -> None:
     assert result.stderr.startswith(f"aip-emulator: {url} not ready after 0.3 s: no aip-emulator answers at {url}")
 
 
-def test_a_lock_file_left_by_a_dead_server_does_not_block(data_dir: Path) -> None:
-    (data_dir / "server.lock").write_text('{"pid": 999999, "url": "http://127.0.0.1:1"}')
+def test_a_lock_file_left_by_a_dead_server_does_not_block(running: tuple[str, Path], tmp_path: Path) -> None:
+    (tmp_path / "server.lock").write_text(STALE_LOCK)
+    assert running_server(tmp_path) is None
 
-    assert running_server(data_dir) is None
-    with serving(data_dir) as url:
-        holder = running_server(data_dir)
-        assert holder is not None
-        assert holder.url == url
-
-
-def test_a_stopped_server_removes_its_lock_file(data_dir: Path) -> None:
-    with serving(data_dir):
-        assert (data_dir / "server.lock").is_file()
-
-    assert not (data_dir / "server.lock").exists()
+    url, data_dir = running  # started over the same lock file
+    holder = running_server(data_dir)
+    assert holder is not None
+    assert holder.url == url
 
 
 def test_connections_to_the_served_socket_have_nagle_off() -> None:

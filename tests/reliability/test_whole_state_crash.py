@@ -1,6 +1,7 @@
 """A `kill -9` at a named moment of each whole-state change (restore, reset, seed, namespace creation, snapshot):
 after a restart on the same data directory the server starts, database and index agree (by ids and by a search on
-names), and the state is the old one or the new one, whole.
+names), and the state is the old one or the new one, whole. The kill is a real one, of a `serve` child; the restart
+runs in the test's own process (the same start, without a second interpreter).
 
 The server kills itself at the step `AIP_EMULATOR_CRASH_AT` names (`emulator.search.disk.checkpoint`), so every
 moment is hit exactly. `make test` runs one or two moments of each operation; `AIP_EMULATOR_CRASH=long` (as `make
@@ -21,7 +22,8 @@ import httpx
 import pytest
 
 from emulator.testing import copy_data_dir
-from tests.reliability.serving import Served, serve_process
+from emulator.testing_transport import AppLoop
+from tests.reliability.serving import Served, restarted, serve_process
 
 pytestmark = pytest.mark.slow  # starts server or command processes
 
@@ -65,7 +67,7 @@ EVERY += [(NAMESPACE, *s) for s in NAMESPACES] + [(SNAPSHOT, *s) for s in SNAPSH
 SHORT = [(RESTORE, "replace:committed", NEW), (RESTORE, "index-copy:half", NEW)]
 SHORT += [(RESET, "replace:staged", OLD), (SEED, "swap:old-moved", NEW)]
 SHORT += [(NAMESPACE, "index-copy:half", OLD), (SNAPSHOT, "swap:old-moved", OLD)]
-CASES = [pytest.param(op, step, end, id=f"{op.name}-at-{step}") for op, step, end in (EVERY if LONG else SHORT)]
+CASES = [pytest.param((op, step, end), id=f"{op.name}-at-{step}") for op, step, end in (EVERY if LONG else SHORT)]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -147,18 +149,16 @@ def _agrees(client: httpx.Client, database: Path, prefix: str = "") -> Assets:
     return rows
 
 
-@pytest.mark.parametrize(("operation", "step", "end"), CASES)
+@pytest.mark.parametrize("case", CASES)
 def test_a_kill_at_any_step_of_a_whole_state_change_restarts_whole_in_the_old_or_the_new_state(
-    prepared: Prepared, tmp_path: Path, operation: Operation, step: str, end: str
+    prepared: Prepared, tmp_path: Path, app_loop: AppLoop, case: tuple[Operation, str, str]
 ) -> None:
+    operation, step, end = case
     data_dir = tmp_path / "data"
     shutil.copytree(prepared.data_dir, data_dir)
     _crash(data_dir, tmp_path / "crash.log", operation, step)
 
-    with (
-        _server(data_dir, tmp_path / "restart.log") as (url, _process),
-        httpx.Client(base_url=url, auth=ADMIN, timeout=60) as client,
-    ):
+    with restarted(data_dir, app_loop, ADMIN) as client:
         live = _agrees(client, data_dir / "emulator.db")
         assert _check(operation, prepared, data_dir, client, live) == end
     assert [p.name for p in data_dir.rglob(".*") if p.name.endswith((".partial", ".replaced"))] == []
@@ -203,7 +203,7 @@ def _check_snapshot(prepared: Prepared, data_dir: Path, client: httpx.Client) ->
 
 
 def test_a_kill_while_a_start_finishes_an_interrupted_restore_leaves_the_next_start_to_finish_it(
-    prepared: Prepared, tmp_path: Path
+    prepared: Prepared, tmp_path: Path, app_loop: AppLoop, caplog: pytest.LogCaptureFixture
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(prepared.data_dir, data_dir)
@@ -212,9 +212,6 @@ def test_a_kill_while_a_start_finishes_an_interrupted_restore_leaves_the_next_st
     with killed_again, _server(data_dir, tmp_path / "recovery.log", crash_at="index-copy:half"):
         pass
 
-    with (
-        _server(data_dir, tmp_path / "restart.log") as (url, _process),
-        httpx.Client(base_url=url, auth=ADMIN, timeout=60) as client,
-    ):
+    with restarted(data_dir, app_loop, ADMIN) as client:
         assert _agrees(client, data_dir / "emulator.db") == prepared.snap
-    assert "finishing the replacement" in (tmp_path / "restart.log").read_text()
+    assert "finishing the replacement" in caplog.text

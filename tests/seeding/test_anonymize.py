@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.cli.capture import KEY_ENV
+from emulator.cli.reading_flags import KEY_ENV
 from emulator.cli.commands import main
 from emulator.seeding.anonymize import Pseudonyms, anonymize
 from emulator.seeding.capture import CaptureOptions, capture
