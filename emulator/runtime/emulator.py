@@ -60,7 +60,11 @@ class Emulator:
         self.zone = ZoneInfo(settings.time_zone)
         self.clock = clock or Clock()
         self.index = SearchIndex(
-            settings.index_path, settings.flush_interval_ms / 1000, settings.flush_batch, cache_limits(settings)
+            settings.index_path,
+            settings.flush_interval_ms / 1000,
+            settings.flush_batch,
+            cache_limits(settings),
+            settings.flush_process_from,
         )
         self.pruned_through = 0  # how far the change log was pruned (the database's `changelog_floor`)
         self._engine: Engine | None = None
