@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
             (emu, "reload", "reload (secret, tokens, change-log floor)"),
             (state, "_warm_catalog", "catalog kept"),
             (emu, "catch_up", "catch_up (change log replayed)"),
+            (state, "ensure_baseline", "baseline checked"),
+            (emu.views, "back_to", "views kept (back_to)"),
+            (emu.views, "mark", "views marked"),
+            (emu, "invalidate_catalog", "catalog dropped"),
+            (emu, "raw_connection", "raw connection (checkout)"),
         ]:
             _timed(owner, name, label)
         whole: list[float] = []

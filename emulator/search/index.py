@@ -24,7 +24,16 @@ from emulator.search import pages, reference, regex
 from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
-from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
+from emulator.search.files import (
+    copy_index,
+    damage,
+    manifest,
+    mirror,
+    read_stamp,
+    restamp,
+    same_contents,
+    write_stamp,
+)
 from emulator.search.flush_worker import FlushWorker, write_batch
 from emulator.search.flusher import Flusher
 from emulator.search.recent import Entry, Recent
@@ -165,10 +174,22 @@ class SearchIndex:
         the one in `source` (the copy belongs to another history of the database).
         """
         with self._whoosh:
+            if self._index is not None and same_contents(source, self.path):
+                self._restamp(source, stamp)
+                return
             if self._index is not None:
                 self._index.close()
             mirror(source, self.path, stamp)
             self.open()
+
+    def _restamp(self, source: Path, stamp: Path | None) -> None:
+        """`load_from` when the directory already holds `source`'s table of contents (nothing was flushed since it
+        was last loaded): only the stamp is replaced and the layer emptied; segments, readers and caches stay."""
+        restamp(source, self.path, stamp)
+        written = self.stamp() or {}
+        self.flushed, self.history = int(written.get("generation", 0)), str(written.get("history", ""))
+        with self._publish:
+            self._publish_state(self._state.view, Recent(self.flushed))
 
     def close(self) -> None:
         """Stop the flush thread and release the readers and the index (waiting changes stay in the log)."""
