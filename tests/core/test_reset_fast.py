@@ -23,6 +23,7 @@ from emulator.core.asset_search import search_assets
 from emulator.core.token_codec import Access, TokenInfo, stored_tokens, token_row
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
+from emulator.search import files
 from emulator.search import index as search_index
 from emulator.search.tree import All
 from emulator.settings import Settings
@@ -46,7 +47,7 @@ def emu(seeded_template: Path, tmp_path: Path) -> Iterator[Emulator]:
 def mirrors(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The index directories `SearchIndex.load_from` mirrored (every file linked again)."""
     mirrored: list[Path] = []
-    original = search_index.mirror
+    original = files.mirror
 
     def spy(source: Path, target: Path, stamp: Path | None = None) -> None:
         mirrored.append(source)
@@ -131,7 +132,7 @@ def test_a_saved_state_holds_a_flushed_index_and_loads_without_a_replay(emu: Emu
     saved = emu.settings.data_dir / "snapshots" / "with-pending"
     with closing(sqlite3.connect(saved / "emulator.db")) as db:
         saved_generation = int(db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
-    assert (search_index.read_stamp(saved / "index") or {})["generation"] == saved_generation
+    assert (files.read_stamp(saved / "index") or {})["generation"] == saved_generation
     writes.delete_asset(emu, admin, made)
     state.restore(emu, "with-pending")
     assert emu.index.pending() == 0
