@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test test-fast test-image lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-slow-headers hostile reliability clean
+.PHONY: install run test test-fast test-image lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-connections bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -85,6 +85,10 @@ bench-mixed: install
 # A test's cycle and health through the plugin's in-process aip_client beside the same calls over HTTP (issue 29).
 bench-calls: install
 	$(BIN)/python -m bench.calls_bench $(BENCH_ARGS)
+
+# The seed search with 16 keep-alive connections, the emulator beside a bare FastAPI app (issue 23).
+bench-connections: install
+	$(BIN)/python -m bench.connections_bench $(BENCH_ARGS)
 
 # Hostile queries against a live server: each shape's CPU and the p50 of health and a search beside it (issue 20).
 hostile: install

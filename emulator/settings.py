@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="how often recent writes are flushed from memory to the search index"
     )
     flush_batch: int = Field(default=500, ge=1, description="waiting changes that trigger a flush at once")
+    flush_process_from: int = Field(
+        default=64,
+        ge=0,
+        description="flush batches of this many changes are written by an index worker process beside the server "
+        "(off its interpreter lock); smaller ones in the server; 0: never a worker process",
+    )
     index_procs: int = Field(
         default=2, ge=1, description="writer processes of a full index build of 5000+ assets (a segment each)"
     )

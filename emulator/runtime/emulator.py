@@ -26,7 +26,7 @@ from emulator.core import changelog
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
-from emulator.core.token_codec import SECRET_META_KEY, TokenRegistry, stored_tokens
+from emulator.core.token_codec import SECRET_META_KEY, TokenInfo, TokenRegistry, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.runtime import datadir, replace, seeder
 from emulator.runtime.namespace_dirs import Identity
@@ -51,6 +51,8 @@ from emulator.util.lru import CacheLimits
 from emulator.util.progress import QUIET, Progress
 
 log = logging.getLogger("aip_emulator")
+SAVED_DERIVED = 4  # saved states whose secret, tokens and floor are kept (as `state.SAVED_CATALOGS`)
+Derived = tuple[str, tuple[TokenInfo, ...], int, int]  # Cloud token secret, stored tokens, log floor, generation
 
 
 class Emulator:
@@ -61,14 +63,20 @@ class Emulator:
         self.zone = ZoneInfo(settings.time_zone)
         self.clock = clock or Clock()
         self.index = SearchIndex(
-            settings.index_path, settings.flush_interval_ms / 1000, settings.flush_batch, cache_limits(settings)
+            settings.index_path,
+            settings.flush_interval_ms / 1000,
+            settings.flush_batch,
+            cache_limits(settings),
+            settings.flush_process_from,
         )
         self.pruned_through = 0  # how far the change log was pruned (the database's `changelog_floor`)
+        self.loaded_generation = 0  # the database's generation when it was last (re)loaded (`reload`)
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
         self.saved_catalogs: dict[Identity, Catalog] = {}  # by saved state (`namespace_dirs.identity`): `state.reset`
+        self.saved_derived: dict[Identity, Derived] = {}  # the same: secret, tokens, floor (`reload`)
         self.views = ViewCache(settings.cache_views)
         self.tokens = TokenRegistry()
         self.ids = Ids(settings.seed)
@@ -160,8 +168,11 @@ class Emulator:
             self.index.rebuild(docs, total, stamped, progress, self.settings.index_procs, history=history(session))
         return total
 
-    def catch_up(self) -> int:
-        """Replay the change log after the index's stamp into its in-memory layer; return how many assets."""
+    def catch_up(self, current: int | None = None) -> int:
+        """Replay the change log after the index's stamp into its in-memory layer; return how many assets.
+        `current`: the database's generation when the caller knows it (nothing to replay when the index holds it)."""
+        if current is not None and current == self.index.flushed:
+            return 0
         with self.index.write_lock, self.session() as session:
             current = generation(session)
             changed = changelog.changed_since(session, self.index.flushed)
@@ -222,14 +233,31 @@ class Emulator:
         finally:
             raw.close()
 
-    def reload(self, keep_views: bool = False) -> None:
-        """Re-read everything derived from the database after it was replaced (restore, reset, seed)."""
+    def reload(self, keep_views: bool = False, saved: Identity | None = None) -> None:
+        """Re-read everything derived from the database after it was replaced (restore, reset, seed). `saved`: the
+        saved state's file the database now holds (`state.reset`): what is derived from it is read once and kept,
+        like its catalog, once the file holds all of it (nothing here had to be written)."""
         self.invalidate_catalog(keep_views)
+        derived = self.saved_derived.get(saved) if saved is not None else None
+        if derived is None:
+            derived, whole = self._derived()
+            if saved is not None and whole:
+                while len(self.saved_derived) >= SAVED_DERIVED:
+                    del self.saved_derived[next(iter(self.saved_derived))]  # the oldest out
+                self.saved_derived[saved] = derived
+        self.jwt_secret, tokens, self.pruned_through, self.loaded_generation = derived
+        self.tokens.replace_all(list(tokens))
+
+    def _derived(self) -> tuple[Derived, bool]:
+        """The secret, the stored tokens, the change log's floor and the generation, read from the database (the
+        first two written there when missing); True when nothing was missing."""
         with self.session() as session:
-            self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
-            self.tokens.replace_all(stored_tokens(session))
-            self.pruned_through = changelog.floor(session, generation(session))
+            whole = None not in (get_meta(session, SECRET_META_KEY), get_meta(session, changelog.FLOOR))
+            secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            current = generation(session)
+            derived = (secret, tuple(stored_tokens(session)), changelog.floor(session, current), current)
             session.commit()
+        return derived, whole
 
 
 def cache_limits(settings: Settings) -> CacheLimits:

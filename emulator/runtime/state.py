@@ -76,6 +76,7 @@ def _save(emu: Emulator, name: str) -> Snapshot:
             with emu.raw_connection() as live, closing(sqlite3.connect(partial / _DB)) as copy:
                 live.backup(copy)
             disk.checkpoint("snapshot:database-copied")
+            _flush(emu)
             emu.index.copy_to(partial / _INDEX)
             snapshot = Snapshot(name, emu.clock.now_ms())
             disk.write_text(partial / _META, dirs.saved_meta(name, snapshot.created_at), sync=True)
@@ -85,6 +86,16 @@ def _save(emu: Emulator, name: str) -> Snapshot:
             disk.remove_tree(partial)
             raise
     return snapshot
+
+
+def _flush(emu: Emulator) -> None:
+    """Flush the layer before the index is copied, so that the saved index holds every change its database does
+    and loading it back replays nothing (a reset to it costs no change-log replay). The database copy is already
+    taken, and no write can come between (the writer lock is held); a flush that fails leaves the replay to do."""
+    try:
+        emu.index.flush()
+    except Exception:
+        log.warning("could not flush the index before saving it: its change log replays the rest", exc_info=True)
 
 
 def restore(emu: Emulator, name: str) -> None:
@@ -116,9 +127,9 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             emu.invalidate_catalog(keep_views=True)  # readers outside the lock must not pair new rows, old catalog
             emu.views.back_to(saved if saved in emu.saved_catalogs else None)
             _finish(emu)
-            emu.reload(keep_views=True)
+            emu.reload(keep_views=True, saved=saved)
             _warm_catalog(emu, saved)
-            emu.catch_up()
+            emu.catch_up(emu.loaded_generation)
             emu.views.mark(saved)
 
 

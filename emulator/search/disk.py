@@ -38,6 +38,16 @@ def arm(spec: str | None) -> None:
             _armed[step] = int(count or 1)
 
 
+def take(prefix: str) -> str | None:
+    """The armed spec (`step@n`) of a step starting with `prefix`, disarmed here: for a child process to arm."""
+    with _lock:
+        for step, left in list(_armed.items()):
+            if step.startswith(prefix):
+                del _armed[step]
+                return f"{step}@{left}"
+    return None
+
+
 def checkpoint(step: str) -> None:
     """A named moment of a whole-state change: the process dies here when armed for it."""
     if not _armed:

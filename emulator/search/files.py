@@ -70,6 +70,28 @@ def mirror(source: Path, target: Path, stamp: Path | None = None) -> None:
     _fill(source, target, names, stamp)
 
 
+def same_contents(source: Path, target: Path) -> bool:
+    """Whether `target` holds `source`'s table of contents, the very file (a link: the same inode), as its only
+    one: its segments are then `source`'s too (segment files never change), and only the stamps may differ."""
+    tables = [sorted(_tables(folder)) for folder in (source, target)]
+    if len(tables[0]) != 1 or tables[0] != tables[1]:
+        return False
+    ours, theirs = (os.stat(folder / tables[0][0]) for folder in (source, target))
+    return (ours.st_ino, ours.st_dev) == (theirs.st_ino, theirs.st_dev)
+
+
+def _tables(folder: Path) -> list[str]:
+    return [name for name in os.listdir(folder) if _order(name) == 1]
+
+
+def restamp(source: Path, target: Path, stamp: Path | None = None) -> None:
+    """`mirror` of a `target` that already holds `source`'s files (`same_contents`): the stamp only, removed first
+    (a crash in between leaves no stamp: rebuilt at start, as after a mirror cut short)."""
+    (target / STAMP_FILE).unlink(missing_ok=True)
+    disk.checkpoint("index-copy:half")  # the moment a mirror has linked half its files: here, no stamp
+    link_or_copy(stamp if stamp is not None else source / STAMP_FILE, target / STAMP_FILE)
+
+
 def _fill(source: Path, target: Path, names: list[str], stamp: Path | None = None) -> None:
     """Link `names` from `source` into `target` in their order (the stamp last); every file here is replaced whole
     when it changes, never rewritten, so copies can share them."""

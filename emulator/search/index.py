@@ -24,10 +24,20 @@ from emulator.search import pages, reference, regex
 from emulator.search.build import build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
-from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
+from emulator.search.files import (
+    copy_index,
+    damage,
+    manifest,
+    mirror,
+    read_stamp,
+    restamp,
+    same_contents,
+    write_stamp,
+)
+from emulator.search.flush_worker import FlushWorker, write_batch
 from emulator.search.flusher import Flusher
 from emulator.search.recent import Entry, Recent
-from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
+from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 from emulator.search.whoosh_internals import naming
 from emulator.search.whoosh_internals.segments import Part, Segments, View, clean, contents
@@ -58,7 +68,12 @@ class SearchIndex:
     """
 
     def __init__(
-        self, path: Path, flush_interval_s: float = 1.0, flush_batch: int = 500, limits: CacheLimits | None = None
+        self,
+        path: Path,
+        flush_interval_s: float = 1.0,
+        flush_batch: int = 500,
+        limits: CacheLimits | None = None,
+        process_from: int = 0,
     ) -> None:
         self.path = path
         self.caches = SearchCaches(limits)
@@ -74,6 +89,7 @@ class SearchIndex:
         self.history = ""  # the database history they belong to (the stamp)
         self._flushes = 0
         self._flusher = Flusher(self.flush, self.pending, self.maintain, flush_interval_s, flush_batch)
+        self.worker = FlushWorker(path, process_from)  # batches of `process_from`+ changes: written beside us
 
     # -- lifecycle -------------------------------------------------------------------------------
     def stamp(self) -> dict[str, Any] | None:
@@ -158,10 +174,22 @@ class SearchIndex:
         the one in `source` (the copy belongs to another history of the database).
         """
         with self._whoosh:
+            if self._index is not None and same_contents(source, self.path):
+                self._restamp(source, stamp)
+                return
             if self._index is not None:
                 self._index.close()
             mirror(source, self.path, stamp)
             self.open()
+
+    def _restamp(self, source: Path, stamp: Path | None) -> None:
+        """`load_from` when the directory already holds `source`'s table of contents (nothing was flushed since it
+        was last loaded): only the stamp is replaced and the layer emptied; segments, readers and caches stay."""
+        restamp(source, self.path, stamp)
+        written = self.stamp() or {}
+        self.flushed, self.history = int(written.get("generation", 0)), str(written.get("history", ""))
+        with self._publish:
+            self._publish_state(self._state.view, Recent(self.flushed))
 
     def close(self) -> None:
         """Stop the flush thread and release the readers and the index (waiting changes stay in the log)."""
@@ -170,6 +198,7 @@ class SearchIndex:
             with self._publish:
                 self._state, self._retired = State(View(), Recent(), self._state.version + 1), []
             self._segments.close()
+            self.worker.close()
             if self._index is not None:
                 self._index.close()
             self._index = None
@@ -189,13 +218,18 @@ class SearchIndex:
         return len(self._state.recent)
 
     def flush(self) -> int:
-        """Write the in-memory layer to Whoosh in one commit, then stamp the generation; returns the count."""
+        """Write the in-memory layer to Whoosh in one commit (by the worker process when the batch is large), then
+        publish the new segments and stamp the generation; returns the count. The layer stays searched until then."""
         with self._whoosh:
             recent = self._state.recent
             if not recent.entries or self._index is None:
                 return 0
             batch = dict(recent.entries)
-            self._write(batch)
+            try:
+                self._write(batch)
+            except BaseException:
+                self._reread()  # a commit may have landed: the next clean must not take it for debris
+                raise
             view = self._segments.read(self._index, self._state.view)
             with self._publish:
                 self._publish_state(view, self._state.recent.without(batch))
@@ -209,26 +243,33 @@ class SearchIndex:
             return len(batch)
 
     def _write(self, batch: Mapping[int, Entry]) -> None:
-        docs = {i: whoosh_document(e.doc) for i, e in batch.items() if e.doc is not None}
-        writer = self._writer()
-        try:
-            declare(writer, [name for kwargs in docs.values() for name in new_columns(writer.schema, kwargs)])
-            for asset_id, entry in batch.items():
-                if entry.doc is None:
-                    writer.delete_by_term("uid", str(asset_id))
-                else:  # a create has no older copy to look up: that look-up is most of a small update
-                    (writer.add_document if entry.new else writer.update_document)(**docs[asset_id])
-        except BaseException:
-            writer.cancel()
-            raise
+        docs = {asset_id: entry.doc for asset_id, entry in batch.items()}
+        doubtful = self.worker.doubtful  # a batch may have landed unanswered: no create is sure to be new
+        new = set() if doubtful else {asset_id for asset_id, entry in batch.items() if entry.new}
         self._flushes += 1
-        writer.commit(merge=self._flushes % MERGE_EVERY == 0)  # releases Whoosh's lock itself when it fails
+        merge = self._flushes % MERGE_EVERY == 0
+        if self.worker.wanted(len(batch)):
+            self.worker.write(docs, new, merge)
+        else:
+            write_batch(self._writer(), docs, new, merge)
+            self.worker.doubtful = False
+
+    def _reread(self) -> None:
+        """Publish the table of contents on disk now (after a failed batch), the layer unchanged."""
+        try:
+            view = self._segments.read(self._index, self._state.view)
+        except Exception:
+            log.exception("could not read the index's table of contents after a failed flush")
+            return
+        with self._publish:
+            self._publish_state(view, self._state.recent)
 
     def _writer(self) -> Any:
         """Whoosh's writer. Whoosh takes its lock before it reads the table of contents and never releases it when
         that read fails, so one failed writer would fail every later flush. Only this process writes this index
-        (the data directory's server lock) and `_whoosh` serialises its writers, so a held lock is such a stale
-        one: the lock file is replaced (a new file, so the old lock no longer counts)."""
+        (the data directory's server lock; its worker process only while this process waits for it, under
+        `_whoosh`) and `_whoosh` serialises its writers, so a held lock is such a stale one: the lock file is
+        replaced (a new file, so the old lock no longer counts)."""
         try:
             return self._index.writer(compound=False)
         except index.LockError:

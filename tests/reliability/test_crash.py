@@ -1,8 +1,9 @@
 """A `kill -9` in the middle of a burst of writes: after a restart on the same data directory the database and the
 index agree again, and every write acknowledged before the kill is there and searchable. The moments include a
-kill while a flush is writing Whoosh segments and a kill with every acknowledged write still waiting in memory
-(the restart replays them from the database's change log). The kill is a real one, of a `serve` child; the restart
-runs in the test's own process (the same start, without a second interpreter)."""
+kill while a flush is writing Whoosh segments (in the server, or in its index worker process), a kill with every
+acknowledged write still waiting in memory (the restart replays them from the database's change log), and a
+worker that dies mid-flush or after its commit, unanswered, before the server is killed. The kill is a real one, of
+a `serve` child; the restart runs in the test's own process (the same start, without a second interpreter)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sqlite3
 import subprocess
 import threading
 import time
-from contextlib import AbstractContextManager, closing
+from contextlib import AbstractContextManager, closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ INVENTORY = "/rest/jip-api/1.0/inventory"
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")
 LAPTOP = 9
-BURST_OPERATIONS = 60
+BURST_OPERATIONS = 300  # ended by the kill long before (a worker's moments need a new worker started)
 BURST_TIME_S = 10.0
 START_TIMEOUT_S = 30.0
 
@@ -54,15 +55,23 @@ class KillMoment:
     pause_s: float = 0.0
     mid_flush: bool = False
     env: dict[str, str] = field(default_factory=dict)
+    worker_first: bool = False  # mid-flush: kill the index worker process, then the server once another flushes
 
 
 NEVER_FLUSH = {"AIP_EMULATOR_FLUSH_INTERVAL_MS": "3600000", "AIP_EMULATOR_FLUSH_BATCH": "1000000"}
 OFTEN_FLUSH = {"AIP_EMULATOR_FLUSH_INTERVAL_MS": "5", "AIP_EMULATOR_FLUSH_BATCH": "1"}
+IN_WORKER = {**OFTEN_FLUSH, "AIP_EMULATOR_FLUSH_PROCESS_FROM": "1"}  # every batch by the index worker process
 MOMENTS = [
     pytest.param(KillMoment(1), id="right-after-the-first-acknowledged-write"),
     pytest.param(KillMoment(5, pause_s=0.04), id="a-moment-after-the-fifth"),
     pytest.param(KillMoment(3, mid_flush=True, env=OFTEN_FLUSH), id="mid-flush"),
     pytest.param(KillMoment(8, env=NEVER_FLUSH), id="with-every-change-waiting-in-memory"),
+    pytest.param(KillMoment(3, mid_flush=True, env=IN_WORKER), id="mid-flush-in-the-worker"),
+    pytest.param(KillMoment(3, mid_flush=True, env=IN_WORKER, worker_first=True), id="worker-killed-mid-flush"),
+    pytest.param(
+        KillMoment(3, mid_flush=True, env=IN_WORKER | {"AIP_EMULATOR_CRASH_AT": "flush-worker:committed"}),
+        id="worker-died-after-its-commit-unanswered",
+    ),
 ]
 
 
@@ -139,25 +148,37 @@ def _named(names: list[str]) -> dict[str, Any]:
     return {"queryIndexSearchParams": params, "orForQueryIndexSearchParams": True}
 
 
-def _flushing(data_dir: Path, pid: int) -> bool:
-    """Whether process `pid` holds Whoosh's writer lock (a flush is under way), as the kernel's lock table says."""
+def _flushing(data_dir: Path, pid: int) -> int | None:
+    """Which of process `pid` and its children holds Whoosh's writer lock (a flush is under way), as the kernel's
+    lock table says; None: neither."""
     try:
         inode = (data_dir / "index" / "assets_WRITELOCK").stat().st_ino
         table = Path("/proc/locks").read_text()
     except OSError:
-        return False
+        return None
+    holders = {pid, *_children(pid)}
     for line in table.splitlines():
         parts = line.split()
-        if len(parts) > 5 and parts[4] == str(pid) and parts[5].rsplit(":", 1)[-1] == str(inode):
-            return True
-    return False
+        if len(parts) > 5 and parts[5].rsplit(":", 1)[-1] == str(inode) and int(parts[4]) in holders:
+            return int(parts[4])
+    return None
 
 
-def _wait_for_a_flush(data_dir: Path, pid: int) -> None:
+def _children(pid: int) -> set[int]:
+    """The child processes of `pid` (of any of its threads: the flush thread starts the index worker)."""
+    found: set[int] = set()
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with suppress(OSError):
+            found.update(int(child) for child in children.read_text().split())
+    return found
+
+
+def _wait_for_a_flush(data_dir: Path, pid: int, by_child: bool, other_than: int | None = None) -> int:
     deadline = time.monotonic() + BURST_TIME_S
     while time.monotonic() < deadline:
-        if _flushing(data_dir, pid):
-            return
+        holder = _flushing(data_dir, pid)
+        if holder is not None and (holder != pid) == by_child and holder != other_than:
+            return holder
         time.sleep(0.0005)
     raise AssertionError("never saw a flush under way")
 
@@ -171,14 +192,37 @@ def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMome
         assert burst.enough.wait(BURST_TIME_S + 5)
         time.sleep(moment.pause_s)
         if moment.mid_flush:
-            _wait_for_a_flush(data_dir, process.pid)
+            in_worker = "AIP_EMULATOR_FLUSH_PROCESS_FROM" in moment.env
+            holder = _wait_for_a_flush(data_dir, process.pid, in_worker)
+            if moment.worker_first:
+                os.kill(holder, signal.SIGKILL)
+            if moment.worker_first or "AIP_EMULATOR_CRASH_AT" in moment.env:  # the first worker dies: the server
+                _wait_for_a_flush(data_dir, process.pid, in_worker, other_than=holder)  # goes on with another
         assert not burst.done.is_set(), "the burst ended before the kill"
     finally:
+        workers = _children(process.pid)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
         thread.join(timeout=15)
     assert not thread.is_alive()
+    _wait_gone(workers)  # no index worker outlives its server to write beside the next one
     return burst
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+def _wait_gone(pids: set[int]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if not [pid for pid in pids if _running(pid)]:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"processes {sorted(pids)} outlived their server")
 
 
 def _expected_names(burst: Burst) -> dict[int, set[str]]:
