@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import index
 
 from emulator.search import pages, reference, regex
-from emulator.search.build import build_index
+from emulator.search.build import DocumentSource, build_index
 from emulator.search.caches import DocSet, SearchCaches
 from emulator.search.executor import Executor
 from emulator.search.files import copy_index, damage, manifest, mirror, read_stamp, write_stamp
@@ -117,16 +117,17 @@ class SearchIndex:
         procs: int = 1,
         *,
         history: str = "",
+        source: DocumentSource | None = None,
     ) -> None:
         """Build a fresh index beside the current one from `docs` (with `procs` writer processes when there are
-        enough of them to pay for the processes), then swap it in, stamped with the database `generation` it holds
-        and the `history` it belongs to."""
+        enough of them to pay for the processes; they read `source` themselves, if given, instead of `docs`), then
+        swap it in, stamped with the database `generation` it holds and the `history` it belongs to."""
         self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
-            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1)
+            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1, source=source)
             built = naming.open_dir(str(fresh), INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
             listed, segment_ids = contents(built)
