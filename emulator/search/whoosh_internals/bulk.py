@@ -179,7 +179,7 @@ class BulkPostings:
         values.append(value)
 
     def write_orders(self) -> None:
-        """Store every sort and number column's order, both ways, beside the segment (`emulator.search.orders`)."""
+        """Store every sort and number column's order beside the segment, both ways (`emulator.search.orders`)."""
         folder = getattr(self.writer.storage, "folder", None)
         ids = self._sortable.pop("aid", None)
         if folder is None or ids is None:
@@ -188,9 +188,7 @@ class BulkPostings:
         in_id_order = orders.by_id(ids)
         for name, values in self._sortable.items():
             _pad(name, values, count)
-            keys = orders.keys_for(name, values)
-            for descending in (False, True):
-                orders.write(Path(folder), segment_id, name, descending, orders.ordered(keys, in_id_order, descending))
+            orders.write(Path(folder), segment_id, name, orders.keys_for(name, values), in_id_order)
         self._sortable.clear()
 
     def _table(self, name: str, positions: bool) -> _Terms:
