@@ -202,26 +202,37 @@ def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> N
     try:
         built = naming.create_in(path, build_schema(), INDEX_NAME)
         writer = built.writer(compound=False)
-        bulk = BulkPostings(writer)
-        source, part, parts = conn.recv()
-        if source is None:
-            while message := conn.recv_bytes():
-                for kwargs in pickle.loads(message):
-                    bulk.add_document(kwargs)
-        else:
-            _read_share(bulk, source.documents(part, parts), answers)
-        answers.send(("terms", bulk.term_count()))
-        bulk.on_field = lambda count: answers.send(("written", count))
-        writer.commit()
+        try:
+            columns = _write(writer, conn, answers)
+        except BaseException:
+            writer.cancel()  # its temporary files go
+            raise
         built.close()
-        answers.send(("done", sorted(bulk.columns)))
-    except EOFError:
-        return  # the parent gave up: nothing is committed
+        answers.send(("done", columns))
+    except (EOFError, BrokenPipeError):
+        return  # the parent gave up (another child failed): nothing is committed
     except BaseException as exc:
-        worker.report_failure(answers, exc)
+        with suppress(BrokenPipeError):
+            worker.report_failure(answers, exc)
     finally:
         conn.close()
         answers.close()
+
+
+def _write(writer: Any, conn: worker.Channel, answers: worker.Channel) -> list[str]:
+    """Add the child's documents and commit its segment; the columns written."""
+    bulk = BulkPostings(writer)
+    source, part, parts = conn.recv()
+    if source is None:
+        while message := conn.recv_bytes():
+            for kwargs in pickle.loads(message):
+                bulk.add_document(kwargs)
+    else:
+        _read_share(bulk, source.documents(part, parts), answers)
+    answers.send(("terms", bulk.term_count()))
+    bulk.on_field = lambda count: answers.send(("written", count))
+    writer.commit()
+    return sorted(bulk.columns)
 
 
 def _read_share(bulk: BulkPostings, docs: Iterator[Document], answers: worker.Channel) -> None:

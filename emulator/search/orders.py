@@ -1,19 +1,23 @@
 """Sort orders: every document of a segment in the order of one sort column, ties by asset id.
 
 The segment caches compute an order when a search first sorts by a column (about 35 ms for the 100k numbers of one
-column, 50 ms for its texts). A bulk build writes the ascending order of every sort and number column beside its
-segment instead (`<segment>.ord.<column>.asc`, one int32 per document): a first sort then reads 400 KB. The
-descending order is the ascending one reversed, but for ties, which keep asset id order both ways: the build
-stores where the runs of equal values are (`<segment>.ord.<column>.ties`, a start and a length per run longer
-than one, in ascending order) and the reader turns those runs back (slices: ~1 ms at 100k when few values tie).
-Indexes built before keep their `.desc` files, which are read as they are. Both sides use the functions here, so a
-stored order is exactly the one that would be computed. Only a segment written whole has them; flushed and merged
-segments (new ids) compute theirs.
+column, 50 ms for its texts). A bulk build stores the ascending order of every sort and number column beside its
+segment instead: a first sort then reads 400 KB. The descending order is the ascending one reversed, but for ties,
+which keep asset id order both ways: the build stores where the runs of equal values are (a start and a length per
+run longer than one, in ascending order) and the reader turns those runs back (slices: ~1 ms at 100k when few
+values tie). All columns of a segment are in one file, `<segment>.ord` (a namespace copies an index file by file:
+two files per column were two thirds of them): `ORD1`, the length of a JSON table of contents (column -> offset and
+length of its order, then of its ties, in int32s), the table, then the little-endian int32 arrays. Indexes built
+before keep a file per column and direction (`<segment>.ord.<column>.<asc|desc>`), which are read as they are.
+Both sides use the functions here, so a stored order is exactly the one that would be computed. Only a segment
+written whole has them; flushed and merged segments (new ids) compute theirs.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import struct
 import sys
 from array import array
 from collections.abc import Sequence
@@ -75,30 +79,53 @@ def descending_order(ascending: array[int], runs: array[int]) -> array[int]:
     return out
 
 
-def filename(segment_id: str, column: str, kind: str) -> str:
-    """`kind`: `asc`, `ties` (or `desc`, written before ties were)."""
-    return f"{segment_id}{ORDER_EXT}.{column}.{kind}"
+_MAGIC = b"ORD1"
+_HEADER = struct.Struct("<4sI")  # magic, length of the table of contents
 
 
-def write(folder: Path, segment_id: str, column: str, keys: list[Any], in_id_order: list[int]) -> None:
-    """Store a column's ascending order and its ties beside its segment (little-endian int32)."""
-    ascending = ordered(keys, in_id_order, descending=False)
-    for kind, data in (("asc", ascending), ("ties", ties(keys, ascending))):
-        (folder / filename(segment_id, column, kind)).write_bytes(_little(data).tobytes())
+def write(folder: Path, segment_id: str, columns: dict[str, list[Any]], in_id_order: list[int]) -> None:
+    """Store the ascending order and the ties of every column (its sort keys by document) in the segment's file."""
+    arrays: list[array[int]] = []
+    table: dict[str, list[int]] = {}
+    at = 0
+    for column, keys in sorted(columns.items()):
+        ascending = ordered(keys, in_id_order, descending=False)
+        runs = ties(keys, ascending)
+        table[column] = [at, len(ascending), at + len(ascending), len(runs)]
+        at += len(ascending) + len(runs)
+        arrays += [ascending, runs]
+    contents = json.dumps(table, separators=(",", ":")).encode()
+    data = b"".join([_HEADER.pack(_MAGIC, len(contents)), contents, *(_little(a).tobytes() for a in arrays)])
+    (folder / f"{segment_id}{ORDER_EXT}").write_bytes(data)
 
 
 def read(folder: Path, segment_id: str, column: str, descending: bool, size: int) -> array[int] | None:
     """A stored order of `size` documents, or None when the segment has none for this column."""
-    if descending:
-        found = _read(folder / filename(segment_id, column, "desc"))  # an index built before ties were
-        if found is None:
-            ascending, runs = (_read(folder / filename(segment_id, column, kind)) for kind in ("asc", "ties"))
-            if ascending is None or runs is None:
-                return None
-            found = descending_order(ascending, runs)
-    else:
-        found = _read(folder / filename(segment_id, column, "asc"))
+    found = _read_packed(folder / f"{segment_id}{ORDER_EXT}", column, descending)
+    if found is None:  # an index built before orders were packed
+        found = _read(folder / f"{segment_id}{ORDER_EXT}.{column}.{'desc' if descending else 'asc'}")
     return found if found is not None and len(found) == size else None
+
+
+def _read_packed(path: Path, column: str, descending: bool) -> array[int] | None:
+    try:
+        with path.open("rb") as file:
+            magic, length = _HEADER.unpack(file.read(_HEADER.size))
+            place = json.loads(file.read(length)).get(column) if magic == _MAGIC else None
+            if place is None:
+                return None
+            start = _HEADER.size + length
+            ascending = _read_ints(file, start + 4 * place[0], place[1])
+            if not descending:
+                return ascending
+            return descending_order(ascending, _read_ints(file, start + 4 * place[2], place[3]))
+    except FileNotFoundError:
+        return None
+
+
+def _read_ints(file: Any, offset: int, count: int) -> array[int]:
+    file.seek(offset)
+    return _little(array("i", file.read(4 * count)))
 
 
 def _read(path: Path) -> array[int] | None:

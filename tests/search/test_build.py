@@ -230,7 +230,7 @@ def test_a_child_failing_to_read_its_documents_stops_the_build_and_leaves_no_par
     with pytest.raises(BuildFailed, match=r"(?s)Traceback.*RuntimeError: the database went away"):
         build_index(tmp_path / "index", iter(()), 1500, Progress(), procs=2, source=_Source(1500, failing=True))
     assert not _workers()
-    assert [p.name for p in (tmp_path / "index").iterdir() if p.is_dir()] == []
+    assert [p.name for p in (tmp_path / "index").iterdir() if p.is_dir()] == []  # no part-1, no writer's temporary
 
 
 def test_no_more_children_than_batches_of_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,7 +50,7 @@ def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[s
         add(whoosh_document(doc))
     writer.commit()
     (segment,) = built._segments()
-    files = [p for p in path.iterdir() if segment.segid in p.name and ORDER_EXT + "." not in p.name]
+    files = [p for p in path.iterdir() if segment.segid in p.name and not p.name.endswith(ORDER_EXT)]
     return {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 

@@ -186,9 +186,11 @@ class BulkPostings:
             return
         count, segment_id = self.writer.docnum, self.writer.newsegment.segment_id()
         in_id_order = orders.by_id(ids)
+        columns = {}
         for name, values in self._sortable.items():
             _pad(name, values, count)
-            orders.write(Path(folder), segment_id, name, orders.keys_for(name, values), in_id_order)
+            columns[name] = orders.keys_for(name, values)
+        orders.write(Path(folder), segment_id, columns, in_id_order)
         self._sortable.clear()
 
     def _table(self, name: str, positions: bool) -> _Terms:
