@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import struct
 import sys
 from array import array
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ def keys_for(column: str, values: Sequence[Any]) -> list[Any]:
 
 def by_id(ids: Sequence[int]) -> list[int]:
     """Document numbers in asset id order (a bulk build writes them so: then no sort at all)."""
-    if all(ids[i] < ids[i + 1] for i in range(len(ids) - 1)):
+    if all(map(operator.lt, ids, islice(ids, 1, None))):  # compared in C: a namespace's first search asks
         return list(range(len(ids)))
     return sorted(range(len(ids)), key=ids.__getitem__)
 
