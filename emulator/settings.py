@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import zoneinfo
 from importlib.resources import files
@@ -98,7 +99,9 @@ class Settings(BaseSettings):
         "(off its interpreter lock); smaller ones in the server; 0: never a worker process",
     )
     index_procs: int = Field(
-        default=2, ge=1, description="writer processes of a full index build of 5000+ assets (a segment each)"
+        default=2,
+        ge=1,
+        description="writer processes of a full index build of 5000+ assets (a segment each; at most the cores)",
     )
     cache_postings: int = Field(default=8192, ge=1, description="document sets (postings, leaf results) cached")
     cache_postings_mb: float = Field(default=64, gt=0, description="approximate MB of cached document sets")
@@ -157,6 +160,14 @@ class Settings(BaseSettings):
             raise ValueError(_unknown_zone(value)) from exc
         return value
 
+    @field_validator("index_procs")
+    @classmethod
+    def _at_most_the_cores(cls, value: int) -> int:
+        most = max_index_procs()
+        if value > most:
+            raise ValueError(f"at most {most} writer processes (this machine's cores; each one keeps a core busy)")
+        return value
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "emulator.db"
@@ -164,6 +175,11 @@ class Settings(BaseSettings):
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index"
+
+
+def max_index_procs() -> int:
+    """The most index writer processes a build may start: one per core (never fewer than the default's two)."""
+    return max(os.cpu_count() or 1, 2)
 
 
 def _unknown_zone(name: str) -> str:

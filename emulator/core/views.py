@@ -105,10 +105,13 @@ def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[Asset
     return views
 
 
-def iter_all_views(session: Session, catalog: Catalog, batch: int = 500) -> Iterator[AssetView]:
-    """Every asset, in id order, loaded in batches."""
+def iter_all_views(
+    session: Session, catalog: Catalog, batch: int = 500, part: int = 0, parts: int = 1
+) -> Iterator[AssetView]:
+    """Every asset, in id order, loaded in batches; with `parts` > 1 only every `parts`-th batch from the
+    `part`-th (the parts together: every asset once)."""
     ids = list(session.scalars(select(_ASSETS.c.id).order_by(_ASSETS.c.id)))
-    for start in range(0, len(ids), batch):
+    for start in range(part * batch, len(ids), batch * parts):
         yield from load_views(session, catalog, ids[start : start + batch])
 
 

@@ -30,12 +30,24 @@ class DataFormatError(Exception):
     """A data directory this version cannot read: a one-line message saying what to do."""
 
 
+_DIGESTS: dict[str, tuple[tuple[object, ...], str]] = {}  # directory -> its files' signature and digest, the last
+
+
 def fixtures_digest(fixtures: Path) -> str:
-    """A digest of every file of a fixture directory (names and contents)."""
+    """A digest of every file of a fixture directory (names and contents); files unchanged since this process last
+    read them (same size, inode and modification time) are not read again: every namespace opened checks its
+    fixtures, and a 10k data set's took 15 ms to hash."""
+    paths = sorted(p for p in fixtures.rglob("*") if p.is_file())
+    stats = [path.stat() for path in paths]
+    signature = tuple((str(p), s.st_size, s.st_ino, s.st_mtime_ns) for p, s in zip(paths, stats, strict=True))
+    known = _DIGESTS.get(str(fixtures))
+    if known is not None and known[0] == signature:
+        return known[1]
     digest = hashlib.sha256()
-    for path in sorted(p for p in fixtures.rglob("*") if p.is_file()):
+    for path in paths:
         digest.update(path.relative_to(fixtures).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    _DIGESTS[str(fixtures)] = (signature, digest.hexdigest())
     return digest.hexdigest()
 
 

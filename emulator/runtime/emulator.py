@@ -29,6 +29,7 @@ from emulator.core.documents import build_document
 from emulator.core.token_codec import SECRET_META_KEY, TokenInfo, TokenRegistry, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.runtime import datadir, replace, seeder
+from emulator.runtime.documents import DatabaseDocuments
 from emulator.runtime.namespace_dirs import Identity
 from emulator.search.index import SearchIndex
 from emulator.seeding.load import load_fixtures
@@ -165,7 +166,10 @@ class Emulator:
             total = session.scalar(select(func.count()).select_from(m.Asset)) or 0
             docs = (build_document(view, catalog, self.zone) for view in iter_all_views(session, catalog))
             stamped = generation(session)
-            self.index.rebuild(docs, total, stamped, progress, self.settings.index_procs, history=history(session))
+            source = DatabaseDocuments(str(self.settings.database_path), self.zone.key)
+            self.index.rebuild(
+                docs, total, stamped, progress, self.settings.index_procs, history=history(session), source=source
+            )
         return total
 
     def catch_up(self, current: int | None = None) -> int:

@@ -95,11 +95,12 @@ def restamp(source: Path, target: Path, stamp: Path | None = None) -> None:
 def _fill(source: Path, target: Path, names: list[str], stamp: Path | None = None) -> None:
     """Link `names` from `source` into `target` in their order (the stamp last); every file here is replaced whole
     when it changes, never rewritten, so copies can share them."""
+    source_dir, target_dir = os.fspath(source), os.fspath(target)  # joined as strings: a namespace links hundreds
     for number, name in enumerate(names):
         if number == len(names) // 2:
             disk.checkpoint("index-copy:half")
-        from_path = stamp if name == STAMP_FILE and stamp is not None else source / name
-        link_or_copy(from_path, target / name)
+        from_path = stamp if name == STAMP_FILE and stamp is not None else os.path.join(source_dir, name)
+        link_or_copy(from_path, os.path.join(target_dir, name))
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> bool:

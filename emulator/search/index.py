@@ -3,27 +3,25 @@
 Writes reach the index through `apply` once the database has committed them: the documents join the in-memory
 layer (`emulator.search.recent`) and the call returns. The flush thread (`emulator.search.flusher`) writes the
 layer to Whoosh in batches and stamps the index with the database generation it now holds (`flushed`). A search
-reads one published `State` (segments view + layer) without the writer's lock: each segment answers its top hits
-(`emulator.search.executor`), the layer answers through the reference evaluator, and the answers are merged.
+reads one published `State` (segments view + layer) without the writer's lock (`emulator.search.reading`): each
+segment answers its top hits (`emulator.search.executor`), the layer answers through the reference evaluator, and
+the answers are merged.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
-import sys
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 
-from emulator.search import pages, reference, regex
-from emulator.search.build import build_index
-from emulator.search.caches import DocSet, SearchCaches
-from emulator.search.executor import Executor
+from emulator.search import reading, reference, regex
+from emulator.search.build import DocumentSource, build_index
+from emulator.search.caches import SearchCaches
 from emulator.search.files import (
     copy_index,
     damage,
@@ -36,11 +34,12 @@ from emulator.search.files import (
 )
 from emulator.search.flush_worker import FlushWorker, write_batch
 from emulator.search.flusher import Flusher
+from emulator.search.reading import State
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 from emulator.search.whoosh_internals import naming
-from emulator.search.whoosh_internals.segments import Part, Segments, View, clean, contents
+from emulator.search.whoosh_internals.segments import Segments, View, clean, contents
 from emulator.util.lru import CacheLimits, lru_cache_stats
 from emulator.util.progress import QUIET, Progress
 
@@ -48,15 +47,6 @@ SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, 
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
 PARALLEL_FROM = 5000  # documents from which a rebuild uses `procs` writer processes, one segment each
 log = logging.getLogger("aip_emulator")
-
-
-@dataclass(frozen=True)
-class State:
-    """What one search reads: a segments view and the in-memory layer, published together."""
-
-    view: View
-    recent: Recent
-    version: int  # moves with every published change
 
 
 class SearchIndex:
@@ -133,16 +123,17 @@ class SearchIndex:
         procs: int = 1,
         *,
         history: str = "",
+        source: DocumentSource | None = None,
     ) -> None:
         """Build a fresh index beside the current one from `docs` (with `procs` writer processes when there are
-        enough of them to pay for the processes), then swap it in, stamped with the database `generation` it holds
-        and the `history` it belongs to."""
+        enough of them to pay for the processes; they read `source` themselves, if given, instead of `docs`), then
+        swap it in, stamped with the database `generation` it holds and the `history` it belongs to."""
         self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
             fresh = self.path.with_name(self.path.name + ".new")
             shutil.rmtree(fresh, ignore_errors=True)
             fresh.mkdir(parents=True)
-            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1)
+            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1, source=source)
             built = naming.open_dir(str(fresh), INDEX_NAME)
             clean(built)  # what the table of contents no longer lists
             listed, segment_ids = contents(built)
@@ -317,20 +308,7 @@ class SearchIndex:
         """One page of asset ids matching `node` in `sort` order, with the total: segments and layer merged."""
         state = self._pin()
         try:
-            needed = min(offset + limit, sys.maxsize)  # a fuzzer's page number can be larger than any list
-            total, answers = 0, []
-            keyed = len(state.view.parts) + bool(state.recent.entries) > 1
-            skip = 0 if keyed else offset  # a lone source skips for us
-            for part in state.view.parts:
-                with part.caches.lock:
-                    executor = Executor(part.caches, _visible(part, state.recent))
-                    count, top = executor.run(node, sort, needed, keyed, skip)
-                total += count
-                answers.append(top)
-            mine = state.recent.matching(node, sort)
-            answers.append(mine[skip:])
-            merged = pages.page(answers, offset - skip, needed - skip)
-            return Hits(total + len(mine), [asset_id for _key, asset_id in merged], state.version)
+            return reading.search(state, node, sort, offset, limit)
         finally:
             self._unpin(state)
 
@@ -347,19 +325,6 @@ class SearchIndex:
         """How many assets a search sees: the segments' live documents not shadowed, plus the layer's."""
         state = self._pin()
         try:
-            count = 0
-            for part in state.view.parts:
-                with part.caches.lock:
-                    count += len(_visible(part, state.recent))
-            return count + len(state.recent.live_documents())
+            return reading.doc_count(state)
         finally:
             self._unpin(state)
-
-
-def _visible(part: Part, recent: Recent) -> DocSet:
-    """The segment's live documents, less those the in-memory layer shadows (caller holds the segment's lock)."""
-    if not recent.entries:
-        return part.live
-    docnums = part.caches.docnums()
-    hidden = {docnums[i] for i in recent.entries if i in docnums}
-    return part.live - hidden if hidden else part.live

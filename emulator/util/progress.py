@@ -30,6 +30,7 @@ class Step:
     done: int = 0
     started: float = field(default_factory=time.monotonic)
     _bar: Any = None
+    _closed: bool = False
 
     def __post_init__(self) -> None:
         if self.show:
@@ -43,6 +44,10 @@ class Step:
             self._bar.update(count)
 
     def close(self) -> None:
+        """End the step (once: closing again does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         if self._bar is not None:
             self._bar.close()
         else:

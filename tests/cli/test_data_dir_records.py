@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from emulator.cli.commands import main
-from emulator.runtime.datadir import FORMAT_VERSION
+from emulator.runtime.datadir import FORMAT_VERSION, fixtures_digest
 from emulator.runtime.emulator import Emulator
 from emulator.settings import Settings, default_fixtures
 from emulator.testing import copy_data_dir
@@ -98,3 +98,14 @@ def test_a_missing_fixture_dir_is_an_error_even_with_an_existing_data_dir(
     assert capsys.readouterr().err == (
         f"aip-emulator: {missing}: fixture directory not found; pass --fixtures DIR with a fixture directory\n"
     )
+
+
+def test_the_fixtures_digest_sees_a_file_changed_since_this_process_took_it(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(default_fixtures(), fixtures)
+    first = fixtures_digest(fixtures)
+    assert fixtures_digest(fixtures) == first  # not read again
+
+    (fixtures / "statuses.json").write_text((fixtures / "statuses.json").read_text().replace("In use", "Busy"))
+
+    assert fixtures_digest(fixtures) != first

@@ -18,6 +18,7 @@ from emulator import __version__
 from emulator.cli.commands import main
 from emulator.runtime.listen import bind
 from emulator.runtime.lock import running_server
+from emulator.settings import max_index_procs
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serving
 
@@ -122,6 +123,12 @@ def test_a_failed_start_leaves_no_data_dir_behind(tmp_path: Path) -> None:
         (("--port", "abc"), {}, "--port='abc': Input should be a valid integer"),
         (("--time-zone", "Mars/Olympus"), {}, "--time-zone='Mars/Olympus': unknown time zone 'Mars/Olympus'"),
         ((), {"AIP_EMULATOR_CONTROL_AUTH": "maybe"}, "AIP_EMULATOR_CONTROL_AUTH='maybe': Input should be a valid"),
+        (
+            (),
+            {"AIP_EMULATOR_INDEX_PROCS": "100000"},
+            f"AIP_EMULATOR_INDEX_PROCS='100000': at most {max_index_procs()} writer processes (this machine's cores;",
+        ),
+        ((), {"AIP_EMULATOR_INDEX_PROCS": "0"}, "AIP_EMULATOR_INDEX_PROCS='0': Input should be greater than or equal"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_and_its_value(

@@ -14,9 +14,14 @@ from typing import Any
 import pytest
 from whoosh import index
 
-from emulator.search.build import CHILD_FROM, BuildFailed, _follow_writing, build_index
+from emulator.core.documents import build_document
+from emulator.core.views import iter_all_views
+from emulator.runtime.documents import DatabaseDocuments
+from emulator.runtime.emulator import Emulator
+from emulator.search.build import BATCH, CHILD_FROM, BuildFailed, _follow, build_index
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import Document, FieldValues
+from emulator.settings import Settings, default_fixtures
 from emulator.util import worker
 from emulator.util.progress import Progress
 
@@ -128,10 +133,12 @@ def test_any_other_failure_of_the_child_comes_with_its_traceback(tmp_path: Path)
     (tmp_path / "index").mkdir()
     child = worker.start("emulator.search.build", str(tmp_path / "index"))
     try:
+        child.outbox.send((None, 0, 1))  # no source: writer arguments follow
         child.outbox.send_bytes(pickle.dumps([{"uid": "1", "v_f": "one string, not a list of terms"}]))
         child.outbox.send_bytes(b"")
+        progress = Progress()
         with pytest.raises(BuildFailed, match=r"(?s)Traceback.*TypeError: bulk writing takes a list of terms"):
-            _follow_writing([child.inbox], Progress())
+            _follow([child], progress.step("indexing assets", 1, "asset"), progress)
     finally:
         child.close()
     assert not _workers()
@@ -186,3 +193,73 @@ def test_two_children_write_a_segment_each_holding_between_them_what_one_writes(
     report = progress.report()
     assert report["step"] == "writing the index"
     assert report["done"] == report["total"] > 1500
+
+
+class _Source:
+    """Documents the children read for themselves (by batches of `BATCH` in turn, as the database's are);
+    `failing`: the second child's share fails half-way."""
+
+    def __init__(self, count: int, failing: bool = False) -> None:
+        self.count, self.failing = count, failing
+
+    def documents(self, part: int, parts: int) -> Iterator[Document]:
+        docs = _docs(self.count)
+        for start in range(part * BATCH, len(docs), BATCH * parts):
+            if self.failing and part == 1:
+                raise RuntimeError("the database went away")
+            yield from docs[start : start + BATCH]
+
+
+def test_children_reading_their_own_documents_hold_between_them_what_one_writes(tmp_path: Path) -> None:
+    docs = _docs(1500)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    build_index(tmp_path / "one", docs, len(docs), Progress(), child_from=0)
+    progress = Progress()
+    build_index(tmp_path / "two", iter(()), len(docs), progress, procs=2, source=_Source(len(docs)))
+
+    assert _terms(tmp_path / "two") == _terms(tmp_path / "one")
+    assert progress.finished == ["indexing assets"]
+    report = progress.report()
+    assert report["step"] == "writing the index"
+    assert report["done"] == report["total"] > 1500
+
+
+def test_a_child_failing_to_read_its_documents_stops_the_build_and_leaves_no_part_folder(tmp_path: Path) -> None:
+    (tmp_path / "index").mkdir()
+    with pytest.raises(BuildFailed, match=r"(?s)Traceback.*RuntimeError: the database went away"):
+        build_index(tmp_path / "index", iter(()), 1500, Progress(), procs=2, source=_Source(1500, failing=True))
+    assert not _workers()
+    assert [p.name for p in (tmp_path / "index").iterdir() if p.is_dir()] == []  # no part-1, no writer's temporary
+
+
+def test_no_more_children_than_batches_of_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[tuple[str, ...]] = []
+    real_start = worker.start
+
+    def start(module: str, *args: str) -> worker.Worker:
+        started.append(args)
+        return real_start(module, *args)
+
+    monkeypatch.setattr(worker, "start", start)
+    (tmp_path / "index").mkdir()
+    build_index(tmp_path / "index", _docs(BATCH + 1), BATCH + 1, Progress(), procs=8)
+    assert len(started) == 2
+    assert index.open_dir(str(tmp_path / "index"), indexname=INDEX_NAME).doc_count() == BATCH + 1
+
+
+def test_the_databases_documents_in_shares_are_every_document_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", fixtures=default_fixtures())
+    emulator = Emulator(settings)
+    emulator.open_store()
+    try:
+        with emulator.session() as session:
+            catalog = emulator.catalog
+            expected = [build_document(view, catalog, emulator.zone) for view in iter_all_views(session, catalog)]
+    finally:
+        emulator.close()
+    source = DatabaseDocuments(str(settings.database_path), emulator.zone.key, batch=7)
+    shares = [list(source.documents(part, 3)) for part in range(3)]
+
+    assert all(len(share) > 7 for share in shares)
+    assert sorted((doc for share in shares for doc in share), key=lambda doc: doc.asset_id) == expected

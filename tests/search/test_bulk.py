@@ -1,4 +1,6 @@
-"""The bulk segment writer writes the segment Whoosh's own writer would, file for file and byte for byte."""
+"""The bulk segment writer writes the segment Whoosh's own writer would: file for file and byte for byte without
+inlined postings; with them (the default), the same files but the terms and postings, which read back as Whoosh's
+own, through Whoosh's reader, and merge with Whoosh's own segments."""
 
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ def _whoosh(writer: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _bulk(writer: Any) -> Callable[[dict[str, Any]], None]:
+    return BulkPostings(writer, inline=0).add_document
+
+
+def _inlining(writer: Any) -> Callable[[dict[str, Any]], None]:
     return BulkPostings(writer).add_document
 
 
@@ -44,7 +50,7 @@ def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[s
         add(whoosh_document(doc))
     writer.commit()
     (segment,) = built._segments()
-    files = [p for p in path.iterdir() if segment.segid in p.name and ORDER_EXT + "." not in p.name]
+    files = [p for p in path.iterdir() if segment.segid in p.name and not p.name.endswith(ORDER_EXT)]
     return {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
@@ -64,6 +70,76 @@ def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
     assert _segment_files(tmp_path / "bulk", docs, _bulk) == expected
     assert any(name.endswith(".pst") for name in expected)
     assert any(name.endswith(".trm") for name in expected)
+    inlined = _segment_files(tmp_path / "inlined", docs, _inlining)
+    postings = {name for name in expected if name.endswith((".trm", ".pst"))}
+    assert {k: v for k, v in inlined.items() if k not in postings} == {
+        k: v for k, v in expected.items() if k not in postings
+    }
+    assert _postings(tmp_path / "inlined") == _postings(tmp_path / "whoosh")
+    assert _inlined_terms(tmp_path / "inlined") > 0
+
+
+Postings = dict[tuple[str, bytes], tuple[Any, ...]]
+
+
+def _postings(path: Path) -> Postings:
+    """Every term's statistics and postings as Whoosh's reader reads them: (doc, weight, value) per document, the
+    value only in fields whose format has values."""
+    built = index.open_dir(str(path), indexname="assets")
+    out: Postings = {}
+    with built.reader() as reader:
+        for field, text in reader.all_terms():
+            info = reader.term_info(field, text)
+            stats = (info.doc_frequency(), info.weight(), info.max_weight(), info.min_id(), info.max_id())
+            valued = built.schema[field].format.fixed_value_size() != 0
+            matcher = reader.postings(field, text)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight(), matcher.value() if valued else None))
+                matcher.next()
+            out[field, text] = (stats, items)
+    built.close()
+    return out
+
+
+def _inlined_terms(path: Path) -> int:
+    built = index.open_dir(str(path), indexname="assets")
+    with built.reader() as reader:
+        leaves = [leaf for leaf, _base in reader.leaf_readers()]
+        count: int = sum(bool(leaf.term_info(*term).is_inlined()) for leaf in leaves for term in leaf.all_terms())
+    built.close()
+    return count
+
+
+def test_whoosh_merges_a_segment_with_inlined_postings_with_its_own(tmp_path: Path) -> None:
+    """A bulk-built segment and one Whoosh writes after it (a flush) merge into what Whoosh writes for both."""
+    docs = [
+        Document(i, {"f": FieldValues(texts=(f"word{i % 3} unique{i}", f"v{i % 5}")), "n": FieldValues(number=i)})
+        for i in range(1, 200)
+    ]
+    first, then = docs[:150], docs[150:]
+    merged_path = tmp_path / "merged"
+    merged_path.mkdir()
+    built = index.create_in(str(merged_path), build_schema(), indexname="assets")
+    writer = built.writer(compound=False)
+    add = _inlining(writer)
+    for doc in first:
+        add(whoosh_document(doc))
+    writer.commit()
+    writer = built.writer()
+    for doc in then:
+        writer.add_document(**whoosh_document(doc))
+    writer.commit(merge=False)
+    assert _inlined_terms(merged_path) > 0
+    with built.reader() as reader:  # both segments readable together
+        assert sorted(reader.postings("w_f", "unique7").all_ids()) == [6]
+        assert sorted(reader.postings("w_f", "unique170").all_ids()) == [169]
+    built.writer().commit(optimize=True)
+    built.close()
+    _segment_files(tmp_path / "whoosh", docs, _whoosh)
+
+    assert _postings(merged_path) == _postings(tmp_path / "whoosh")
+    assert _inlined_terms(merged_path) == 0  # Whoosh's writer writes blocks
 
 
 def test_default_fixtures(tmp_path: Path) -> None:

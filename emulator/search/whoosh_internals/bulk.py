@@ -29,6 +29,7 @@ from emulator.search import orders
 from emulator.search.tree import WORD_PATTERN
 from emulator.search.whoosh_internals.termwriter import TermWriter
 
+INLINE = 4  # terms of at most this many documents: postings inlined (`emulator.search.whoosh_internals.termwriter`)
 _NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
 
 
@@ -120,8 +121,9 @@ def _words(text: str, fmt: formats.Positions) -> list[tuple[str, float, bytes]]:
 class BulkPostings:
     """Replaces a fresh `SegmentWriter`'s pool and its document path (see the module docstring)."""
 
-    def __init__(self, writer: Any) -> None:
+    def __init__(self, writer: Any, inline: int = INLINE) -> None:
         self.writer = writer
+        self.inline = inline  # terms of at most this many documents: postings in the term info (`termwriter`)
         self.perdoc = writer.perdocwriter
         self.tokenizer = Tokenizer(writer.schema)
         self.fields: dict[str, _Terms] = {}
@@ -177,18 +179,18 @@ class BulkPostings:
         values.append(value)
 
     def write_orders(self) -> None:
-        """Store every sort and number column's order, both ways, beside the segment (`emulator.search.orders`)."""
+        """Store every sort and number column's order beside the segment, both ways (`emulator.search.orders`)."""
         folder = getattr(self.writer.storage, "folder", None)
         ids = self._sortable.pop("aid", None)
         if folder is None or ids is None:
             return
         count, segment_id = self.writer.docnum, self.writer.newsegment.segment_id()
         in_id_order = orders.by_id(ids)
+        columns = {}
         for name, values in self._sortable.items():
             _pad(name, values, count)
-            keys = orders.keys_for(name, values)
-            for descending in (False, True):
-                orders.write(Path(folder), segment_id, name, descending, orders.ordered(keys, in_id_order, descending))
+            columns[name] = orders.keys_for(name, values)
+        orders.write(Path(folder), segment_id, columns, in_id_order)
         self._sortable.clear()
 
     def _table(self, name: str, positions: bool) -> _Terms:
@@ -227,7 +229,7 @@ class BulkPostings:
         for name in sorted(self.fields):
             table = self.fields.pop(name)
             fieldwriter.start_field(name, schema[name])
-            write = TermWriter(fieldwriter).write
+            write = TermWriter(fieldwriter, self.inline).write
             docs, weights, values = table.docs, table.weights, table.values
             for term in sorted(docs):
                 write(term, docs[term], weights.get(term), values.get(term))

@@ -4,8 +4,19 @@ Whoosh's field writer takes a term through about fifteen method calls (postings 
 table) before its few bytes are on disk; at 100k assets that was most of writing the segment, some 30 µs a term for
 1.8 million terms. `TermWriter` does the same work in one function: each block of up to `blocklimit` postings
 pickled as `W3PostingsWriter._write_block` pickles it, the term info packed as `W3TermInfo.to_bytes` packs it, the
-row added to the terms table. The bytes are Whoosh's (`tests/search/test_bulk.py` compares whole segments); it
+row added to the terms table. Those bytes are Whoosh's (`tests/search/test_bulk.py` compares whole segments); it
 relies on the pinned whoosh3's formats, as `emulator.search.whoosh_internals.bulk` does.
+
+Inlined postings (`inline`: terms of at most that many documents; most terms of a build are in one document only):
+such a term gets no block in the postings file, its postings are in its term info instead, where W3's term info
+has room for them (its inlined flag, then a pickle of `(ids, weights, values)` that `W3TermInfo.from_bytes` loads
+and `W3Codec.postings_reader` serves through a `ListMatcher`). Whoosh's own writer never writes them (its inlining
+path calls a method that does not exist), so this is the emulator's format, read by Whoosh's reader: the pickle is
+written by hand, without the memo and the protocol header (weights None when all are 1.0, which `ListMatcher`
+reads as 1.0; values empty bytes for formats without values, as a merge wants bytes). A block term costs about 50
+to 110 bytes of postings file and a 12-byte pointer; an inlined one of one document 15 to 30 bytes.
+`tests/search/test_bulk.py` states the contract: every term reads back as from Whoosh's own segment, and Whoosh
+merges such a segment with its own.
 """
 
 from __future__ import annotations
@@ -33,7 +44,7 @@ class TermWriter:
     Both files are written through their buffered file objects, with the offsets counted rather than asked for;
     a `StructFile` subclass (a checksumming one) or another terms table would not be bypassed: then it refuses."""
 
-    def __init__(self, fieldwriter: Any) -> None:
+    def __init__(self, fieldwriter: Any, inline: int = 0) -> None:
         postwriter = fieldwriter._postwriter
         self.postfile = fieldwriter._postfile
         self.terms = fieldwriter._tindex
@@ -48,9 +59,13 @@ class TermWriter:
         self.limit = postwriter._blocklimit
         self.compression = postwriter._compression
         self.fixed = fieldwriter._format.fixed_value_size()
+        self.inline = inline
 
     def write(self, term: str, docs: array[int], weights: list[float] | None, values: list[bytes] | None) -> None:
         """One term: its document numbers ascending, weights (None: all 1.0) and encoded values (None: none)."""
+        if len(docs) <= self.inline:
+            self._write_inlined(term, docs, weights, values)
+            return
         write, start = self.post_write, self.post_at
         written = write(WHOOSH3_HEADER_MAGIC)
         limit, total, heaviest, count = self.limit, 0.0, 0.0, len(docs)
@@ -74,6 +89,17 @@ class TermWriter:
             self.key_prefix + term.encode("utf-8"),
             _TERM_INFO.pack(False, total, count, 0, 0, heaviest, docs[0], docs[-1]) + extent,
         )
+
+    def _write_inlined(
+        self, term: str, docs: array[int], weights: list[float] | None, values: list[bytes] | None
+    ) -> None:
+        """A term of few documents: its postings in its term info (see the module docstring)."""
+        if weights is not None and all(weight == 1.0 for weight in weights):
+            weights = None
+        total, heaviest = (float(len(docs)), 1.0) if weights is None else (sum(weights), max(weights))
+        info = _TERM_INFO.pack(True, total, len(docs), 0, 0, heaviest, docs[0], docs[-1])
+        kept = values if values is not None and self.fixed != 0 else [b""] * len(docs)
+        self._add_row(self.key_prefix + term.encode("utf-8"), info + _pickled(docs, weights, kept))
 
     def _add_row(self, key: bytes, value: bytes) -> None:
         """`OrderedHashWriter.add`: keys ascending, each row's position kept for the index and its hash bucket."""
@@ -109,3 +135,27 @@ def _weights(chunk: array[float] | None, size: int) -> tuple[float, float, Any]:
     if all(weight == chunk[0] for weight in chunk):
         return sum(chunk), heaviest, chunk[0]
     return sum(chunk), heaviest, tuple(chunk)
+
+
+_INT = struct.Struct("<i")
+_FLOAT = struct.Struct(">d")
+_SIZE = struct.Struct("<I")
+
+
+def _pickled(ids: array[int], weights: list[float] | None, values: list[bytes]) -> bytes:
+    """`pickle.dumps((tuple(ids), weights and tuple(weights), tuple(values)))` loads the same, in fewer bytes: MARK
+    ... TUPLE for each tuple, BININT ids, BINFLOAT weights (or NONE), SHORT_BINBYTES (or BINBYTES) values, TUPLE3,
+    STOP."""
+    out = [b"("]
+    out += [b"J" + _INT.pack(doc) for doc in ids]
+    out.append(b"t")
+    if weights is None:
+        out.append(b"N")
+    else:
+        out += [b"(", *(b"G" + _FLOAT.pack(weight) for weight in weights), b"t"]
+    out.append(b"(")
+    for value in values:
+        out.append((b"C" + bytes((len(value),)) if len(value) < 256 else b"B" + _SIZE.pack(len(value))) + value)
+    out.append(b"t")
+    out.append(b"\x87.")
+    return b"".join(out)
