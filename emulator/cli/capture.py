@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from functools import partial
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from emulator.cli.reading_flags import KEY_ENV, MIN_KEY, PASSWORD_ENV

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.cli.reading_flags import KEY_ENV
 from emulator.cli.commands import main
+from emulator.cli.reading_flags import KEY_ENV
 from emulator.seeding.anonymize import Pseudonyms, anonymize
 from emulator.seeding.capture import CaptureOptions, capture
 from emulator.seeding.source import Polite, Source
