@@ -13,7 +13,7 @@ SERVERS, DEFAULT_SCHEME = 2, 1  # a collection of the default fixtures, and its 
 
 
 @pytest.fixture
-def emu(emulator_app: FastAPI) -> Emulator:
+def emu(emulator_app: FastAPI) -> Emulator:  # this module: the app's emulator (tests/core/conftest.py makes its own)
     emulator: Emulator = emulator_app.state.emulator
     return emulator
 

@@ -12,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -31,16 +30,6 @@ from emulator.store.db import generation, history
 from emulator.testing import copy_data_dir
 
 LAPTOP = 9
-
-
-@pytest.fixture
-def emu(seeded_template: Path, tmp_path: Path) -> Iterator[Emulator]:
-    emulator = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emulator.start()
-    try:
-        yield emulator
-    finally:
-        emulator.close()
 
 
 @pytest.fixture

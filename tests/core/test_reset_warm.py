@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -19,23 +18,11 @@ from emulator.core.views import AssetView, load_views
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
 from emulator.search.tree import All
-from emulator.settings import Settings
 from emulator.store import models as m
-from emulator.testing import copy_data_dir
 
 LAPTOP = 9
 RENAMED, DELETED, UNTOUCHED = 167, 168, 152
 ATTRIBUTE = 5
-
-
-@pytest.fixture
-def emu(seeded_template: Path, tmp_path: Path) -> Iterator[Emulator]:
-    emulator = Emulator(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data")))
-    emulator.start()
-    try:
-        yield emulator
-    finally:
-        emulator.close()
 
 
 def _rename_form(emu: Emulator, name: str) -> None:
