@@ -7,8 +7,8 @@ from typing import Any
 TARGETS_AT, BIG = 10_000, 100_000
 TARGET_MS = {"leading wildcard": 250.0, "seed: one string field": 10.0, "seed: scheme+form+name+id": 10.0}
 OTHER_MS, RATIO_MIN, COLD_MAX_S = 50.0, 0.25, 1.5
-# Issue 14's targets at 100k assets.
-BIG_READY_S, BIG_RSS_MB, BIG_SLOW_MS, BIG_LEADING_P95_MS, BIG_RATIO, BIG_SIZE_X = 90.0, 500.0, 20.0, 50.0, 0.5, 3.0
+# Issue 26's targets at 100k assets (issue 14's were 500 MB and 3 x the database).
+BIG_READY_S, BIG_RSS_MB, BIG_SLOW_MS, BIG_LEADING_P95_MS, BIG_RATIO, BIG_SIZE_X = 90.0, 300.0, 20.0, 50.0, 0.5, 4.0
 BIG_SLOW_KINDS = ("phrase", "sort by attribute", "deep page")
 
 

@@ -115,7 +115,12 @@ def _words(text: str, fmt: formats.Positions) -> list[tuple[str, float, bytes]]:
     places: dict[str, list[int]] = {}
     for position, word in enumerate(words):
         places.setdefault(word, []).append(position)
-    return [(word, float(len(found)), fmt.encode(found)) for word, found in places.items()]
+    return [(word, float(len(found)), _encoded(found, fmt)) for word, found in places.items()]
+
+
+def _encoded(found: list[int], fmt: formats.Positions) -> bytes:
+    """`fmt.encode(found)`, the bytes of a single early position taken from the table."""
+    return _ONCE + _AT[found[0]] if len(found) == 1 and found[0] < len(_AT) else bytes(fmt.encode(found))
 
 
 class BulkPostings:

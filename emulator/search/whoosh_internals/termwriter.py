@@ -24,6 +24,7 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
+from functools import partial
 from itertools import chain
 from operator import sub
 from pickle import dumps
@@ -60,6 +61,7 @@ class TermWriter:
         self.compression = postwriter._compression
         self.fixed = fieldwriter._format.fixed_value_size()
         self.inline = inline
+        self.terms._write_hashes = partial(_write_hashes, self.terms)  # at its close: the same bytes, sooner
 
     def write(self, term: str, docs: array[int], weights: list[float] | None, values: list[bytes] | None) -> None:
         """One term: its document numbers ascending, weights (None: all 1.0) and encoded values (None: none)."""
@@ -135,6 +137,23 @@ def _weights(chunk: array[float] | None, size: int) -> tuple[float, float, Any]:
     if all(weight == chunk[0] for weight in chunk):
         return sum(chunk), heaviest, chunk[0]
     return sum(chunk), heaviest, tuple(chunk)
+
+
+def _write_hashes(terms: Any) -> None:
+    """`HashWriter._write_hashes`: each of the 256 buckets as a hash table of twice its entries, a free slot (0, 0),
+    an entry at its hash's slot or the next free one after it; written one bucket at a time, not slot by slot."""
+    dbfile = terms.dbfile
+    at = dbfile.tell()
+    for entries in terms.buckets:
+        size = 2 * len(entries)
+        terms.directory.append((at, size))
+        hashes, places = [0] * size, [0] * size  # no entry is at place 0 (the file's header is)
+        for hashed, place in entries:
+            slot = (hashed >> 8) % size
+            while places[slot]:
+                slot = (slot + 1) % size
+            hashes[slot], places[slot] = hashed, place
+        at += dbfile.write(struct.pack(f"!{'Iq' * size}", *chain.from_iterable(zip(hashes, places, strict=True))))
 
 
 _INT = struct.Struct("<i")
