@@ -11,14 +11,17 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
-from emulator.core.tokens import create_token
-from emulator.runtime.namespaces import DEFAULT, Namespaces, check_name
+from emulator.runtime.namespace_names import DEFAULT, check_name
 from emulator.testing_transport import BASE_URL, AppLoop, in_process_async_client, in_process_client
+
+if TYPE_CHECKING:  # the app's modules load with the first in-process app: a session against a server never needs them
+    from fastapi import FastAPI
+
+    from emulator.runtime.namespaces import Namespaces
 
 URL_ENV = "AIP_EMULATOR_URL"  # an emulator already running (a compose service): the session uses it instead
 WORKER_ENV = "PYTEST_XDIST_WORKER"  # set by pytest-xdist in each worker: gw0, gw1, ...
@@ -34,6 +37,8 @@ class LiveServer:
     """A uvicorn server running an app in a background thread on a free loopback port."""
 
     def __init__(self, app: FastAPI) -> None:
+        import uvicorn  # noqa: PLC0415
+
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
@@ -87,6 +92,8 @@ class InProcess:
 
     def cloud_token(self) -> str:
         namespaces: Namespaces = self.app.state.namespaces
+        from emulator.core.tokens import create_token  # noqa: PLC0415
+
         _info, token = create_token(namespaces.get(self.namespace).emulator, "pytest", "WRITE", never_expire=True)
         return token
 
