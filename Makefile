@@ -55,9 +55,10 @@ test-fast: install
 test-image: install
 	$(BIN)/pytest -m image --durations=0 tests/image
 
-# The long schemathesis profile (the short one runs in `make test`).
+# The long schemathesis profile and the long profiles of the query property tests (the short ones run in `make test`).
 fuzz: install
-	AIP_EMULATOR_FUZZ=long $(BIN)/pytest -s tests/reliability/test_schemathesis.py
+	AIP_EMULATOR_FUZZ=long $(BIN)/pytest -s tests/reliability/test_schemathesis.py tests/dialects/dc/test_lucene_rules.py \
+		tests/search/test_reference.py
 
 bench: install
 	$(BIN)/python -m bench.search_bench $(BENCH_ARGS)

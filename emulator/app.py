@@ -32,7 +32,8 @@ from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
 from emulator.dialects.proxy.middleware import ProxyRecorder
 from emulator.runtime.emulator import Emulator
-from emulator.runtime.namespaces import DEFAULT, Namespace, Namespaces, default_created_at
+from emulator.runtime.namespace_names import DEFAULT
+from emulator.runtime.namespaces import Namespace, Namespaces, default_created_at
 from emulator.runtime.startup import Startup
 from emulator.search import disk
 from emulator.settings import Settings, interactive

@@ -31,22 +31,16 @@ Private fixtures (`_aip_...`, the emulator's own test suite uses them; not for y
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from emulator.app import create_app
-from emulator.runtime.emulator import Emulator
-from emulator.settings import Settings
-from emulator.testing_control import AipClock, AipFaults, ControlError
-from emulator.testing_journal import AipJournal
-from emulator.testing_reuse import ReusedApp
 from emulator.testing_server import (
     URL_ENV,
     WORKER_ENV,
@@ -60,10 +54,29 @@ from emulator.testing_server import (
     namespaced,
     worker_namespace,
 )
-from emulator.testing_template import seed_from_template
 from emulator.testing_transport import AppLoop, in_process_client
 
-__all__ = ["AipClock", "AipFaults", "AipJournal", "ControlError", "LiveServer", "close_app", "free_port"]
+# The app, the data layer and FastAPI load with the first fixture that needs an app in this process: a session
+# against a server (`AIP_EMULATOR_URL`) and pytest-xdist's controller never do.
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from emulator.settings import Settings
+    from emulator.testing_control import AipClock, AipFaults, Client, ControlError
+    from emulator.testing_journal import AipJournal
+    from emulator.testing_reuse import ReusedApp
+
+__all__ = ["AipClock", "AipFaults", "AipJournal", "Client", "ControlError", "LiveServer", "close_app", "free_port"]
+_LAZY = dict.fromkeys(("AipClock", "AipFaults", "Client", "ControlError"), "emulator.testing_control")
+_LAZY["AipJournal"] = "emulator.testing_journal"
+
+
+def __getattr__(name: str) -> object:
+    """`AipClock`, `AipFaults`, `AipJournal`, `ControlError` and `Client`, loaded when first asked for."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
 FRESH_APP = "fresh_app"  # the marker of a test of the emulator's own suite that needs an app of its own
@@ -72,6 +85,9 @@ FRESH_APP = "fresh_app"  # the marker of a test of the emulator's own suite that
 @pytest.fixture(scope="session")
 def _aip_seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory seeded from the default fixtures once per session; tests get copies of it."""
+    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
+    from emulator.settings import Settings  # noqa: PLC0415
+
     data_dir = tmp_path_factory.mktemp("template")
     emulator = Emulator(Settings(data_dir=data_dir))
     emulator.start()
@@ -94,11 +110,15 @@ def _aip_loop() -> Iterator[AppLoop]:
 
 @pytest.fixture
 def _aip_emulator_settings(_aip_seeded_template: Path, tmp_path: Path) -> Settings:
+    from emulator.settings import Settings  # noqa: PLC0415
+
     return Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path / "data"))
 
 
 @pytest.fixture(scope="session")
 def _aip_reused_app(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReusedApp]:
+    from emulator.testing_reuse import ReusedApp  # noqa: PLC0415
+
     reused = ReusedApp(_aip_seeded_template, tmp_path_factory.mktemp("reused"))
     yield reused
     reused.close()
@@ -109,6 +129,8 @@ def _aip_emulator_app(request: pytest.FixtureRequest) -> Iterator[FastAPI]:
     """The worker's reused app, reset after the test; a fresh app over its own data directory for a test that asks
     for `_aip_emulator_settings` or is marked `fresh_app` (it changes the app itself, or needs a new directory)."""
     if "_aip_emulator_settings" in request.fixturenames or request.node.get_closest_marker(FRESH_APP):
+        from emulator.app import create_app  # noqa: PLC0415
+
         app = create_app(request.getfixturevalue("_aip_emulator_settings"))
         yield app
         close_app(app)
@@ -123,6 +145,9 @@ def _aip_emulator_app(request: pytest.FixtureRequest) -> Iterator[FastAPI]:
 @pytest.fixture(scope="session")
 def _aip_live_server(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL of a real uvicorn server over a copy of the default data (shared by the session)."""
+    from emulator.app import create_app  # noqa: PLC0415
+    from emulator.settings import Settings  # noqa: PLC0415
+
     settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("live")))
     app = create_app(settings)
     with LiveServer(app) as server:
@@ -141,9 +166,6 @@ def _aip_emulator_client(_aip_emulator_app: FastAPI, _aip_loop: AppLoop) -> Iter
             yield client
 
 
-Client = httpx.Client | TestClient
-
-
 @pytest.fixture(scope="session", params=["in-process", "live"])
 def _aip_shared_client(
     request: pytest.FixtureRequest,
@@ -152,6 +174,9 @@ def _aip_shared_client(
     _aip_loop: AppLoop,
 ) -> Iterator[httpx.Client]:
     """A client of one emulator shared by read-only tests, once in-process and once over real HTTP."""
+    from emulator.app import create_app  # noqa: PLC0415
+    from emulator.settings import Settings  # noqa: PLC0415
+
     settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("shared")))
     app = create_app(settings)
     if request.param == "live":
@@ -166,6 +191,8 @@ def _aip_shared_client(
 @pytest.fixture(scope="session")
 def aip_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The settings of the session's emulator: the default fixtures in a private data directory."""
+    from emulator.settings import Settings  # noqa: PLC0415
+
     return Settings(data_dir=tmp_path_factory.mktemp("aip-emulator"))
 
 
@@ -173,6 +200,9 @@ def aip_emulator_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def aip_app(aip_emulator_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     """The session's emulator app (seeded from the fixtures on first use). Under pytest-xdist the workers seed a
     fixture set once between them and each copies it."""
+    from emulator.app import create_app  # noqa: PLC0415
+    from emulator.testing_template import seed_from_template  # noqa: PLC0415
+
     if os.environ.get(WORKER_ENV):
         seed_from_template(aip_emulator_settings, tmp_path_factory.getbasetemp().parent)
     app = create_app(aip_emulator_settings)
@@ -265,6 +295,8 @@ def aip_faults(_aip_clean: InProcess | Remote) -> Iterator[AipFaults]:
         run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
         assert aip_faults.hits(rule["id"]) == 1
     """
+    from emulator.testing_control import AipFaults  # noqa: PLC0415
+
     with control_client(_aip_clean) as client:
         yield AipFaults(client)
 
@@ -279,6 +311,8 @@ def aip_clock(_aip_clean: InProcess | Remote) -> Iterator[AipClock]:
             aip_clock.advance(timedelta(hours=1))
             assert aip_clock.now() == 1_767_229_200_000
     """
+    from emulator.testing_control import AipClock  # noqa: PLC0415
+
     with control_client(_aip_clean) as client:
         yield AipClock(client)
 
@@ -292,5 +326,7 @@ def aip_journal(_aip_clean: InProcess | Remote) -> Iterator[AipJournal]:
             run_my_sync_job(jira_url=aip_live_url, user="admin", password="admin")
             aip_journal.assert_requested("POST", "/rest/jip-api/1.0/inventory.json", times=1, body={"formId": 9})
     """
+    from emulator.testing_journal import AipJournal  # noqa: PLC0415
+
     with control_client(_aip_clean) as client:
         yield AipJournal(client)

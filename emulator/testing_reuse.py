@@ -17,7 +17,8 @@ from fastapi import FastAPI
 from emulator.app import create_app
 from emulator.runtime import namespace_dirs, state
 from emulator.runtime.emulator import Emulator
-from emulator.runtime.namespaces import DEFAULT, Namespaces
+from emulator.runtime.namespace_names import DEFAULT
+from emulator.runtime.namespaces import Namespaces
 from emulator.settings import Settings
 from emulator.testing_server import close_app
 

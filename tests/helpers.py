@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from emulator.testing import Client
+
+# `make fuzz` (AIP_EMULATOR_FUZZ=long) runs the property tests' long profiles; `make test` the short ones.
+LONG = os.environ.get("AIP_EMULATOR_FUZZ") == "long"
 
 SEARCH = "/rest/jip-api/1.0/index/query.json"
 ADMIN = ("admin", "admin")

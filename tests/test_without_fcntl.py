@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serve_process
@@ -25,6 +26,7 @@ def _windows_like(**extra: str) -> dict[str, str]:
     return env(PYTHONPATH=os.pathsep.join([HIDE_FCNTL, *sys.path]), **extra)
 
 
+@pytest.mark.slow  # a `serve` child process
 def test_serve_holds_its_data_directory_without_fcntl(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
     port = free_port()
@@ -38,6 +40,7 @@ def test_serve_holds_its_data_directory_without_fcntl(seeded_template: Path, tmp
     assert not (data_dir / "server.lock").exists()
 
 
+@pytest.mark.slow  # a user project in a child pytest session
 def test_the_pytest_plugin_seeds_under_its_lock_without_fcntl(tmp_path: Path) -> None:
     (tmp_path / "test_user.py").write_text(
         "from emulator.util import oslock\n\n"

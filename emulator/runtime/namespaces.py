@@ -9,7 +9,6 @@ requests of open namespaces never wait for.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -23,22 +22,13 @@ from emulator.core.transaction import storage_answers
 from emulator.runtime import namespace_dirs as dirs
 from emulator.runtime import state
 from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespace_names import DEFAULT, check_name
 from emulator.settings import Settings
 
 log = logging.getLogger("aip_emulator")
-DEFAULT = "default"
-NAME_RULE = "1-63 characters of a-z 0-9 - _, starting with a letter or digit"
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 BASELINE_SOURCE = "baseline"
 SNAPSHOT_SOURCE = "snapshot:"
 SHARED_CATALOGS = 4  # catalogs of saved states kept for the namespaces made from them (as `state.SAVED_CATALOGS`)
-
-
-def check_name(name: str) -> str:
-    """`name` if it is a namespace name, else a 400 naming the rule."""
-    if not _NAME.match(name):
-        raise ValidationError(f"namespace: {name!r} is not a namespace name; use {NAME_RULE}", field="namespace")
-    return name
 
 
 @dataclass

@@ -145,6 +145,7 @@ state.reset(emu)  # the stamp only: killed with it removed, not yet replaced
 """
 
 
+@pytest.mark.slow  # a child process killed mid-reset
 def test_a_kill_while_a_reset_replaces_only_the_stamp_starts_again_at_the_baseline(
     seeded_template: Path, tmp_path: Path
 ) -> None:

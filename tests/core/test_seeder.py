@@ -16,6 +16,7 @@ from emulator.store.db import open_engine, session_factory
 from emulator.util.progress import Progress
 
 
+@pytest.mark.slow  # a seeding child process
 def test_a_child_seeds_the_database_and_reports_its_steps(tmp_path: Path) -> None:
     generate(tmp_path / "fixtures", 300, seed=3)
     database = tmp_path / "data" / "emulator.db"
@@ -34,6 +35,7 @@ def test_a_child_seeds_the_database_and_reports_its_steps(tmp_path: Path) -> Non
     assert report["done"] == report["total"] > 300
 
 
+@pytest.mark.slow  # a seeding child process
 def test_broken_fixtures_raise_the_same_one_line_error_as_in_process(tmp_path: Path) -> None:
     generate(tmp_path / "fixtures", 10, seed=3)
     first = sorted((tmp_path / "fixtures").glob("assets*.json"))[0]

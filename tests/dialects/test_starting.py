@@ -3,9 +3,9 @@ answers 503 with Retry-After in its own dialect's error shape (in a namespace to
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,9 +22,11 @@ from emulator.runtime.startup import Startup, doing
 from emulator.seeding.read import FixtureError
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+from emulator.util import progress as progress_module
 from emulator.util.progress import Progress
 
 NOW = 1_700_000_000_000
+CLOCK_S = 1_000.0  # the progress module's monotonic clock, frozen: the ETA does not depend on how long a test takes
 MESSAGE = (
     "seeding the data directory: indexing assets 40,000 of 100,000 (ETA 12 s); retry when /_emulator/health answers 200"
 )
@@ -42,21 +44,22 @@ async def _passed(_request: Request) -> PlainTextResponse:
     return PlainTextResponse("passed")
 
 
-def _progress() -> Progress:
+def _progress(monkeypatch: pytest.MonkeyPatch) -> Progress:
     """40,000 of 100,000 assets indexed in 8 s: 12 s to go."""
+    monkeypatch.setattr(progress_module, "time", SimpleNamespace(monotonic=lambda: CLOCK_S))
     progress = Progress()
     progress.step("loading assets", 100_000, "asset")
     progress.step("writing the database", 700_000, "row")
     step = progress.step("indexing assets", 100_000, "asset")
     step.update(40_000)
-    step.started = time.monotonic() - 8  # the ETA is read from the rate so far
+    step.started = CLOCK_S - 8  # the ETA is read from the rate so far
     return progress
 
 
 @pytest.fixture
-def startup(tmp_path: Path) -> Startup:
+def startup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Startup:
     """A start that is under way (never run: the emulator is not opened)."""
-    return Startup(Emulator(Settings(data_dir=tmp_path / "data")), _progress())
+    return Startup(Emulator(Settings(data_dir=tmp_path / "data")), _progress(monkeypatch))
 
 
 @pytest.fixture

@@ -103,12 +103,13 @@ def test_the_wheel_registers_the_pytest_plugin_and_the_command(wheel: Path) -> N
     assert "aip-emulator = emulator.cli.commands:main" in text
 
 
-@pytest.fixture
-def served(venv: Path, tmp_path: Path) -> Iterator[str]:
-    """`aip-emulator serve` of the installed wheel, started in an empty directory outside the checkout."""
+@pytest.fixture(scope="module")
+def served(venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`aip-emulator serve` of the installed wheel, started in an empty directory outside the checkout (one per
+    module: its default namespace keeps the fixtures; the seed test writes in a namespace of its own)."""
     port = free_port()
     command = [str(venv / "bin" / "aip-emulator"), "serve", "--data-dir", "data", "--port", str(port)]
-    with serve_process(command, port, clean_env(), cwd=tmp_path) as url:
+    with serve_process(command, port, clean_env(), cwd=tmp_path_factory.mktemp("served")) as url:
         yield url
 
 
@@ -128,10 +129,12 @@ def test_the_installed_server_answers_both_seed_examples_field_for_field(served:
 
 
 def test_the_installed_server_generates_and_seeds(served: str) -> None:
-    answer = httpx.post(f"{served}/_emulator/seed", json={"generate": {"assets": 5, "seed": 1}}, timeout=60)
+    seeded = f"{served}/_ns/seeded"  # the default namespace keeps the fixtures the examples test reads
+    answer = httpx.post(f"{seeded}/_emulator/seed", json={"generate": {"assets": 5, "seed": 1}}, timeout=60)
 
     assert answer.status_code == 200, answer.text
-    assert httpx.get(f"{served}/_emulator/health").json()["assets"] == 5
+    assert httpx.get(f"{seeded}/_emulator/health").json()["assets"] == 5
+    assert httpx.get(f"{served}/_emulator/health").json()["assets"] == 39
 
 
 def test_the_installed_settings_default_to_the_packaged_fixtures(venv: Path, tmp_path: Path) -> None:

@@ -210,6 +210,7 @@ class _Source:
             yield from docs[start : start + BATCH]
 
 
+@pytest.mark.slow  # writer child processes importing the emulator
 def test_children_reading_their_own_documents_hold_between_them_what_one_writes(tmp_path: Path) -> None:
     docs = _docs(1500)
     (tmp_path / "one").mkdir()
@@ -225,6 +226,7 @@ def test_children_reading_their_own_documents_hold_between_them_what_one_writes(
     assert report["done"] == report["total"] > 1500
 
 
+@pytest.mark.slow  # writer child processes importing the emulator
 def test_a_child_failing_to_read_its_documents_stops_the_build_and_leaves_no_part_folder(tmp_path: Path) -> None:
     (tmp_path / "index").mkdir()
     with pytest.raises(BuildFailed, match=r"(?s)Traceback.*RuntimeError: the database went away"):

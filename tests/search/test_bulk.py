@@ -86,12 +86,13 @@ def _postings(path: Path) -> Postings:
     """Every term's statistics and postings as Whoosh's reader reads them: (doc, weight, value) per document, the
     value only in fields whose format has values."""
     built = index.open_dir(str(path), indexname="assets")
+    schema = built.schema  # read once: each `built.schema` reads the table of contents from disk again
     out: Postings = {}
     with built.reader() as reader:
         for field, text in reader.all_terms():
             info = reader.term_info(field, text)
             stats = (info.doc_frequency(), info.weight(), info.max_weight(), info.min_id(), info.max_id())
-            valued = built.schema[field].format.fixed_value_size() != 0
+            valued = schema[field].format.fixed_value_size() != 0
             matcher = reader.postings(field, text)
             items = []
             while matcher.is_active():

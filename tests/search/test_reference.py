@@ -32,6 +32,7 @@ from emulator.search.tree import (
 )
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
+from tests.helpers import LONG
 from tests.search.queries import pages, queries, sort_keys
 
 DOC = Document(
@@ -107,7 +108,7 @@ def fixtures_emulator(seeded_template: Path) -> Iterator[tuple[Emulator, list[Do
             emu.close()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300 if LONG else 100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(node=queries, sort=sort_keys, page=pages)
 def test_the_whoosh_executor_answers_what_the_reference_evaluator_does(
     fixtures_emulator: tuple[Emulator, list[Document]],

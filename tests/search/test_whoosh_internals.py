@@ -8,6 +8,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 from emulator.search.whoosh_internals import WHOOSH_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -23,6 +25,7 @@ def test_the_fences_whoosh_release_is_pinned_and_installed() -> None:
     assert version("whoosh3") == WHOOSH_VERSION
 
 
+@pytest.mark.slow  # a child Python process importing the emulator
 def test_importing_the_emulator_leaves_whoosh_as_it_comes() -> None:
     probe = (
         "import emulator.app, emulator.search.index, emulator.search.build\n"

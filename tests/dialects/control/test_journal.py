@@ -61,6 +61,7 @@ def small_app(seeded_template: Path, tmp_path: Path) -> Iterator[FastAPI]:
     app.state.emulator.close()
 
 
+@pytest.mark.fresh_app  # its request is journal id 1: a new app's
 def test_a_vendor_call_is_recorded_whole(emulator_app: FastAPI, emulator_client: Client) -> None:
     emulator_app.state.emulator.clock.freeze(FROZEN)
 

@@ -30,6 +30,7 @@ from emulator.search.tree import (
     Nothing,
     Or,
 )
+from tests.helpers import LONG
 
 WORDS = ("a", "b", "c", "d")
 UNIVERSE = [frozenset(chosen) for n in range(len(WORDS) + 1) for chosen in combinations(WORDS, n)]
@@ -131,7 +132,7 @@ def found(text: str) -> frozenset[int]:
     return evaluate(parsed.node)
 
 
-@settings(max_examples=400, deadline=None, database=None)
+@settings(max_examples=400 if LONG else 100, deadline=None, database=None)
 @given(level=queries, data=st.data())
 @example(level=(Clause("", "", "a"), Clause("OR", "", "b"), Clause("AND", "", "c")), data=None)
 @example(level=(Clause("", "NOT", "a"),), data=None)
