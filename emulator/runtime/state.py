@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -113,7 +114,8 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
     reset baseline too."""
     with emu.index.write_lock, storage_answers(emu, failed):
         saved = None if baseline else dirs.identity(source)  # a seed's source is a scratch directory
-        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())
+        prepared = partial(emu.prestaged.take, saved)  # a copy made ahead for this saved state, if there is one
+        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms(), prepared)
         # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
         with emu.index.commit_lock:
             try:
@@ -203,7 +205,9 @@ def reset(emu: Emulator) -> None:
     """Return to the loaded fixtures (or to the data last seeded)."""
     with storage_answers(emu, "the data was not reset"):
         ensure_baseline(emu)
-    _load(emu, _root(emu) / BASELINE, "the data was not reset")
+    with emu.index.write_lock:
+        _load(emu, _root(emu) / BASELINE, "the data was not reset")
+        emu.prestaged.prepare(_root(emu) / BASELINE)  # the next reset's copy, on the other core meanwhile
 
 
 def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
