@@ -33,7 +33,7 @@ def record(session: Session, generation: int, asset_ids: Collection[int]) -> Non
     """Log that `generation` changed these assets (in the caller's transaction)."""
     if asset_ids:
         rows = [{"generation": generation, "asset_id": asset_id} for asset_id in asset_ids]
-        session.execute(_RECORD, rows)  # Core: not the ORM's bulk path
+        session.connection().execute(_RECORD, rows)  # Core, on the transaction's connection: no ORM path
 
 
 def prune(session: Session, flushed: int) -> None:
