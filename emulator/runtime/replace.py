@@ -38,7 +38,7 @@ from emulator.store.models import Meta
 log = logging.getLogger("aip_emulator")
 STAGED_DB, STAGED_STAMP, PLAN = ".replace.db", ".replace-stamp.json", ".replace.json"
 STAGED_BASELINE = ".replace-baseline"
-PREPARED_DB = ".replace-next.db"  # the next reset's staged database, made ahead (`emulator.runtime.prestage`)
+PREPARED_DB = ".replace-kept.db"  # the last staged database, kept for the next load (`emulator.runtime.prestage`)
 DB_FILE, _INDEX = "emulator.db", "index"
 SAVED_BASELINE = "_baseline"  # the reset baseline's snapshot name (`emulator.runtime.state.BASELINE`)
 
@@ -90,9 +90,20 @@ def copy_database(source: Path, target: Path, history: str | None = None) -> Non
             copy.execute("PRAGMA synchronous = OFF")
         saved.backup(copy)
         if history is not None:
-            upsert = f"INSERT INTO {Meta.__tablename__} (key, value) VALUES (?, ?)"
-            copy.execute(upsert + " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (HISTORY, history))
-            copy.commit()
+            _write_history(copy, history)
+
+
+def set_history(staged: Path, history: str) -> None:
+    """Give a staged copy another history (written without syncs, as `copy_database` writes it)."""
+    with closing(sqlite3.connect(staged)) as copy:
+        copy.execute("PRAGMA synchronous = OFF")
+        _write_history(copy, history)
+
+
+def _write_history(copy: sqlite3.Connection, history: str) -> None:
+    upsert = f"INSERT INTO {Meta.__tablename__} (key, value) VALUES (?, ?)"
+    copy.execute(upsert + " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (HISTORY, history))
+    copy.commit()
 
 
 def save_dir(source: Path, target: Path, created_at: int, name: str = SAVED_BASELINE) -> None:
@@ -147,7 +158,7 @@ def recover(data_dir: Path, history: str) -> None:
         recover_swaps(snapshots)
     for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
         disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
-    for prepared in (PREPARED_DB, PREPARED_DB + "-journal"):  # a next reset's copy made ahead (`prestage`)
+    for prepared in (PREPARED_DB, PREPARED_DB + "-journal"):  # a staged copy kept for the next load (`prestage`)
         (data_dir / prepared).unlink(missing_ok=True)
     if not any((data_dir / name).exists() for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_BASELINE)):
         return

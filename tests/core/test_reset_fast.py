@@ -3,7 +3,7 @@ the index directory already holds the baseline's segments and only its stamp is 
 after a flush the baseline is mirrored again. The secret, tokens and change-log floor of the baseline's file are
 read once; a saved state's index holds every change (flushed before it is copied), so loading it replays nothing.
 Each time the state is exactly the baseline, and a kill at the new moment (stamp removed, not yet replaced) starts
-again whole. The staged copy of the baseline's database is made ahead by the reset before (`runtime.prestage`)."""
+again whole. The staged copy of the baseline's database is kept from the reset before (`runtime.prestage`)."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def test_a_kill_while_a_reset_replaces_only_the_stamp_starts_again_at_the_baseli
 
 
 def _staged_copies(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The databases `replace.stage` copied itself (not made ahead)."""
+    """The databases `replace.stage` copied whole (not kept from the load before)."""
     copied: list[Path] = []
     original = replace.copy_database
 
@@ -189,7 +189,7 @@ def _staged_copies(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[Path]
     return copied
 
 
-def test_a_reset_takes_the_database_copy_made_ahead_by_the_last_one(
+def test_a_reset_takes_the_staged_database_kept_from_the_last_one(
     emu: Emulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state.reset(emu)
@@ -210,23 +210,25 @@ def test_a_reset_takes_the_database_copy_made_ahead_by_the_last_one(
     assert not (emu.settings.data_dir / replace.PREPARED_DB).exists()
 
 
-def test_a_copy_made_ahead_of_another_saved_state_is_not_taken(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kept_copy_of_another_saved_state_is_not_taken(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    state.reset(emu)  # the baseline: as loaded
     admin = emu.catalog.users["admin"]
     made = writes.create_asset(emu, admin, LAPTOP, "in-snapshot", {}).id
     state.save(emu, "other")
-    state.reset(emu)  # makes the next reset's copy: of the baseline
+    state.reset(emu)  # keeps its staged copy: of the baseline
     copied = _staged_copies(emu, monkeypatch)
 
     state.restore(emu, "other")
 
     assert made in _ids(emu)
     assert len(copied) == 1
-    assert not (emu.settings.data_dir / replace.PREPARED_DB).exists()
-    state.reset(emu)  # nothing made ahead after a restore: copied by the stage
+    state.reset(emu)  # the kept copy is the snapshot's now: the baseline is copied whole
+    state.reset(emu)  # and kept again
     assert len(copied) == 2
+    assert made not in _ids(emu)
 
 
-def test_a_copy_made_ahead_that_a_kill_left_is_removed_at_the_start(seeded_template: Path, tmp_path: Path) -> None:
+def test_a_kept_copy_that_a_kill_left_is_removed_at_the_start(seeded_template: Path, tmp_path: Path) -> None:
     data_dir = copy_data_dir(seeded_template, tmp_path / "data")
     (data_dir / replace.PREPARED_DB).write_bytes(b"left by a kill")
     emulator = Emulator(Settings(data_dir=data_dir))
