@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.search.index import SCHEMA_VERSION, SearchIndex
+from emulator.search.directory import SCHEMA_VERSION
+from emulator.search.index import SearchIndex
 from emulator.search.tree import (
     All,
     Document,
