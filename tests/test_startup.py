@@ -12,8 +12,9 @@ import pytest
 
 from emulator.cli.commands import main
 from emulator.runtime.emulator import Emulator
+from emulator.search.directory import SCHEMA_VERSION
 from emulator.search.files import STAMP_FILE
-from emulator.search.index import SCHEMA_VERSION, SearchIndex
+from emulator.search.index import SearchIndex
 from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 from tests.cli.server import serving

@@ -40,8 +40,20 @@ class WantedValue:
     stored: StoredValue | None
 
 
+# Built once: a statement object keeps its cache key, so a write neither builds its SQL nor hashes it again.
 _INSERT_ASSET = insert(ASSETS).returning(ASSETS.c.id)
 _UPDATE_ASSET = update(ASSETS).where(ASSETS.c.id == bindparam("asset_id")).returning(*ASSETS.c)
+_ASSET = select(ASSETS).where(ASSETS.c.id == bindparam("asset_id"))
+_VALUES_OF = select(VALUES).where(VALUES.c.asset_id == bindparam("asset_id")).order_by(VALUES.c.id)
+_ATTACHMENTS_OF = select(ATTACHMENTS).where(ATTACHMENTS.c.asset_id == bindparam("asset_id")).order_by(ATTACHMENTS.c.id)
+_CLEAR_VALUES = delete(VALUES).where(VALUES.c.id.in_(bindparam("row_ids", expanding=True)))
+_UPDATE_VALUE = update(VALUES).where(VALUES.c.id == bindparam("row_id"))
+_INSERT_VALUES = insert(VALUES).returning(*VALUES.c)  # one statement: the rows come back keyed by placement
+_DELETE_ASSET = (
+    delete(VALUES).where(VALUES.c.asset_id == bindparam("asset_id")),
+    delete(ATTACHMENTS).where(ATTACHMENTS.c.asset_id == bindparam("asset_id")),
+    delete(ASSETS).where(ASSETS.c.id == bindparam("asset_id")),
+)
 
 
 def insert_asset(conn: Connection, columns: dict[str, Any]) -> int:
@@ -56,21 +68,19 @@ def update_asset(conn: Connection, asset_id: int, columns: dict[str, Any]) -> An
 
 def asset_row(conn: Connection, asset_id: int) -> Any | None:
     """The asset's row, if there is one."""
-    return conn.execute(select(ASSETS).where(ASSETS.c.id == asset_id)).first()
+    return conn.execute(_ASSET, {"asset_id": asset_id}).first()
 
 
 def value_rows(conn: Connection, asset_id: int) -> list[ValueRow]:
     """The asset's values, in id order."""
-    query = select(VALUES).where(VALUES.c.asset_id == asset_id).order_by(VALUES.c.id)
-    return [ValueRow(**row._mapping) for row in conn.execute(query)]
+    return [ValueRow(**row._mapping) for row in conn.execute(_VALUES_OF, {"asset_id": asset_id})]
 
 
 def attachments(conn: Connection, asset_id: int) -> list[AttachmentView]:
     """The asset's attachments, in id order."""
-    query = select(ATTACHMENTS).where(ATTACHMENTS.c.asset_id == asset_id).order_by(ATTACHMENTS.c.id)
     return [
         AttachmentView(row.original_file_name, row.server_file_name, row.file_size, row.created, row.creator)
-        for row in conn.execute(query)
+        for row in conn.execute(_ATTACHMENTS_OF, {"asset_id": asset_id})
     ]
 
 
@@ -82,14 +92,14 @@ def write_values(
     by_placement = {row.form_attribute_id: row for row in existing}
     cleared = [by_placement.pop(p).id for p, want in wanted.items() if want.stored is None and p in by_placement]
     if cleared:
-        conn.execute(delete(VALUES).where(VALUES.c.id.in_(cleared)))
+        conn.execute(_CLEAR_VALUES, {"row_ids": cleared})
     changed = [_with(by_placement[p], w.stored) for p, w in wanted.items() if _changes(p, w, by_placement)]
     if changed:
         params = [
             {"row_id": row.id, "text": row.text, "option_ids": row.option_ids, "ref_ids": row.ref_ids}
             for row in changed
         ]
-        conn.execute(update(VALUES).where(VALUES.c.id == bindparam("row_id")), params)
+        conn.execute(_UPDATE_VALUE, params)
         by_placement.update({row.form_attribute_id: row for row in changed})
     new = [
         {"asset_id": asset_id, "form_attribute_id": p, "attribute_id": w.attribute_id, **_columns(w.stored)}
@@ -97,8 +107,8 @@ def write_values(
         if w.stored is not None and p not in by_placement
     ]
     if new:
-        statement = insert(VALUES).returning(*VALUES.c)  # one statement: the rows come back keyed by placement
-        by_placement.update({row.form_attribute_id: ValueRow(**row._mapping) for row in conn.execute(statement, new)})
+        inserted = conn.execute(_INSERT_VALUES, new)
+        by_placement.update({row.form_attribute_id: ValueRow(**row._mapping) for row in inserted})
     return sorted(by_placement.values(), key=lambda row: row.id)
 
 
@@ -118,9 +128,8 @@ def _columns(stored: StoredValue | None) -> dict[str, str | None]:
 
 def delete_asset(conn: Connection, asset_id: int) -> None:
     """The asset's values, attachments and row."""
-    conn.execute(delete(VALUES).where(VALUES.c.asset_id == asset_id))
-    conn.execute(delete(ATTACHMENTS).where(ATTACHMENTS.c.asset_id == asset_id))
-    conn.execute(delete(ASSETS).where(ASSETS.c.id == asset_id))
+    for statement in _DELETE_ASSET:
+        conn.execute(statement, {"asset_id": asset_id})
 
 
 def drop_references(conn: Connection, holders: Iterable[int], target: int) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import Catalog
@@ -25,18 +25,20 @@ from emulator.store.db import get_meta, set_meta
 
 FLOOR = "changelog_floor"
 _CHANGES = cast(Table, m.IndexChange.__table__)
+_RECORD = insert(_CHANGES)  # built once: a statement keeps its cache key (every write runs these)
+_PRUNE = delete(_CHANGES).where(_CHANGES.c.generation <= bindparam("flushed"))
 
 
 def record(session: Session, generation: int, asset_ids: Collection[int]) -> None:
     """Log that `generation` changed these assets (in the caller's transaction)."""
     if asset_ids:
         rows = [{"generation": generation, "asset_id": asset_id} for asset_id in asset_ids]
-        session.execute(insert(_CHANGES), rows)  # Core: not the ORM's bulk path
+        session.connection().execute(_RECORD, rows)  # Core, on the transaction's connection: no ORM path
 
 
 def prune(session: Session, flushed: int) -> None:
     """Forget the changes the index on disk already holds (in the caller's transaction)."""
-    session.execute(delete(m.IndexChange).where(m.IndexChange.generation <= flushed))
+    session.execute(_PRUNE, {"flushed": flushed})
     set_meta(session, FLOOR, str(flushed))
 
 

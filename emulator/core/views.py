@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import (
@@ -115,13 +115,18 @@ def iter_all_views(
         yield from load_views(session, catalog, ids[start : start + batch])
 
 
+_REFERENCED = select(_ASSETS.c.id, _ASSETS.c.name, _ASSETS.c.form_id, _ASSETS.c.key).where(
+    _ASSETS.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def referenced(session: Session | Connection, values: list[Any]) -> dict[int, RefView]:
     """The assets the reference values point at (one SELECT, none without references)."""
     wanted = {ref for v in values if v.ref_ids for ref in json.loads(v.ref_ids)}
     if not wanted:
         return {}
-    query = select(_ASSETS.c.id, _ASSETS.c.name, _ASSETS.c.form_id, _ASSETS.c.key).where(_ASSETS.c.id.in_(wanted))
-    return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in session.execute(query)}
+    found = session.execute(_REFERENCED, {"ids": list(wanted)})
+    return {row.id: RefView(row.id, row.name, row.form_id, row.key) for row in found}
 
 
 def build_view(

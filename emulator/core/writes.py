@@ -30,6 +30,12 @@ if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take
     from emulator.runtime.emulator import Emulator
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
+# instr() skips the JSON of lists that cannot hold the id (most of them) before json_each. NOT INDEXED: a plain scan
+# of the table; SQLite walked the asset_id index for the DISTINCT, a lookup per row (10k assets: 5.7 -> 2.6 ms).
+_REFERENCING = text(
+    "SELECT DISTINCT v.asset_id FROM asset_values v NOT INDEXED, json_each(v.ref_ids) r "
+    "WHERE v.ref_ids IS NOT NULL AND instr(v.ref_ids, :digits) > 0 AND r.value = :target AND v.asset_id != :target"
+)
 
 
 class DbLookups:
@@ -146,12 +152,7 @@ def delete_asset(emu: Emulator, user: UserInfo, asset_id: int) -> None:
 
 def referencing(session: Session, asset_id: int) -> set[int]:
     """The assets whose reference attributes point at `asset_id`."""
-    query = text(  # instr() skips the JSON of lists that cannot hold the id (most of them) before json_each
-        "SELECT DISTINCT v.asset_id FROM asset_values v, json_each(v.ref_ids) r "
-        "WHERE v.ref_ids IS NOT NULL AND instr(v.ref_ids, :digits) > 0 AND r.value = :target "
-        "AND v.asset_id != :target"
-    )
-    return {row[0] for row in session.execute(query, {"target": asset_id, "digits": str(asset_id)})}
+    return {row[0] for row in session.execute(_REFERENCING, {"target": asset_id, "digits": str(asset_id)})}
 
 
 def read_values(

@@ -31,6 +31,7 @@ from emulator.core.views import ViewCache, iter_all_views
 from emulator.runtime import datadir, replace, seeder
 from emulator.runtime.documents import DatabaseDocuments
 from emulator.runtime.namespace_dirs import Identity
+from emulator.runtime.prestage import Prestaged
 from emulator.search.index import SearchIndex
 from emulator.seeding.load import load_fixtures
 from emulator.seeding.read import read_fixtures
@@ -76,6 +77,7 @@ class Emulator:
         self._sessions: sessionmaker[Session] | None = None
         self._catalog: Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self.prestaged = Prestaged(settings.data_dir)  # the last load's staged database, kept for the next
         self.saved_catalogs: dict[Identity, Catalog] = {}  # by saved state (`namespace_dirs.identity`): `state.reset`
         self.saved_derived: dict[Identity, Derived] = {}  # the same: secret, tokens, floor (`reload`)
         self.views = ViewCache(settings.cache_views)
@@ -187,6 +189,7 @@ class Emulator:
 
     def close(self) -> None:
         """Stop the flush thread, release the index and the database."""
+        self.prestaged.discard()
         self.index.close()
         if self._engine is not None:
             self._engine.dispose()

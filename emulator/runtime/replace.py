@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -37,18 +38,28 @@ from emulator.store.models import Meta
 log = logging.getLogger("aip_emulator")
 STAGED_DB, STAGED_STAMP, PLAN = ".replace.db", ".replace-stamp.json", ".replace.json"
 STAGED_BASELINE = ".replace-baseline"
-_DB, _INDEX = "emulator.db", "index"
+PREPARED_DB = ".replace-kept.db"  # the last staged database, kept for the next load (`emulator.runtime.prestage`)
+DB_FILE, _INDEX = "emulator.db", "index"
 SAVED_BASELINE = "_baseline"  # the reset baseline's snapshot name (`emulator.runtime.state.BASELINE`)
 
 
-def stage(data_dir: Path, source: Path, baseline: bool = False, created_at: int = 0) -> Path:
+def stage(
+    data_dir: Path,
+    source: Path,
+    baseline: bool = False,
+    created_at: int = 0,
+    prepared: Callable[[Path], str | None] | None = None,
+) -> Path:
     """Stage the saved state in `source` (its `emulator.db` and `index/`) under a new history; with `baseline`, that
     saved state becomes the reset baseline too (copied into the stage: `source` may be a seed's scratch directory).
-    Nothing visible changes; a failure leaves nothing behind. Returns the staged database."""
+    Nothing visible changes; a failure leaves nothing behind. Returns the staged database. `prepared`: puts a copy
+    of the source's database made ahead at the path it is given and returns its history, or returns None."""
     discard(data_dir)
     try:
-        history = new_history()
-        copy_database(source / _DB, data_dir / STAGED_DB, history)
+        history = prepared(data_dir / STAGED_DB) if prepared is not None else None
+        if history is None:
+            history = new_history()
+            copy_database(source / DB_FILE, data_dir / STAGED_DB, history)
         disk.checkpoint("replace:database-staged")
         index = source / _INDEX
         if baseline:
@@ -79,15 +90,26 @@ def copy_database(source: Path, target: Path, history: str | None = None) -> Non
             copy.execute("PRAGMA synchronous = OFF")
         saved.backup(copy)
         if history is not None:
-            upsert = f"INSERT INTO {Meta.__tablename__} (key, value) VALUES (?, ?)"
-            copy.execute(upsert + " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (HISTORY, history))
-            copy.commit()
+            _write_history(copy, history)
+
+
+def set_history(staged: Path, history: str) -> None:
+    """Give a staged copy another history (written without syncs, as `copy_database` writes it)."""
+    with closing(sqlite3.connect(staged)) as copy:
+        copy.execute("PRAGMA synchronous = OFF")
+        _write_history(copy, history)
+
+
+def _write_history(copy: sqlite3.Connection, history: str) -> None:
+    upsert = f"INSERT INTO {Meta.__tablename__} (key, value) VALUES (?, ?)"
+    copy.execute(upsert + " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (HISTORY, history))
+    copy.commit()
 
 
 def save_dir(source: Path, target: Path, created_at: int, name: str = SAVED_BASELINE) -> None:
     """A saved state at the new directory `target` from the one in `source` (database, index, `snapshot.json`)."""
     target.mkdir(parents=True)
-    copy_database(source / _DB, target / _DB)
+    copy_database(source / DB_FILE, target / DB_FILE)
     copy_index(source / _INDEX, target / _INDEX)
     disk.write_text(target / "snapshot.json", saved_meta(name, created_at), sync=True)
 
@@ -136,6 +158,8 @@ def recover(data_dir: Path, history: str) -> None:
         recover_swaps(snapshots)
     for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
         disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
+    for prepared in (PREPARED_DB, PREPARED_DB + "-journal"):  # a staged copy kept for the next load (`prestage`)
+        (data_dir / prepared).unlink(missing_ok=True)
     if not any((data_dir / name).exists() for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_BASELINE)):
         return
     if staged_history(data_dir) == history:

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -113,7 +114,8 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
     reset baseline too."""
     with emu.index.write_lock, storage_answers(emu, failed):
         saved = None if baseline else dirs.identity(source)  # a seed's source is a scratch directory
-        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms())
+        prepared = partial(emu.prestaged.take, saved)  # the last load's staged copy, if it was of this state
+        staged = replace.stage(emu.settings.data_dir, source, baseline, emu.clock.now_ms(), prepared)
         # `commit_lock` too: a search whose page lost rows meanwhile waits for the index to follow the database
         with emu.index.commit_lock:
             try:
@@ -122,6 +124,7 @@ def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> N
             except BaseException:
                 replace.discard(emu.settings.data_dir)
                 raise
+            emu.prestaged.keep(staged, saved)  # no longer needed by the stage: kept for the next load of `saved`
             # The catalog first: a search from now on reads the new metadata, so the views it keeps are new ones;
             # then the views still valid stay (a search that began before loses what it read: the epoch moved).
             emu.invalidate_catalog(keep_views=True)  # readers outside the lock must not pair new rows, old catalog

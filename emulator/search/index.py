@@ -11,7 +11,6 @@ the answers are merged.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -19,19 +18,11 @@ from typing import Any
 
 from whoosh import index
 
-from emulator.search import reading, reference, regex
-from emulator.search.build import DocumentSource, build_index
+from emulator.search import directory, reading, reference, regex
+from emulator.search.build import DocumentSource
 from emulator.search.caches import SearchCaches
-from emulator.search.files import (
-    copy_index,
-    damage,
-    manifest,
-    mirror,
-    read_stamp,
-    restamp,
-    same_contents,
-    write_stamp,
-)
+from emulator.search.directory import SCHEMA_VERSION
+from emulator.search.files import copy_index, manifest, mirror, read_stamp, restamp, same_contents, write_stamp
 from emulator.search.flush_worker import FlushWorker, write_batch
 from emulator.search.flusher import Flusher
 from emulator.search.reading import State
@@ -39,13 +30,11 @@ from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import All, Document, Hits, Node, SortKey
 from emulator.search.whoosh_internals import naming
-from emulator.search.whoosh_internals.segments import Segments, View, clean, contents
+from emulator.search.whoosh_internals.segments import Segments, View
 from emulator.util.lru import CacheLimits, lru_cache_stats
 from emulator.util.progress import QUIET, Progress
 
-SCHEMA_VERSION = 6  # 3: plain files; 4: columns named one by one; 5: unscored, no freqs; 6: no v_content
 MERGE_EVERY = 8  # flushes between merges of the small segments they leave (a merge costs ~10 flushes)
-PARALLEL_FROM = 5000  # documents from which a rebuild uses `procs` writer processes, one segment each
 log = logging.getLogger("aip_emulator")
 
 
@@ -88,19 +77,8 @@ class SearchIndex:
 
     def unusable(self, generation: int, floor: int, history: str) -> str | None:
         """Why the index on disk cannot be brought to database `generation` of `history` by replaying the change log
-        (which holds every change after generation `floor`), or None when it can."""
-        stamp = self.stamp()
-        if stamp is None:
-            return "there is no complete search index"
-        if stamp.get("schema") != SCHEMA_VERSION:
-            return f"the search index has schema {stamp.get('schema')}, this version writes {SCHEMA_VERSION}"
-        if stamp.get("history") != history:
-            return "the search index belongs to another history of the database (a seed, reset or restore)"
-        stamped = int(stamp.get("generation", -1))
-        if not floor <= stamped <= generation:
-            return f"the search index holds generation {stamped}; the change log covers {floor} to {generation}"
-        damaged = damage(self.path, stamp)
-        return None if damaged is None else f"the search index is damaged: {damaged}"  # else `open` may still fail
+        (which holds every change after generation `floor`), or None when it can (`emulator.search.directory`)."""
+        return directory.unusable(self.path, generation, floor, history)
 
     def open(self) -> None:
         """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
@@ -130,27 +108,12 @@ class SearchIndex:
         swap it in, stamped with the database `generation` it holds and the `history` it belongs to."""
         self._flusher.stop()  # before taking the Whoosh lock: a flush waiting for it would never end
         with self._whoosh:
-            fresh = self.path.with_name(self.path.name + ".new")
-            shutil.rmtree(fresh, ignore_errors=True)
-            fresh.mkdir(parents=True)
-            build_index(fresh, docs, total, progress, procs=procs if total >= PARALLEL_FROM else 1, source=source)
-            built = naming.open_dir(str(fresh), INDEX_NAME)
-            clean(built)  # what the table of contents no longer lists
-            listed, segment_ids = contents(built)
-            built.close()
-            files = manifest(fresh, listed, segment_ids)
-            write_stamp(fresh, generation, SCHEMA_VERSION, history, files)
-            self._swap_in(fresh)
-
-    def _swap_in(self, fresh: Path) -> None:
-        self.close()
-        old = self.path.with_name(self.path.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if self.path.exists():
-            self.path.rename(old)
-        fresh.rename(self.path)
-        shutil.rmtree(old, ignore_errors=True)
-        self.open()
+            fresh = directory.build_fresh(
+                self.path, docs, total, (generation, history), progress=progress, procs=procs, source=source
+            )
+            self.close()
+            directory.swap(self.path, fresh)
+            self.open()
 
     def copy_to(self, target: Path) -> None:
         """Copy the index directory as flushed (segment files are immutable: hard links where possible)."""

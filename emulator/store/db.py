@@ -95,7 +95,7 @@ def set_meta(session: Session, key: str, value: str) -> None:
 
 def increment_meta(session: Session, key: str) -> int:
     """Add one to a counter in the meta table (absent: 0) and return the new value, in one statement."""
-    return int(session.execute(_INCREMENT, {"key": key}).scalar_one())
+    return int(session.connection().execute(_INCREMENT, {"key": key}).scalar_one())  # Core: no ORM execute path
 
 
 def generation(session: Session) -> int:

@@ -3,7 +3,7 @@ the index directory already holds the baseline's segments and only its stamp is 
 after a flush the baseline is mirrored again. The secret, tokens and change-log floor of the baseline's file are
 read once; a saved state's index holds every change (flushed before it is copied), so loading it replays nothing.
 Each time the state is exactly the baseline, and a kill at the new moment (stamp removed, not yet replaced) starts
-again whole."""
+again whole. The staged copy of the baseline's database is kept from the reset before (`runtime.prestage`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import pytest
 from emulator.core import writes
 from emulator.core.asset_search import search_assets
 from emulator.core.token_codec import Access, TokenInfo, stored_tokens, token_row
-from emulator.runtime import state
+from emulator.runtime import replace, state
 from emulator.runtime.emulator import Emulator
 from emulator.search import files
 from emulator.search import index as search_index
@@ -132,7 +132,7 @@ CRASH = """
 import sys
 from pathlib import Path
 from emulator.core import writes
-from emulator.runtime import state
+from emulator.runtime import replace, state
 from emulator.runtime.emulator import Emulator
 from emulator.search import disk
 from emulator.settings import Settings
@@ -163,3 +163,65 @@ def test_a_kill_while_a_reset_replaces_only_the_stamp_starts_again_at_the_baseli
     finally:
         again.close()
     assert os.path.exists(data_dir / "index" / "emulator-stamp.json")
+
+
+def _staged_copies(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The databases `replace.stage` copied whole (not kept from the load before)."""
+    copied: list[Path] = []
+    original = replace.copy_database
+
+    def spy(source: Path, target: Path, history_: str | None = None) -> None:
+        if target.name == replace.STAGED_DB:
+            copied.append(source)
+        original(source, target, history_)
+
+    monkeypatch.setattr(replace, "copy_database", spy)
+    return copied
+
+
+def test_a_reset_takes_the_staged_database_kept_from_the_last_one(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state.reset(emu)
+    baseline = _ids(emu)
+    admin = emu.catalog.users["admin"]
+    copied, histories = _staged_copies(emu, monkeypatch), set()
+    for round_ in range(3):
+        writes.create_asset(emu, admin, LAPTOP, f"ahead{round_}", {})
+        emu.index.flush()
+
+        state.reset(emu)
+
+        with emu.session() as session:
+            histories.add(history(session))
+        _agrees_with_the_database(emu, baseline)
+    assert (copied, len(histories)) == ([], 3)  # each reset a new history, none of them copied by the stage
+    emu.close()
+    assert not (emu.settings.data_dir / replace.PREPARED_DB).exists()
+
+
+def test_a_kept_copy_of_another_saved_state_is_not_taken(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    state.reset(emu)  # the baseline: as loaded
+    admin = emu.catalog.users["admin"]
+    made = writes.create_asset(emu, admin, LAPTOP, "in-snapshot", {}).id
+    state.save(emu, "other")
+    state.reset(emu)  # keeps its staged copy: of the baseline
+    copied = _staged_copies(emu, monkeypatch)
+
+    state.restore(emu, "other")
+
+    assert made in _ids(emu)
+    assert len(copied) == 1
+    state.reset(emu)  # the kept copy is the snapshot's now: the baseline is copied whole
+    state.reset(emu)  # and kept again
+    assert len(copied) == 2
+    assert made not in _ids(emu)
+
+
+def test_a_kept_copy_that_a_kill_left_is_removed_at_the_start(seeded_template: Path, tmp_path: Path) -> None:
+    data_dir = copy_data_dir(seeded_template, tmp_path / "data")
+    (data_dir / replace.PREPARED_DB).write_bytes(b"left by a kill")
+    emulator = Emulator(Settings(data_dir=data_dir))
+    emulator.start()
+    emulator.close()
+    assert not (data_dir / replace.PREPARED_DB).exists()

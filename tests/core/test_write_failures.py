@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from emulator.runtime.emulator import Emulator
 from emulator.search import files as files_module
 from emulator.search import index as index_module
+from emulator.search.directory import SCHEMA_VERSION
 from emulator.testing import Client
 from tests.helpers import ADMIN, ids
 
@@ -64,7 +65,7 @@ def test_a_failed_stamp_after_a_flush_loses_nothing_and_the_next_flush_stamps(
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert unstamped < index.flushed
-    assert _stamped(index) == (index.flushed, index_module.SCHEMA_VERSION)
+    assert _stamped(index) == (index.flushed, SCHEMA_VERSION)
     assert _named(emulator_client, "stampless") == [first.json()["data"]["id"]]
     assert _named(emulator_client, "stamped") == [second.json()["data"]["id"]]
 

@@ -187,6 +187,7 @@ def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMome
     """Run a burst and SIGKILL the server after `moment.after` acknowledged writes and its pause or index wait."""
     burst = Burst(url, moment.after)
     thread = threading.Thread(target=burst.run, daemon=True)
+    started = _Started(process.pid)  # the first index worker: its flush may be too short to be seen holding the lock
     thread.start()
     try:
         assert burst.enough.wait(BURST_TIME_S + 5)
@@ -197,9 +198,11 @@ def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMome
             if moment.worker_first:
                 os.kill(holder, signal.SIGKILL)
             if moment.worker_first or "AIP_EMULATOR_CRASH_AT" in moment.env:  # the first worker dies: the server
-                _wait_for_a_flush(data_dir, process.pid, in_worker, other_than=holder)  # goes on with another
+                first = holder if moment.worker_first else started.first()  # goes on with another
+                _wait_for_a_flush(data_dir, process.pid, in_worker, other_than=first)
         assert not burst.done.is_set(), "the burst ended before the kill"
     finally:
+        started.stop()
         workers = _children(process.pid)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -207,6 +210,32 @@ def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMome
     assert not thread.is_alive()
     _wait_gone(workers)  # no index worker outlives its server to write beside the next one
     return burst
+
+
+class _Started:
+    """The child processes of `pid` in the order they appeared, sampled every millisecond in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.seen: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, pid: int) -> None:
+        while not self._stop.is_set():
+            self.seen += sorted(_children(pid) - set(self.seen))
+            time.sleep(0.001)
+
+    def first(self) -> int:
+        deadline = time.monotonic() + BURST_TIME_S
+        while not self.seen and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert self.seen, "no index worker started"
+        return self.seen[0]
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 def _running(pid: int) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.search.index import SCHEMA_VERSION, SearchIndex
+from emulator.search.directory import SCHEMA_VERSION
+from emulator.search.index import SearchIndex
 from emulator.search.tree import (
     All,
     Document,
@@ -176,7 +177,7 @@ def open_lock(path: Path) -> int:
 def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("emulator.search.index.PARALLEL_FROM", 0)
+    monkeypatch.setattr("emulator.search.directory.PARALLEL_FROM", 0)
     docs = [_doc(i, float(i % 7) if i % 3 else None, f"name {i % 5}") for i in range(1, 301)]
     answers, segments = [], []
     for procs in (1, 2):

@@ -1,0 +1,54 @@
+"""The staged database of the last whole-state load, kept for the next (issue 23): a reset's biggest step was
+copying the baseline's database into the stage under a new history (`replace.stage`). The staged copy is not needed
+once the live database has taken it (`replace.commit`: a finish reads only the plan, the staged stamp and the
+index), so it is kept as `PREPARED_DB`, with the identity of the saved state it copies; the next load of that same
+saved state takes it back by a rename and writes a new history into it (one small write) instead of copying the
+whole database again.
+
+The kept copy is never part of a stage until it is renamed to the staged database and given its new history, after
+which the protocol of `emulator.runtime.replace` runs unchanged; a start removes one a crash left
+(`replace.recover`). Like a staged copy it is written without syncs: it is copied into the live database before
+anything relies on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emulator.runtime import replace
+from emulator.runtime.namespace_dirs import Identity
+from emulator.store.db import new_history
+
+
+class Prestaged:
+    """At most one kept staged copy of a saved state's database in `data_dir`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / replace.PREPARED_DB
+        self._of: Identity | None = None  # the saved state it copies
+
+    def keep(self, staged: Path, saved: Identity | None) -> None:
+        """After the live database took `staged` (a copy of the saved state `saved`; None: of no saved state, a
+        seed's scratch): keep it for the next load of that state."""
+        self.discard()
+        if saved is not None:
+            staged.rename(self.path)
+            self._of = saved
+
+    def take(self, saved: Identity | None, staged: Path) -> str | None:
+        """The kept copy of `saved` at `staged`, under a new history (returned); None, and nothing kept, when there
+        is none of that saved state."""
+        if saved is None or self._of != saved or not self.path.is_file():
+            self.discard()
+            return None
+        self._of = None
+        self.path.rename(staged)
+        history = new_history()
+        replace.set_history(staged, history)
+        return history
+
+    def discard(self) -> None:
+        """Forget the kept copy."""
+        self._of = None
+        for path in (self.path, self.path.with_name(self.path.name + "-journal")):
+            path.unlink(missing_ok=True)
