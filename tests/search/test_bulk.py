@@ -39,9 +39,8 @@ def _inlining(writer: Any) -> Callable[[dict[str, Any]], None]:
     return BulkPostings(writer).add_document
 
 
-def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[str, str]:
-    """Build one segment of `docs` at `path`; the digest of each of its Whoosh files (not the sort orders the bulk
-    writer stores beside them), named without the segment id."""
+def _one_segment(path: Path, docs: Iterable[Document], adder: Adder) -> Any:
+    """A new index at `path` holding one segment of `docs`, written by `adder`'s writer."""
     path.mkdir()
     built = index.create_in(str(path), build_schema(), indexname="assets")
     writer = built.writer(compound=False)
@@ -49,6 +48,13 @@ def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[s
     for doc in docs:
         add(whoosh_document(doc))
     writer.commit()
+    return built
+
+
+def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[str, str]:
+    """Build one segment of `docs` at `path`; the digest of each of its Whoosh files (not the sort orders the bulk
+    writer stores beside them), named without the segment id."""
+    built = _one_segment(path, docs, adder)
     (segment,) = built._segments()
     files = [p for p in path.iterdir() if segment.segid in p.name and not p.name.endswith(ORDER_EXT)]
     return {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
@@ -120,13 +126,7 @@ def test_whoosh_merges_a_segment_with_inlined_postings_with_its_own(tmp_path: Pa
     ]
     first, then = docs[:150], docs[150:]
     merged_path = tmp_path / "merged"
-    merged_path.mkdir()
-    built = index.create_in(str(merged_path), build_schema(), indexname="assets")
-    writer = built.writer(compound=False)
-    add = _inlining(writer)
-    for doc in first:
-        add(whoosh_document(doc))
-    writer.commit()
+    built = _one_segment(merged_path, first, _inlining)
     writer = built.writer()
     for doc in then:
         writer.add_document(**whoosh_document(doc))
