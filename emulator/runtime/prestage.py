@@ -13,6 +13,7 @@ anything relies on it.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 
 from emulator.runtime import replace
@@ -29,10 +30,14 @@ class Prestaged:
 
     def keep(self, staged: Path, saved: Identity | None) -> None:
         """After the live database took `staged` (a copy of the saved state `saved`; None: of no saved state, a
-        seed's scratch): keep it for the next load of that state."""
+        seed's scratch): keep it for the next load of that state. Never raises: it runs between the database's switch
+        and the index's, so a failure to keep (a full or failing disk) only means the next load copies again."""
         self.discard()
         if saved is not None:
-            staged.rename(self.path)
+            try:
+                staged.rename(self.path)
+            except OSError:
+                return  # the staged copy stays where the next stage replaces it, as before copies were kept
             self._of = saved
 
     def take(self, saved: Identity | None, staged: Path) -> str | None:
@@ -48,7 +53,8 @@ class Prestaged:
         return history
 
     def discard(self) -> None:
-        """Forget the kept copy."""
+        """Forget the kept copy (a file that cannot be removed now is never taken again, and a start removes it)."""
         self._of = None
-        for path in (self.path, self.path.with_name(self.path.name + "-journal")):
-            path.unlink(missing_ok=True)
+        for path in (self.path, *(self.path.with_name(self.path.name + tail) for tail in ("-journal", "-wal", "-shm"))):
+            with suppress(OSError):
+                path.unlink(missing_ok=True)

@@ -158,7 +158,7 @@ def recover(data_dir: Path, history: str) -> None:
         recover_swaps(snapshots)
     for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
         disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
-    for prepared in (PREPARED_DB, PREPARED_DB + "-journal"):  # a staged copy kept for the next load (`prestage`)
+    for prepared in (PREPARED_DB, *(PREPARED_DB + tail for tail in ("-journal", "-wal", "-shm"))):  # kept copy
         (data_dir / prepared).unlink(missing_ok=True)
     if not any((data_dir / name).exists() for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_BASELINE)):
         return

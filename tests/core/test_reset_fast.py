@@ -225,3 +225,23 @@ def test_a_kept_copy_that_a_kill_left_is_removed_at_the_start(seeded_template: P
     emulator.start()
     emulator.close()
     assert not (data_dir / replace.PREPARED_DB).exists()
+
+
+def test_a_copy_that_cannot_be_kept_leaves_a_whole_reset(emu: Emulator, tmp_path: Path) -> None:
+    """Keeping the staged copy runs between the database's switch and the index's: a disk that refuses it (here a
+    rename into a folder that does not exist) must not stop the index from following the database."""
+    state.reset(emu)
+    baseline = _ids(emu)
+    admin = emu.catalog.users["admin"]
+    made = writes.create_asset(emu, admin, LAPTOP, "before-the-reset", {}).id
+    emu.index.flush()
+    emu.prestaged.path = tmp_path / "missing" / replace.PREPARED_DB
+
+    state.reset(emu)
+
+    assert made not in _ids(emu)
+    _agrees_with_the_database(emu, baseline)
+    with emu.session() as session:
+        assert (emu.index.stamp() or {}).get("history") == history(session)
+    state.reset(emu)  # nothing kept: copied whole again
+    _agrees_with_the_database(emu, baseline)
