@@ -18,6 +18,7 @@ from pathlib import Path
 
 from emulator.runtime import replace
 from emulator.runtime.namespace_dirs import Identity
+from emulator.search import disk
 from emulator.store.db import new_history
 
 
@@ -39,6 +40,7 @@ class Prestaged:
             except OSError:
                 return  # the staged copy stays where the next stage replaces it, as before copies were kept
             self._of = saved
+            disk.checkpoint("prestage:kept")
 
     def take(self, saved: Identity | None, staged: Path) -> str | None:
         """The kept copy of `saved` at `staged`, under a new history (returned); None, and nothing kept, when there
@@ -48,6 +50,7 @@ class Prestaged:
             return None
         self._of = None
         self.path.rename(staged)
+        disk.checkpoint("prestage:taken")
         history = new_history()
         replace.set_history(staged, history)
         return history

@@ -47,6 +47,7 @@ class Operation:
 
 RESTORE = Operation("restore", "POST", "/_emulator/snapshots/snap/restore")
 RESET = Operation("reset", "POST", "/_emulator/reset")
+RESET_AGAIN = Operation("reset-again", "POST", "/_emulator/reset")  # after a reset and a create: its copy was kept
 SEED = Operation("seed", "POST", "/_emulator/seed", {"generate": {"assets": 25, "seed": 7}})
 NAMESPACE = Operation("namespace", "POST", "/_emulator/namespaces", {"name": "ns1", "from": "snapshot:snap"})
 SNAPSHOT = Operation("snapshot", "POST", "/_emulator/snapshots", {"name": "snap"})
@@ -62,11 +63,14 @@ NAMESPACES = [("namespace:database-copied", OLD), ("index-copy:half", OLD), ("in
 NAMESPACES += [("namespace:written", OLD)]
 SNAPSHOTS = [("snapshot:database-copied", OLD), ("index-copy:half", OLD), ("snapshot:written", OLD)]
 SNAPSHOTS += [("swap:old-moved", OLD)]  # the old snapshot was renamed away: a start puts it back
+AGAIN = [("prestage:taken", OLD), ("replace:staged@2", OLD), ("prestage:kept@2", NEW)]  # the kept copy's moments
 EVERY = [(RESTORE, *s) for s in LOADS] + [(RESET, *s) for s in LOADS] + [(SEED, *s) for s in SEEDS]
 EVERY += [(NAMESPACE, *s) for s in NAMESPACES] + [(SNAPSHOT, *s) for s in SNAPSHOTS]
+EVERY += [(RESET_AGAIN, *s) for s in AGAIN]
 SHORT = [(RESTORE, "replace:committed", NEW), (RESTORE, "index-copy:half", NEW)]
 SHORT += [(RESET, "replace:staged", OLD), (SEED, "swap:old-moved", NEW)]
 SHORT += [(NAMESPACE, "index-copy:half", OLD), (SNAPSHOT, "swap:old-moved", OLD)]
+SHORT += [(RESET_AGAIN, "prestage:taken", OLD), (RESET_AGAIN, "prestage:kept@2", NEW)]
 CASES = [pytest.param((op, step, end), id=f"{op.name}-at-{step}") for op, step, end in (EVERY if LONG else SHORT)]
 
 
@@ -120,6 +124,10 @@ def prepared(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def _crash(data_dir: Path, log: Path, operation: Operation, step: str) -> None:
     """Run `operation` on a server armed to kill itself at `step`; it must die there (-9), not answer."""
     with _server(data_dir, log, crash_at=step) as (url, process):
+        if operation is RESET_AGAIN:  # a reset that keeps its staged copy, then a write the next one takes away
+            with httpx.Client(base_url=url, auth=ADMIN) as client:
+                assert client.post(RESET.path).status_code == 200
+                _create(client, "between")
         with pytest.raises(httpx.TransportError):
             httpx.request(operation.method, url + operation.path, json=operation.body, timeout=60)
         assert process.wait(timeout=20) == -9, f"{step} was never reached: {log.read_text()}"
@@ -178,8 +186,12 @@ def _check(operation: Operation, prepared: Prepared, data_dir: Path, client: htt
     if operation is SNAPSHOT:
         return _check_snapshot(prepared, data_dir, client)
     new = prepared.snap if operation is RESTORE else prepared.baseline
-    assert live in (prepared.live, new)
-    return OLD if live == prepared.live else NEW
+    old = prepared.live
+    if operation is RESET_AGAIN:
+        old = prepared.baseline | {i: n for i, n in live.items() if n == "between" and i not in prepared.baseline}
+        assert len(old) == len(prepared.baseline) + (live != prepared.baseline)
+    assert live in (old, new)
+    return OLD if live == old and old != new else NEW
 
 
 def _check_namespace(prepared: Prepared, data_dir: Path, client: httpx.Client, live: Assets) -> str:
