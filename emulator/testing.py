@@ -19,23 +19,15 @@ Under pytest-xdist every worker works in a namespace of its own. With `AIP_EMULA
 CI service container), every worker uses that one server instead of an in-process emulator: `aip_client` and
 `aip_async_client` then talk HTTP to the worker's namespace there, and `aip_live_url` is that namespace's base URL.
 
-Private fixtures (`_aip_...`, the emulator's own test suite uses them; not for you, they may change):
-- `_aip_emulator_settings`: settings on a fresh copy of a data directory seeded once per session from the fixtures.
-- `_aip_emulator_app`: an app (in-process): the worker's one app, reset after every test by the product's own reset;
-  an app over `_aip_emulator_settings` for a test that asks for those or is marked `fresh_app`.
-- `_aip_loop`: the event loop (in a thread) the session's in-process sync clients run their apps on.
-- `_aip_emulator_client`: a client of that app; set `AIP_EMULATOR_TEST_LIVE=1` to run the same tests against a real
-  uvicorn server on a free port instead.
-- `_aip_live_server`: the base URL of a real uvicorn server over a session-wide copy of the default data.
+The private fixtures of the emulator's own suite (`_aip_...`) live in `emulator.testing_suite`, loaded with this
+plugin.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -54,7 +46,8 @@ from emulator.testing_server import (
     namespaced,
     worker_namespace,
 )
-from emulator.testing_transport import AppLoop, in_process_client
+from emulator.testing_suite import copy_data_dir
+from emulator.testing_transport import AppLoop
 
 # The app, the data layer and FastAPI load with the first fixture that needs an app in this process: a session
 # against a server (`AIP_EMULATOR_URL`) and pytest-xdist's controller never do.
@@ -64,9 +57,12 @@ if TYPE_CHECKING:
     from emulator.settings import Settings
     from emulator.testing_control import AipClock, AipFaults, Client, ControlError
     from emulator.testing_journal import AipJournal
-    from emulator.testing_reuse import ReusedApp
 
-__all__ = ["AipClock", "AipFaults", "AipJournal", "Client", "ControlError", "LiveServer", "close_app", "free_port"]
+__all__ = [
+    "AipClock", "AipFaults", "AipJournal", "Client", "ControlError", "LiveServer", "close_app", "copy_data_dir",
+    "free_port",
+]  # fmt: skip
+pytest_plugins = ["emulator.testing_suite"]  # the private fixtures of the emulator's own suite
 _LAZY = dict.fromkeys(("AipClock", "AipFaults", "Client", "ControlError"), "emulator.testing_control")
 _LAZY["AipJournal"] = "emulator.testing_journal"
 
@@ -78,114 +74,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-LIVE_ENV = "AIP_EMULATOR_TEST_LIVE"
-FRESH_APP = "fresh_app"  # the marker of a test of the emulator's own suite that needs an app of its own
-
-
-@pytest.fixture(scope="session")
-def _aip_seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory seeded from the default fixtures once per session; tests get copies of it."""
-    from emulator.runtime.emulator import Emulator  # noqa: PLC0415
-    from emulator.settings import Settings  # noqa: PLC0415
-
-    data_dir = tmp_path_factory.mktemp("template")
-    emulator = Emulator(Settings(data_dir=data_dir))
-    emulator.start()
-    emulator.close()
-    return data_dir
-
-
-def copy_data_dir(template: Path, target: Path) -> Path:
-    """A private copy of a seeded data directory (database and index travel together)."""
-    shutil.copytree(template, target, dirs_exist_ok=True)
-    return target
-
-
 @pytest.fixture(scope="session")
 def _aip_loop() -> Iterator[AppLoop]:
     """One event loop for the session's in-process sync clients (a request costs a call, not a thread)."""
     with AppLoop() as loop:
         yield loop
-
-
-@pytest.fixture
-def _aip_emulator_settings(_aip_seeded_template: Path, tmp_path: Path) -> Settings:
-    from emulator.settings import Settings  # noqa: PLC0415
-
-    return Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path / "data"))
-
-
-@pytest.fixture(scope="session")
-def _aip_reused_app(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReusedApp]:
-    from emulator.testing_reuse import ReusedApp  # noqa: PLC0415
-
-    reused = ReusedApp(_aip_seeded_template, tmp_path_factory.mktemp("reused"))
-    yield reused
-    reused.close()
-
-
-@pytest.fixture
-def _aip_emulator_app(request: pytest.FixtureRequest) -> Iterator[FastAPI]:
-    """The worker's reused app, reset after the test; a fresh app over its own data directory for a test that asks
-    for `_aip_emulator_settings` or is marked `fresh_app` (it changes the app itself, or needs a new directory)."""
-    if "_aip_emulator_settings" in request.fixturenames or request.node.get_closest_marker(FRESH_APP):
-        from emulator.app import create_app  # noqa: PLC0415
-
-        app = create_app(request.getfixturevalue("_aip_emulator_settings"))
-        yield app
-        close_app(app)
-        return
-    reused: ReusedApp = request.getfixturevalue("_aip_reused_app")
-    try:
-        yield reused.app()
-    finally:
-        reused.reset()
-
-
-@pytest.fixture(scope="session")
-def _aip_live_server(_aip_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a real uvicorn server over a copy of the default data (shared by the session)."""
-    from emulator.app import create_app  # noqa: PLC0415
-    from emulator.settings import Settings  # noqa: PLC0415
-
-    settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("live")))
-    app = create_app(settings)
-    with LiveServer(app) as server:
-        yield server.url
-    close_app(app)
-
-
-@pytest.fixture
-def _aip_emulator_client(_aip_emulator_app: FastAPI, _aip_loop: AppLoop) -> Iterator[httpx.Client]:
-    """A client of a fresh emulator: in-process, or over real HTTP when `AIP_EMULATOR_TEST_LIVE=1`."""
-    if os.environ.get(LIVE_ENV) == "1":
-        with LiveServer(_aip_emulator_app) as server, httpx.Client(base_url=server.url) as client:
-            yield client
-    else:
-        with in_process_client(_aip_emulator_app, _aip_loop) as client:
-            yield client
-
-
-@pytest.fixture(scope="session", params=["in-process", "live"])
-def _aip_shared_client(
-    request: pytest.FixtureRequest,
-    _aip_seeded_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    _aip_loop: AppLoop,
-) -> Iterator[httpx.Client]:
-    """A client of one emulator shared by read-only tests, once in-process and once over real HTTP."""
-    from emulator.app import create_app  # noqa: PLC0415
-    from emulator.settings import Settings  # noqa: PLC0415
-
-    settings = Settings(data_dir=copy_data_dir(_aip_seeded_template, tmp_path_factory.mktemp("shared")))
-    app = create_app(settings)
-    if request.param == "live":
-        with LiveServer(app) as server, httpx.Client(base_url=server.url) as client:
-            yield client
-    else:
-        with in_process_client(app, _aip_loop) as client:
-            yield client
-    close_app(app)
 
 
 @pytest.fixture(scope="session")
