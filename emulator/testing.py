@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -46,7 +48,6 @@ from emulator.testing_server import (
     namespaced,
     worker_namespace,
 )
-from emulator.testing_suite import copy_data_dir
 from emulator.testing_transport import AppLoop
 
 # The app, the data layer and FastAPI load with the first fixture that needs an app in this process: a session
@@ -72,6 +73,12 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def copy_data_dir(template: Path, target: Path) -> Path:
+    """A private copy of a seeded data directory (database and index travel together)."""
+    shutil.copytree(template, target, dirs_exist_ok=True)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ with the pytest plugin (`emulator.testing`).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from emulator.testing import copy_data_dir  # the plugin is loaded first: it loads this module
 from emulator.testing_server import LiveServer, close_app
 from emulator.testing_transport import AppLoop, in_process_client
 
@@ -45,12 +45,6 @@ def _aip_seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     emulator.start()
     emulator.close()
     return data_dir
-
-
-def copy_data_dir(template: Path, target: Path) -> Path:
-    """A private copy of a seeded data directory (database and index travel together)."""
-    shutil.copytree(template, target, dirs_exist_ok=True)
-    return target
 
 
 @pytest.fixture
