@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from emulator.testing import copy_data_dir  # the plugin is loaded first: it loads this module
-from emulator.testing_server import LiveServer, close_app
+from emulator.testing_server import WORKER_ENV, LiveServer, close_app
 from emulator.testing_transport import AppLoop, in_process_client
 
 if TYPE_CHECKING:  # loaded with the first fixture that builds an app (as in `emulator.testing`)
@@ -36,15 +36,20 @@ FRESH_APP = "fresh_app"  # the marker of a test of the emulator's own suite that
 
 @pytest.fixture(scope="session")
 def _aip_seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory seeded from the default fixtures once per session; tests get copies of it."""
+    """A data directory seeded from the default fixtures once per session (under xdist once between the workers,
+    as the plugin's `aip_app` does); tests get copies of it."""
     from emulator.runtime.emulator import Emulator  # noqa: PLC0415
     from emulator.settings import Settings  # noqa: PLC0415
+    from emulator.testing_template import seed_from_template  # noqa: PLC0415
 
-    data_dir = tmp_path_factory.mktemp("template")
-    emulator = Emulator(Settings(data_dir=data_dir))
-    emulator.start()
-    emulator.close()
-    return data_dir
+    settings = Settings(data_dir=tmp_path_factory.mktemp("template"))
+    if os.environ.get(WORKER_ENV):
+        seed_from_template(settings, tmp_path_factory.getbasetemp().parent)
+    else:
+        emulator = Emulator(settings)
+        emulator.start()
+        emulator.close()
+    return settings.data_dir
 
 
 @pytest.fixture

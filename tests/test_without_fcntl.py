@@ -17,7 +17,7 @@ import pytest
 
 from emulator.testing import copy_data_dir, free_port
 from tests.cli.server import command, env, run, serve_process
-from tests.test_architecture import GRAPH
+from tests.test_architecture import graph
 
 HIDE_FCNTL = str(Path(__file__).resolve().parent / "without_fcntl")
 
@@ -62,4 +62,4 @@ def test_the_pytest_plugin_seeds_under_its_lock_without_fcntl(tmp_path: Path) ->
 
 def test_only_oslock_reaches_fcntl_or_msvcrt_and_by_name() -> None:
     """No import statement of either anywhere in the package: `emulator.util.oslock` asks for them by name."""
-    assert [module for module, imported in sorted(GRAPH.items()) if imported & {"fcntl", "msvcrt"}] == []
+    assert [module for module, imported in sorted(graph().items()) if imported & {"fcntl", "msvcrt"}] == []

@@ -19,10 +19,11 @@ ORIGIN = "http://demo.localhost:3000"
 HOST = "127.0.0.1:8080"  # where a browser finds the emulator (a browser must name it by a loopback host)
 
 
-@pytest.fixture
-def cors_client(seeded_template: Path, tmp_path: Path) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")  # its tests only read and ask preflights: one app serves them all
+def cors_client(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A client of an emulator that lets one browser origin in."""
-    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"), cors_origins=[ORIGIN]))
+    data_dir = copy_data_dir(seeded_template, tmp_path_factory.mktemp("cors") / "data")
+    app = create_app(Settings(data_dir=data_dir, cors_origins=[ORIGIN]))
     with TestClient(app) as client:
         yield client
     app.state.emulator.close()

@@ -14,9 +14,8 @@ from fastapi.testclient import TestClient
 from emulator.app import create_app
 from emulator.settings import Settings
 from emulator.testing import Client, copy_data_dir
+from emulator.testing_transport import AppLoop, in_process_client
 from tests.helpers import ADMIN
-
-pytestmark = pytest.mark.fresh_app  # its clients run the app's lifespan, which closes the app
 
 EVIL = "http://evil.example"
 CREATE = "/rest/jip-api/1.0/inventory.json"
@@ -45,9 +44,10 @@ def dc(message: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def client(emulator_app: FastAPI) -> Iterator[Client]:
-    """A client calling the emulator as a browser on this machine would: at http://localhost:8080."""
-    with TestClient(emulator_app, base_url=f"http://{HOME}") as browser:
+def client(emulator_app: FastAPI, app_loop: AppLoop) -> Iterator[Client]:
+    """A client calling the emulator as a browser on this machine would: at http://localhost:8080 (the worker's
+    reused app, reset after the test; no lifespan, which would close it)."""
+    with in_process_client(emulator_app, app_loop, base_url=f"http://{HOME}") as browser:
         yield browser
 
 

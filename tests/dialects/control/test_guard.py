@@ -13,9 +13,10 @@ from emulator.settings import Settings
 from emulator.testing import copy_data_dir
 
 
-@pytest.fixture
-def guarded(seeded_template: Path, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"), control_auth=True))
+@pytest.fixture(scope="module")  # its tests only read or are refused: one guarded app serves them all
+def guarded(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data_dir = copy_data_dir(seeded_template, tmp_path_factory.mktemp("guarded") / "data")
+    app = create_app(Settings(data_dir=data_dir, control_auth=True))
     with TestClient(app) as client:
         yield client
 
