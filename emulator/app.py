@@ -91,6 +91,7 @@ def create_app(
     base = settings.context_path
     app.include_router(dc.router, prefix=base + DC_PREFIX)
     app.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
+    dc.install_lean(app, base + DC_PREFIX)  # the DC search's plain case without FastAPI's per-request costs
     app.include_router(jira.router, prefix=base + JIRA_PREFIX)
     app.include_router(cloud.router, prefix=settings.cloud_base_path)
     guarded = [Depends(control_guard)]
