@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -26,7 +26,10 @@ from emulator.core.catalog import UserInfo
 from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
 from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import Namespace
 
+P = ParamSpec("P")
+T = TypeVar("T")
 Handler = Callable[[Any, UserInfo, Emulator], Any]
 Light = Callable[[Any, bytes, Emulator], bool]
 DECLINED = "aip_lean_declined"  # scope key: the documented route answers this request
@@ -89,3 +92,17 @@ def _replay(body: bytes, then: Receive) -> Receive:
 def install(app: Any, method: str, path: str, *, model: type[BaseModel], handler: Handler, light: Light) -> None:
     """Put a lean twin of the documented `method path.json` (and `path`) in front of every other route."""
     app.router.routes.insert(0, LeanRoute(method, {path, path + ".json"}, model, handler, light))
+
+
+async def alone_or_in_thread(ns: Namespace, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`work` (a write) on the event loop when it is the namespace's only request and the index's single writer lock
+    is free (held meanwhile): a test suite's write, about a millisecond, then skips the hand-over to a worker thread
+    and back. Otherwise in the thread pool: the loop never waits for the lock, and beside other requests a write's
+    SQLite calls, which release the interpreter lock, overlap the loop's other work."""
+    lock = ns.emulator.index.write_lock
+    if ns.active == 1 and lock.acquire(blocking=False):
+        try:
+            return work(*args, **kwargs)
+        finally:
+            lock.release()
+    return await run_in_threadpool(work, *args, **kwargs)
