@@ -71,7 +71,7 @@ def _parsed(scope: Scope, body: bytes, model: type[BaseModel]) -> BaseModel | No
         return None
     try:
         return model.model_validate(json.loads(body))
-    except ValueError:  # JSONDecodeError, UnicodeDecodeError and pydantic's ValidationError are ValueErrors
+    except (ValueError, RecursionError):  # bad JSON or UTF-8, a body the model rejects, nesting too deep
         return None
 
 
