@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -18,6 +19,7 @@ from emulator.dialects.http.deps import DcUser, EmulatorDep, NamespaceDep
 from emulator.dialects.http.lean import alone_or_in_thread
 from emulator.dialects.http.routing import with_and_without_json as route
 from emulator.runtime.emulator import Emulator
+from emulator.runtime.namespaces import Namespace
 
 router = APIRouter(tags=["Data Center assets"])
 FORM_FIXED = "formId: an asset's form is chosen when it is created (POST /inventory.json); an update cannot change it"
@@ -50,7 +52,10 @@ def list_assets(
     return envelope.model_dump(by_alias=True) | {"pagingInfo": paging.model_dump(by_alias=True)}
 
 
-# A write runs on the event loop when it is its namespace's only request (`lean.alone_or_in_thread`).
+def _alone(ns: Namespace) -> tuple[bool, threading.RLock]:
+    """A write runs on the event loop when it is its namespace's only request (`lean.alone_or_in_thread`): its
+    SQLite commit does not sync to disk (WAL, synchronous=NORMAL), so it is short whatever else the loop serves."""
+    return ns.active == 1, ns.emulator.index.write_lock
 
 
 @route(router, "POST", "/inventory")
@@ -58,7 +63,7 @@ async def create_asset(
     body: Annotated[dc.InventoryWrite, examples.body(examples.DC_CREATE)], user: DcUser, ns: NamespaceDep
 ) -> dc.Envelope:
     """Create an asset of `formId`."""
-    return await alone_or_in_thread(ns, _create, body, user, ns.emulator)
+    return await alone_or_in_thread(*_alone(ns), _create, body, user, ns.emulator)
 
 
 def _create(body: dc.InventoryWrite, user: UserInfo, emu: Emulator) -> dc.Envelope:
@@ -69,7 +74,7 @@ def _create(body: dc.InventoryWrite, user: UserInfo, emu: Emulator) -> dc.Envelo
 @route(router, "PUT", "/inventory/{asset_id:rowid}")
 async def update_asset(asset_id: int, body: dc.InventoryUpdate, user: DcUser, ns: NamespaceDep) -> dc.Envelope:
     """Change the keys sent; `null` clears an attribute."""
-    return await alone_or_in_thread(ns, _update, asset_id, body, user, ns.emulator)
+    return await alone_or_in_thread(*_alone(ns), _update, asset_id, body, user, ns.emulator)
 
 
 def _update(asset_id: int, body: dc.InventoryUpdate, user: UserInfo, emu: Emulator) -> dc.Envelope:
@@ -85,5 +90,5 @@ def _update(asset_id: int, body: dc.InventoryUpdate, user: UserInfo, emu: Emulat
 @route(router, "DELETE", "/inventory/{asset_id:rowid}")
 async def delete_asset(asset_id: int, user: DcUser, ns: NamespaceDep) -> dc.Envelope:
     """Delete an asset."""
-    await alone_or_in_thread(ns, writes.delete_asset, ns.emulator, user, asset_id)
+    await alone_or_in_thread(*_alone(ns), writes.delete_asset, ns.emulator, user, asset_id)
     return dc.Envelope(data=None)

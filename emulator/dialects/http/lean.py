@@ -13,6 +13,7 @@ replayed, so every error is FastAPI's own.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -26,7 +27,6 @@ from emulator.core.catalog import UserInfo
 from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
 from emulator.runtime.emulator import Emulator
-from emulator.runtime.namespaces import Namespace
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -94,13 +94,14 @@ def install(app: Any, method: str, path: str, *, model: type[BaseModel], handler
     app.router.routes.insert(0, LeanRoute(method, {path, path + ".json"}, model, handler, light))
 
 
-async def alone_or_in_thread(ns: Namespace, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """`work` (a write) on the event loop when it is the namespace's only request and the index's single writer lock
-    is free (held meanwhile): a test suite's write, about a millisecond, then skips the hand-over to a worker thread
-    and back. Otherwise in the thread pool: the loop never waits for the lock, and beside other requests a write's
-    SQLite calls, which release the interpreter lock, overlap the loop's other work."""
-    lock = ns.emulator.index.write_lock
-    if ns.active == 1 and lock.acquire(blocking=False):
+async def alone_or_in_thread(
+    alone: bool, lock: threading.RLock, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+) -> T:
+    """`work` (a write, a reset) on the event loop when the caller is `alone` (no other request to overlap with) and
+    `lock` (the index's single writer) is free, holding it meanwhile: a test suite's sequential call then skips the
+    hand-over to a worker thread and back. Otherwise in the thread pool: the loop never waits for the lock, and
+    beside other requests the SQLite and file calls, which release the interpreter lock, overlap their work."""
+    if alone and lock.acquire(blocking=False):
         try:
             return work(*args, **kwargs)
         finally:
