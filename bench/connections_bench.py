@@ -6,7 +6,9 @@ Both are real servers in their own processes: `aip-emulator serve` over a copy o
 (`--generate`: one asyncio loop, raw sockets, the request bytes built once, answers read by Content-Length), so
 neither server shares an interpreter with the client; it is the stand-in for `wrk`, which this machine may lack.
 The two servers take turns, `--rounds` times each, and each turn's requests per second are printed with the ratio
-of the medians. On a 2-core machine the generator takes CPU from the server it loads alike for both.
+of the medians. On a 2-core machine the generator takes CPU from the server it loads alike for both, and other work
+on the machine moves the rates from turn to turn; so each turn also reads the server process's CPU time (Linux:
+/proc) and prints its CPU per answer: the ratio of those medians is the one figure the machine's load barely moves.
 """
 
 from __future__ import annotations
@@ -49,40 +51,66 @@ def main(argv: list[str] | None = None) -> int:
     seed = seed_request(generated=False)
     data_dir = _copy(_default_data(), "connections")
     emulator_cmd = ["-m", "emulator.cli", "serve", "--data-dir", str(data_dir)]
-    with serve(emulator_cmd, "connections-emulator", _get_ok(HEALTH)) as emulator_url:
+    started: list[subprocess.Popen[bytes]] = []
+    with serve(emulator_cmd, "connections-emulator", _get_ok(HEALTH), started=started) as emulator_url:
         with httpx.Client(base_url=emulator_url, auth=AUTH, trust_env=False, timeout=30) as client:
             answer = client.post(SEARCH_PATH, json=seed).raise_for_status().json()
         with tempfile.TemporaryDirectory() as tmp:
             body = Path(tmp) / "answer.json"
             body.write_text(json.dumps(answer), encoding="utf-8")
             bare_cmd = ["-m", "bench.bare_app", "--body", str(body)]
-            with serve(bare_cmd, "connections-bare", _get_ok("/health")) as bare_url:
-                rates = _turns(emulator_url, bare_url, args)
-    _print(rates, args.connections)
+            with serve(bare_cmd, "connections-bare", _get_ok("/health"), started=started) as bare_url:
+                rates, cpu = _turns(emulator_url, bare_url, [p.pid for p in started], args)
+    _print(rates, cpu, args.connections)
     print(f"load average after: {_load()}")
     return 0
 
 
-def _turns(emulator_url: str, bare_url: str, args: argparse.Namespace) -> dict[str, list[float]]:
+Figures = dict[str, list[float]]
+
+
+def _turns(emulator_url: str, bare_url: str, pids: list[int], args: argparse.Namespace) -> tuple[Figures, Figures]:
+    """Requests per second and server CPU ms per request of each turn, by server."""
     token = base64.b64encode(b"%s:%s" % (AUTH[0].encode(), AUTH[1].encode())).decode()
-    rates: dict[str, list[float]] = {"bare app": [], "emulator": []}
+    rates: Figures = {"bare app": [], "emulator": []}
+    cpu: Figures = {"bare app": [], "emulator": []}
+    servers = (("bare app", bare_url, "-", pids[1]), ("emulator", emulator_url, token, pids[0]))
     for _round in range(args.rounds):
-        for name, url, auth in (("bare app", bare_url, "-"), ("emulator", emulator_url, token)):
+        for name, url, auth, pid in servers:
             command = [sys.executable, "-m", "bench.connections_bench", "--generate", url, auth]
             command += ["--connections", str(args.connections), "--seconds", str(args.seconds)]
             env = {k: v for k, v in os.environ.items() if not k.startswith("AIP_EMULATOR_")}
+            before = _cpu_seconds(pid)
             out = subprocess.run(command, cwd=ROOT.parent, env=env, capture_output=True, text=True, check=True)
+            used = _cpu_seconds(pid) - before
             rates[name].append(float(json.loads(out.stdout)["perSecond"]))
-    return rates
+            cpu[name].append(used * 1000 / max(1.0, rates[name][-1] * args.seconds))
+    return rates, cpu
 
 
-def _print(rates: dict[str, list[float]], connections: int) -> None:
+def _cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time (0 where /proc is missing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _print(rates: Figures, cpu: Figures, connections: int) -> None:
     print(f"-- seed search, {connections} keep-alive connections: requests/s per turn, and the median")
     for name, values in rates.items():
         turns = "  ".join(f"{value:8.1f}" for value in values)
         print(f"   {name:<10} {turns}   median {statistics.median(values):8.1f}")
     ratio = statistics.median(rates["emulator"]) / statistics.median(rates["bare app"])
     print(f"-- emulator / bare app = {ratio:.0%} (target >= 70 %)")
+    print("-- server CPU per request (ms) per turn, and the median")
+    for name, values in cpu.items():
+        turns = "  ".join(f"{value:8.3f}" for value in values)
+        print(f"   {name:<10} {turns}   median {statistics.median(values):8.3f}")
+    if statistics.median(cpu["emulator"]) > 0:
+        share = statistics.median(cpu["bare app"]) / statistics.median(cpu["emulator"])
+        print(f"-- bare app's CPU per request / the emulator's = {share:.0%} (the ratio at equal CPU)")
 
 
 def _load() -> str:

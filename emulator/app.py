@@ -125,6 +125,7 @@ def create_app(
     app.state.namespaces = Namespaces(default, settings)
     base = settings.context_path
     app.router.routes.extend(_included(base, settings.cloud_base_path))
+    dc.install_lean(app, base + DC_PREFIX)  # the DC search's plain case without FastAPI's per-request costs
     docs.install(app)
     dialects = errors.Dialects(
         dc=base + DC_PREFIX,

@@ -59,6 +59,7 @@ def transaction(emu: Emulator) -> Iterator[WriteContext]:
             session.commit()  # raises: the session rolls back and nothing reached the index
             emu.index.apply(new_generation, changes, ctx.created)
             emu.views.forget(changed)
+            emu.views.remember(views)  # as committed: the next search of them reads nothing
         emu.pruned_through = max(emu.pruned_through, flushed)
         ctx.views = {view.id: view for view in views}
 

@@ -205,6 +205,13 @@ class ViewCache:
             if len(self._changed) > MAX_TRACKED:
                 self._saved = None
 
+    def remember(self, views: Iterable[AssetView]) -> None:
+        """Keep the views a write committed (after `forget`, under the writer's lock): the next search of those
+        assets reads nothing. A load that started before the write is not kept (`forget` moved the epoch)."""
+        with self._lock:
+            for view in views:
+                self._views.put(view.id, view)
+
     def clear(self) -> None:
         """Drop every view (the metadata or the whole data set changed)."""
         with self._lock:

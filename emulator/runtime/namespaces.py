@@ -95,6 +95,10 @@ class Namespaces:
         self._sweeper: threading.Thread | None = None
 
     # -- the request path -------------------------------------------------------------------------
+    def active(self) -> int:
+        """Requests under way in every open namespace."""
+        return sum(found.active for found in list(self._open.values()))
+
     def peek(self, name: str) -> Namespace | None:
         """The open namespace `name`, without locking (None: not open)."""
         return self._open.get(name)

@@ -60,6 +60,7 @@ class SearchIndex:
         self.commit_lock = threading.Lock()  # held by a writer from its database commit to `apply` only
         self._whoosh = threading.RLock()
         self._publish = threading.Lock()  # swaps of `_state` and the pins of searches
+        self.searching = 0  # searches under way (pinned states), counted under `_publish`
         self._index: Any = None
         self._segments = Segments(self.caches)
         self._state = State(View(), Recent(), 0)
@@ -257,11 +258,19 @@ class SearchIndex:
         with self._publish:
             state = self._state
             state.view.users += 1
+            self.searching += 1
             return state
 
     def _unpin(self, state: State) -> None:
         with self._publish:
             state.view.users -= 1
+            self.searching -= 1
+
+    def quiet(self, documents: int) -> bool:
+        """No search under way (none holds a segment's lock) and at most `documents` documents to search."""
+        state = self._state
+        held = sum(len(part.live) for part in state.view.parts) + len(state.recent.entries)
+        return self.searching == 0 and held <= documents
 
     def warm(self) -> None:
         """Load the id columns now, so the first search does not pay for them."""

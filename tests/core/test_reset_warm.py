@@ -1,6 +1,7 @@
 """A reset back to the same saved state keeps what stays valid (issue 23): the catalog it loaded from that state's
 file, so the first write after a reset does not reload the metadata (a metadata change made since is still undone),
-and the asset views of the assets not written since, so the first search does not read them again."""
+and the asset views of the assets not written since, so the first search does not read them again. A write keeps
+the views it committed, so the search after it reads none either."""
 
 from __future__ import annotations
 
@@ -83,6 +84,21 @@ def test_a_reset_keeps_the_views_of_assets_unchanged_since_the_baseline_and_rere
     assert after[RENAMED] is not before[RENAMED]
     with emu.session() as session:
         assert after == {view.id: view for view in load_views(session, emu.catalog, sorted(after))}
+
+
+def test_a_write_keeps_the_views_it_committed_for_the_next_search(emu: Emulator) -> None:
+    admin = emu.catalog.users["admin"]
+    made = writes.create_asset(emu, admin, LAPTOP, "New", {})
+    renamed = writes.update_asset(emu, admin, RENAMED, {"name": "Renamed"})
+    writes.delete_asset(emu, admin, DELETED)
+
+    def unread(ids: list[int]) -> list[AssetView]:
+        raise AssertionError(f"read again: {ids}")
+
+    assert emu.views.get([made.id, RENAMED], unread) == [made, renamed]
+    assert emu.views.get([DELETED], lambda ids: _load(emu, ids)) == []
+    with emu.session() as session:
+        assert [made, renamed] == load_views(session, emu.catalog, [made.id, RENAMED])
 
 
 def test_a_restore_of_another_state_rereads_every_view(emu: Emulator) -> None:

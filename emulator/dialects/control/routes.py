@@ -6,13 +6,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from emulator.core.errors import ValidationError
 from emulator.dialects.http.deps import EmulatorDep, NamespaceDep
+from emulator.dialects.http.lean import alone_or_in_thread
 from emulator.runtime import reseed, state
+from emulator.runtime.namespaces import Namespace
 
 router = APIRouter(prefix="/_emulator", tags=["Emulator control"])
 
@@ -66,9 +68,15 @@ def _snapshot(snapshot: state.Snapshot) -> dict[str, Any]:
 
 
 @router.post("/reset")
-def reset(namespace: NamespaceDep) -> dict[str, Any]:
+async def reset(namespace: NamespaceDep, request: Request) -> dict[str, Any]:
     """Back to the baseline: the loaded (or last seeded) data, no snapshots, real time, strict as configured, no
     fault rules, an empty journal."""
+    # On the event loop only when no other request is under way anywhere: a reset syncs files to disk.
+    alone = request.app.state.namespaces.active() == 1
+    return await alone_or_in_thread(alone, namespace.emulator.index.write_lock, _reset, namespace)
+
+
+def _reset(namespace: Namespace) -> dict[str, Any]:
     namespace.reset()
     return {"status": "reset", "assets": namespace.emulator.index.doc_count()}
 

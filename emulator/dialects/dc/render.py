@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,30 @@ from emulator.core.values import AttributeInfo, user_keys
 from emulator.core.views import AssetView, AttachmentView, ItemView
 from emulator.dialects.dc import schemas as dc
 
-_PARAM_KEYS = ("field", "fieldLabel", "keyword", "keywords", "fieldType", "minNum", "maxNum", "minDate", "maxDate")
-_NEWER_PARAM_KEYS = ("minRelativeDate", "maxRelativeDate", "relativeDate")
-_NEWER_KEYS = ("mandatoryQueryIndexSearchParams", "orForQueryIndexSearchParams", "orForMandatoryQueryIndexSearchParams")
+# Echoed keys (wire name: attribute): the seed's always (after field, fieldLabel, keyword, keywords), newer ones
+# when sent.
+_PARAM_KEYS = {
+    "fieldType": "field_type",
+    "minNum": "min_num",
+    "maxNum": "max_num",
+    "minDate": "min_date",
+    "maxDate": "max_date",
+}
+_NEWER_PARAM_KEYS = {
+    "minRelativeDate": "min_relative_date",
+    "maxRelativeDate": "max_relative_date",
+    "relativeDate": "relative_date",
+}
+_NEWER_KEYS = {
+    "mandatoryQueryIndexSearchParams": "mandatory_query_index_search_params",
+    "orForQueryIndexSearchParams": "or_for_query_index_search_params",
+    "orForMandatoryQueryIndexSearchParams": "or_for_mandatory_query_index_search_params",
+}
+# Rendered assets by the identity of their view (`ViewCache` keeps a view until its asset or the metadata changes;
+# a changed catalog is a new object): what was rendered for the same view, catalog, zone and field id is reused.
+RENDERED_MAX = 1024
+_rendered: dict[int, tuple[AssetView, Catalog, ZoneInfo, str, dc.Asset]] = {}
+_rendered_lock = threading.Lock()
 
 
 def search_response(
@@ -53,16 +75,16 @@ def paging(total: int, page: Page, on_page: int) -> dc.PagingInfo:
 
 def echo(request: dc.SearchRequest, page: Page, now_ms: int) -> dict[str, Any]:
     """The request as the vendor echoes it: the seed's keys, newer ones only when sent, the server's clock."""
-    sent = request.model_dump(by_alias=True, exclude_unset=True)
+    sent = request.model_fields_set
     out: dict[str, Any] = {
         "searchType": request.search_type,
         "listType": request.list_type,
         "genericKeyword": request.generic_keyword,
         "queryIndexSearchParams": _params(request.query_index_search_params),
     }
-    for key in _NEWER_KEYS:
-        if key in sent:
-            value = sent[key]
+    for key, attr in _NEWER_KEYS.items():
+        if attr in sent:
+            value = getattr(request, attr)
             out[key] = _params(request.mandatory_query_index_search_params) if key.startswith("mandatory") else value
     out.update(
         {
@@ -84,13 +106,16 @@ def _params(params: list[dc.SearchParam] | None) -> list[dict[str, Any]] | None:
 
 
 def _param(param: dc.SearchParam) -> dict[str, Any]:
-    data = param.model_dump(by_alias=True)
-    sent = param.model_dump(by_alias=True, exclude_unset=True)
-    out = {key: data[key] for key in _PARAM_KEYS}
-    out["keyword"] = None if param.keyword is None else str(param.keyword)
-    out["keywords"] = None if param.keywords is None else [_text(k) for k in param.keywords]
+    out: dict[str, Any] = {
+        "field": param.field,
+        "fieldLabel": param.field_label,
+        "keyword": None if param.keyword is None else str(param.keyword),
+        "keywords": None if param.keywords is None else [_text(k) for k in param.keywords],
+    }
+    out.update({key: getattr(param, attr) for key, attr in _PARAM_KEYS.items()})
     out["range"] = bool(param.range)
-    out.update({key: sent[key] for key in _NEWER_PARAM_KEYS if key in sent})
+    sent = param.model_fields_set
+    out.update({key: getattr(param, attr) for key, attr in _NEWER_PARAM_KEYS.items() if attr in sent})
     return out
 
 
@@ -107,6 +132,23 @@ class AssetRenderer:
         self.catalog, self.zone, self.customfield_id = catalog, zone, customfield_id
 
     def asset(self, view: AssetView) -> dc.Asset:
+        """The asset's wire shape (the one rendered before for the same view and settings, if kept)."""
+        found = _rendered.get(id(view))
+        if (
+            found is not None
+            and found[0] is view
+            and found[1] is self.catalog
+            and found[2:4] == (self.zone, self.customfield_id)
+        ):
+            return found[4]
+        rendered = self._asset(view)
+        with _rendered_lock:
+            if len(_rendered) >= RENDERED_MAX:
+                del _rendered[next(iter(_rendered))]  # the oldest
+            _rendered[id(view)] = (view, self.catalog, self.zone, self.customfield_id, rendered)
+        return rendered
+
+    def _asset(self, view: AssetView) -> dc.Asset:
         items = [self.item(item) for item in view.items]
         return dc.Asset(
             id=view.id,
