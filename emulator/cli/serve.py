@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("aip_emulator")
 DC_PREFIX = "/rest/jip-api/1.0"
 JIRA_PREFIX = "/rest/api/2"
-SWITCH_INTERVAL_S = 0.0005
+SWITCH_INTERVAL_S = 0.0001
 
 
 def start_lines(settings: Settings, url: str) -> list[str]:
@@ -57,7 +57,9 @@ def serve(settings: Settings, reseed: bool = False) -> int:
 
     # A light request waits for the interpreter lock at each of its few hand-offs (event loop, worker thread,
     # back) while a heavy search computes: Python's 5 ms default made a health check wait 10-20 ms beside a
-    # 1,024-clause search; at 0.5 ms it waits about a fifth of that (bench.hostile_bench). The process only.
+    # 1,024-clause search; at 0.5 ms it waits about a fifth of that (bench.hostile_bench). At 0.1 ms a write that
+    # holds the index's writer lock wins the interpreter lock back sooner after each SQLite call, so 8 writers beside
+    # 4 searchers get ~170-190 writes/s (p50 35-40 ms) where 0.5 ms gave 120-130 (p50 56-62). The process only.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     datadir.require_fixtures(settings.fixtures)
