@@ -82,6 +82,8 @@ def get_meta(session: Session, key: str) -> str | None:
     execute path; opening a namespace reads about ten)."""
     value = session.connection().execute(_GET, {"key": key}).scalar()
     return None if value is None else str(value)
+
+
 _SET = sqlite_insert(_META).values(key=bindparam("key"), value=bindparam("value"))
 _SET = _SET.on_conflict_do_update(index_elements=[_META.c.key], set_={"value": _SET.excluded.value})
 _ADD_ONE = sqlite_insert(_META).values(key=bindparam("key"), value="1")
