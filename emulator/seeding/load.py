@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import closing
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,7 +45,7 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
             step.update()
     tables.update({m.Asset: assets.assets, m.AssetValue: assets.values, m.Attachment: assets.attachments})
     cursor = session.connection().connection.cursor()  # the session's own transaction
-    with progress.step("writing the database", sum(map(len, tables.values())), "row") as step:
+    with closing(cursor), progress.step("writing the database", sum(map(len, tables.values())), "row") as step:
         for model, rows in tables.items():
             table = model.__table__
             for chunk in _chunks(rows, 5000):
@@ -52,7 +53,6 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
                     sql, values = _insert(table, same_keys)
                     cursor.executemany(sql, values)
                 step.update(len(chunk))
-    cursor.close()
     for prefix, count in assets.key_counters.items():
         set_meta(session, f"key_counter:{prefix}", str(count))
     if fixtures.cloud.jwt_secret is not None:  # the settings' jwt_secret still wins (runtime.open_store)
