@@ -57,15 +57,17 @@ def whole_values(values: FieldValues) -> tuple[str, ...]:
     return tuple(sorted({text.lower()[:MAX_VALUE_LENGTH] for text in texts(values)}))
 
 
-def sort_bytes(values: FieldValues) -> bytes:
-    """The text sort key of a field: its sort text, else its texts joined; b'' when it has none."""
-    sort_text = values.sort_text if values.sort_text is not None else ", ".join(texts(values))
-    return sort_text.lower().encode("utf-8")
+def sort_bytes(values: FieldValues, present: list[str] | None = None) -> bytes:
+    """The text sort key of a field: its sort text, else its texts joined; b'' when it has none. `present`: its
+    `texts` when the caller has them already."""
+    if values.sort_text is not None:
+        return values.sort_text.lower().encode("utf-8")
+    return ", ".join(texts(values) if present is None else present).lower().encode("utf-8")
 
 
-def has_value(values: FieldValues) -> bool:
-    """Whether a field counts as present (`Exists`, a match-all pattern)."""
-    return bool(texts(values)) or values.number is not None
+def has_value(values: FieldValues, present: list[str] | None = None) -> bool:
+    """Whether a field counts as present (`Exists`, a match-all pattern); `present` as for `sort_bytes`."""
+    return bool(texts(values) if present is None else present) or values.number is not None
 
 
 def number_key(value: float | None) -> float:

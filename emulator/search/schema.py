@@ -81,12 +81,12 @@ def _add_field(out: dict[str, Any], slug: str, values: FieldValues) -> bool:
     if present:
         out[f"w_{slug}"] = "\n".join(present)
         if slug != CATCH_ALL:  # its whole values are every other field's (`Executor.value_fields`)
-            out[f"v_{slug}"] = list(whole_values(values))
-    if sort_key := sort_bytes(values):
+            out[f"v_{slug}"] = list(whole_values.__wrapped__(values))  # uncached: each document's values once
+    if sort_key := sort_bytes(values, present):
         out[f"s_{slug}"] = sort_key
     if values.number is not None:
         out[f"n_{slug}"] = float(values.number)
-    return has_value(values)
+    return has_value(values, present)
 
 
 def build_schema() -> fields.Schema:

@@ -63,12 +63,18 @@ class AssetRows:
         self.fixtures, self.zone = fixtures, zone
         self.lookups = FixtureLookups(fixtures)
         self.forms = {f.id: f for f in fixtures.forms}
+        self.placements = {f.id: {fa.attribute_id: fa for fa in reversed(f.attributes)} for f in fixtures.forms}
+        self.usernames = {u.username for u in fixtures.users}
         options: dict[int, dict[str, int]] = {a.id: {o.value: o.id for o in a.options} for a in fixtures.attributes}
         self.attributes = {
             a.id: AttributeInfo(a.id, a.name, a.type, options[a.id], a.reference_form_id) for a in fixtures.attributes
         }
         self.attribute_ids = {a.name: a.id for a in fixtures.attributes}
         self.statuses = statuses_rows(fixtures)
+        self.status_keys: dict[tuple[bool, str], str] = {}  # by key, else by name: the first row that has it
+        for field in ("name", "key"):
+            for row in reversed(self.statuses):
+                self.status_keys[(row["substatus"], str(row[field]))] = str(row["key"])
         self.locations: dict[str | int, int] = {loc.id: loc.id for loc in fixtures.locations}
         self.locations.update({loc.name: loc.id for loc in fixtures.locations})
         self.assets: list[dict[str, Any]] = []
@@ -122,7 +128,7 @@ class AssetRows:
 
     def _value(self, asset: AssetRecord, form: FormRecord, value: Any) -> None:
         attribute_id = value.attribute if isinstance(value.attribute, int) else self.attribute_ids.get(value.attribute)
-        placement = next((fa for fa in form.attributes if fa.attribute_id == attribute_id), None)
+        placement = None if attribute_id is None else self.placements[form.id].get(attribute_id)
         if attribute_id is None or placement is None:
             raise self._fail(asset, f"attribute {value.attribute!r} is not on form {form.id} '{form.name}'")
         try:
@@ -168,17 +174,13 @@ class AssetRows:
         return self.lookups.user_key(username_or_key)
 
     def status_key(self, key_or_name: str, substatus: bool) -> str | None:
-        for row in self.statuses:
-            if row["substatus"] == substatus and key_or_name == row["key"]:
-                return str(row["key"])
-        names = (row for row in self.statuses if row["substatus"] == substatus and row["name"] == key_or_name)
-        return next((str(row["key"]) for row in names), None)
+        return self.status_keys.get((substatus, key_or_name))
 
     def location_id(self, id_or_name: str | int) -> int | None:
         return self.locations.get(id_or_name)
 
     def _username(self, asset: AssetRecord, username: str | None, what: str) -> str | None:
-        if username is not None and username not in {u.username for u in self.fixtures.users}:
+        if username is not None and username not in self.usernames:
             raise self._fail(asset, f"field '{what}': unknown username '{username}'")
         return username
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from contextlib import closing
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from emulator.core.timefmt import timestamp_ms
@@ -19,6 +20,8 @@ from emulator.seeding.read import FixtureError, FixtureSet
 from emulator.store import models as m
 from emulator.store.db import GENERATION, set_meta
 from emulator.util.progress import QUIET, Progress
+
+_PREPARER = sqlite.dialect().identifier_preparer  # quotes table and column names as SQLAlchemy would
 
 
 def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progress: Progress = QUIET) -> int:
@@ -41,12 +44,14 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
             assets.add(asset)
             step.update()
     tables.update({m.Asset: assets.assets, m.AssetValue: assets.values, m.Attachment: assets.attachments})
-    connection = session.connection()
-    with progress.step("writing the database", sum(map(len, tables.values())), "row") as step:
-        for table, rows in tables.items():
+    cursor = session.connection().connection.cursor()  # the session's own transaction
+    with closing(cursor), progress.step("writing the database", sum(map(len, tables.values())), "row") as step:
+        for model, rows in tables.items():
+            table = model.__table__
             for chunk in _chunks(rows, 5000):
                 for same_keys in _by_keys(chunk):  # one executemany per set of columns, not one statement per row
-                    connection.execute(insert(table), same_keys)
+                    sql, values = _insert(table, same_keys)
+                    cursor.executemany(sql, values)
                 step.update(len(chunk))
     for prefix, count in assets.key_counters.items():
         set_meta(session, f"key_counter:{prefix}", str(count))
@@ -55,6 +60,36 @@ def load_fixtures(session: Session, fixtures: FixtureSet, zone: ZoneInfo, progre
     set_meta(session, GENERATION, "1")
     set_meta(session, "fixtures", str(fixtures.source))
     return len(fixtures.assets)
+
+
+def _insert(table: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """One INSERT for `rows` (all with the same keys) and their values, for the driver's own `executemany`.
+
+    SQLAlchemy's executemany processed every row's parameters in Python (about half of writing the database); the
+    columns here are plain SQLite types (no bind processing: booleans are stored as the integers they are), and a
+    column a row leaves out gets its scalar default as SQLAlchemy would have given it (`_defaults`)."""
+    keys = list(rows[0])
+    defaults = _defaults(table, keys)
+    names = keys + list(defaults)
+    quote = _PREPARER.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+        f"VALUES ({', '.join('?' * len(names))})"
+    )
+    extra = tuple(defaults.values())
+    return sql, [tuple(row[key] for key in keys) + extra for row in rows]
+
+
+def _defaults(table: Any, keys: list[str]) -> dict[str, Any]:
+    """The scalar Python-side defaults of the columns `keys` leave out (a callable default: not supported here)."""
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        if column.key in keys or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            raise TypeError(f"{table.name}.{column.key}: only scalar defaults are written by the seed")
+        out[column.key] = column.default.arg
+    return out
 
 
 def _by_keys(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:

@@ -73,12 +73,17 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def get_meta(session: Session, key: str) -> str | None:
-    """Read one fact from the meta table."""
-    return session.scalar(select(Meta.value).where(Meta.key == key))
-
-
 _META = cast_type(Table, Meta.__table__)
+_GET = select(_META.c.value).where(_META.c.key == bindparam("key"))
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """Read one fact from the meta table: a statement built once, run on the session's connection (Core: no ORM
+    execute path; opening a namespace reads about ten)."""
+    value = session.connection().execute(_GET, {"key": key}).scalar()
+    return None if value is None else str(value)
+
+
 _SET = sqlite_insert(_META).values(key=bindparam("key"), value=bindparam("value"))
 _SET = _SET.on_conflict_do_update(index_elements=[_META.c.key], set_={"value": _SET.excluded.value})
 _ADD_ONE = sqlite_insert(_META).values(key=bindparam("key"), value="1")

@@ -27,6 +27,7 @@ from whoosh.system import pack_uint
 
 from emulator.search import orders
 from emulator.search.tree import WORD_PATTERN
+from emulator.search.whoosh_internals import column_writer
 from emulator.search.whoosh_internals.termwriter import TermWriter
 
 INLINE = 4  # terms of at most this many documents: postings inlined (`emulator.search.whoosh_internals.termwriter`)
@@ -133,10 +134,14 @@ class BulkPostings:
         self.tokenizer = Tokenizer(writer.schema)
         self.fields: dict[str, _Terms] = {}
         self.columns: set[str] = set()  # the names of the columns written
-        self._sortable: dict[str, Any] = {}  # sort and number column values by document number, for their orders
+        self._sortable: dict[str, Any] = {}  # column values by document number: written whole, and sort orders
+        self._kinds: dict[str, Any] = {}  # the column type of each of them
+        self._written: dict[str, int] = {}  # each one's documents up to the last value Whoosh would count
         self.on_field: Callable[[int], None] | None = None  # told how many terms each field had, at commit
         writer.pool = self  # commit asks the pool for its postings and cleans it up
         writer.fieldwriter.add_postings = self._write_postings
+        self._close_perdoc = self.perdoc.close
+        self.perdoc.close = self._write_columns  # commit closes it first: the columns go in then
 
     # -- the writer's pool protocol ----------------------------------------------------------------
     def iter_postings(self) -> Iterator[Any]:
@@ -164,24 +169,38 @@ class BulkPostings:
             if kind == "words":
                 self._add_words(name, payload, docnum)
             elif kind == "column":
-                perdoc.add_column_value(name, extra, payload)
                 self.columns.add(name)
-                self._keep(name, docnum, payload)
+                if not self._keep(name, extra, docnum, payload):
+                    perdoc.add_column_value(name, extra, payload)
             else:
                 self._add_terms(name, payload, docnum)
         perdoc.finish_doc()
         writer._added = True
         writer.docnum = docnum + 1
 
-    def _keep(self, name: str, docnum: int, value: Any) -> None:
-        """Remember a sort, number or id column value (missing values filled in: NaN, b'', as the columns do)."""
-        if name[:2] not in ("s_", "n_") and name != "aid":
-            return
+    def _keep(self, name: str, column: Any, docnum: int, value: Any) -> bool:
+        """Keep a sort, number or id column value to write the column whole at commit (missing values filled in:
+        NaN, b'', 0, the columns' defaults); False for any other column, which Whoosh writes value by value."""
         values = self._sortable.get(name)
         if values is None:
+            if (name[:2] not in ("s_", "n_") and name != "aid") or not isinstance(column, column_writer.BULK_KINDS):
+                return False
+            self._kinds[name] = column
             values = self._sortable[name] = [] if name.startswith("s_") else array("d" if name != "aid" else "q")
         _pad(name, values, docnum)
         values.append(value)
+        if column_writer.counts(column, value):
+            self._written[name] = docnum + 1
+        return True
+
+    def _write_columns(self) -> None:
+        """Every kept column into the segment, whole, then the per-document writer closed as commit asked."""
+        count = self.writer.docnum
+        for name, column in self._kinds.items():
+            values = self._sortable[name]
+            _pad(name, values, count)
+            column_writer.write_column(self.perdoc, name, column, values, self._written.get(name, 0))
+        self._close_perdoc()
 
     def write_orders(self) -> None:
         """Store every sort and number column's order beside the segment, both ways (`emulator.search.orders`)."""
@@ -193,8 +212,9 @@ class BulkPostings:
         in_id_order = orders.by_id(ids)
         columns = {}
         for name, values in self._sortable.items():
-            _pad(name, values, count)
-            columns[name] = orders.keys_for(name, values)
+            if name[:2] in ("s_", "n_"):
+                _pad(name, values, count)
+                columns[name] = orders.keys_for(name, values)
         orders.write(Path(folder), segment_id, columns, in_id_order)
         self._sortable.clear()
 
