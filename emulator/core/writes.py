@@ -30,10 +30,10 @@ if TYPE_CHECKING:  # the data set's handle is the runtime's; the rules only take
     from emulator.runtime.emulator import Emulator
 
 OPTION_ID_BASE = 20000  # as for fixture assets without an explicit optionId
-# instr() skips the JSON of lists that cannot hold the id (most of them) before json_each. NOT INDEXED: a plain scan
-# of the table; SQLite walked the asset_id index for the DISTINCT, a lookup per row (10k assets: 5.7 -> 2.6 ms).
+# instr() skips the JSON of lists that cannot hold the id (most of them) before json_each. SQLite scans the partial
+# covering index of the rows that hold references, `ix_asset_values_refs` (10k assets: 2.9 -> 0.4 ms).
 _REFERENCING = text(
-    "SELECT DISTINCT v.asset_id FROM asset_values v NOT INDEXED, json_each(v.ref_ids) r "
+    "SELECT DISTINCT v.asset_id FROM asset_values v, json_each(v.ref_ids) r "
     "WHERE v.ref_ids IS NOT NULL AND instr(v.ref_ids, :digits) > 0 AND r.value = :target AND v.asset_id != :target"
 )
 

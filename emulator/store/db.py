@@ -31,15 +31,29 @@ def open_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", **ENGINE_ARGS)
     _share_compiled_statements(engine)
     event.listen(engine, "connect", _set_pragmas)
-    if not _has_every_table(engine):  # one query instead of one per table: opening a namespace is frequent
+    tables, indexes = _schema_names(engine)  # one query instead of one per table: opening a namespace is frequent
+    if not set(Base.metadata.tables) <= tables:
         Base.metadata.create_all(engine)
+    else:
+        _add_missing_indexes(engine, indexes)
     return engine
 
 
-def _has_every_table(engine: Engine) -> bool:
+def _schema_names(engine: Engine) -> tuple[set[str], set[str]]:
+    """The names of the file's tables and of its indexes."""
     with engine.connect() as connection:
-        found = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return set(Base.metadata.tables) <= found
+        rows = connection.exec_driver_sql("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index')")
+        found = [(kind, name) for kind, name in rows]
+    return {n for k, n in found if k == "table"}, {n for k, n in found if k == "index"}
+
+
+def _add_missing_indexes(engine: Engine, present: set[str]) -> None:
+    """Indexes a newer version declares, added to a file written by an older one (a saved state, a snapshot): an
+    index changes how fast a query answers, never what it answers, so such a file needs nothing else."""
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(engine, checkfirst=True)
 
 
 def _share_compiled_statements(engine: Engine) -> None:

@@ -8,11 +8,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.engine.interfaces import CacheStats
+from sqlalchemy.orm import Session
 
+from emulator.core import writes
 from emulator.store.db import ENGINE_ARGS, open_engine
-from emulator.store.models import Meta
+from emulator.store.models import Base, Meta
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -43,3 +45,55 @@ def test_sqlalchemy_is_bounded_and_the_pinned_release_is_inside_the_bound() -> N
     assert "<" in bound[0]  # an upper bound: the private attribute is re-checked before a new minor release
     assert pinned == [version("sqlalchemy")]
     assert version("sqlalchemy") in SpecifierSet(bound[0])
+
+
+def _indexes(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_file_without_a_newer_index_gets_it_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "older.db"
+    engine = open_engine(path)
+    with engine.begin() as connection:  # as a saved state written before the index was declared
+        connection.exec_driver_sql("DROP INDEX ix_asset_values_refs")
+    engine.dispose()
+    assert "ix_asset_values_refs" not in _indexes(engine)
+
+    reopened = open_engine(path)
+    try:
+        assert "ix_asset_values_refs" in _indexes(reopened)
+        declared = {index.name for table in Base.metadata.tables.values() for index in table.indexes}
+        assert declared <= _indexes(reopened)
+    finally:
+        reopened.dispose()
+
+
+def test_who_references_an_asset_reads_the_partial_index_and_answers_as_a_scan(tmp_path: Path) -> None:
+    engine = open_engine(tmp_path / "refs.db")
+    rows = [(1, None), (2, "[5]"), (3, "[15, 5]"), (4, "[15]"), (5, "[5]"), (6, "[51]"), (7, None)]
+    scan = (
+        "SELECT DISTINCT v.asset_id FROM asset_values v NOT INDEXED, json_each(v.ref_ids) r "
+        "WHERE v.ref_ids IS NOT NULL AND r.value = :target AND v.asset_id != :target"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            for asset_id, refs in rows:
+                connection.exec_driver_sql(
+                    "INSERT INTO asset_values (asset_id, form_attribute_id, attribute_id, ref_ids) VALUES (?, 1, 1, ?)",
+                    (asset_id, refs),
+                )
+        with Session(engine) as session:
+            plan = session.execute(text("EXPLAIN QUERY PLAN " + writes._REFERENCING.text), _target(5)).all()
+            assert any("COVERING INDEX ix_asset_values_refs" in str(step) for step in plan), plan
+            for target in (5, 15, 51, 1, 99):
+                expected = {row[0] for row in session.execute(text(scan), {"target": target})}
+                assert writes.referencing(session, target) == expected
+            assert writes.referencing(session, 5) == {2, 3}  # not 5 itself, not 6's [51]
+    finally:
+        engine.dispose()
+
+
+def _target(asset_id: int) -> dict[str, object]:
+    return {"target": asset_id, "digits": str(asset_id)}
