@@ -102,10 +102,13 @@ def test_plain_searches_over_a_small_index_are_light(emulator_app: FastAPI) -> N
         # whatever else a large body carries (dates, labels, empty keywords) is read on the loop too
         {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "tom", "fieldLabel": "x" * 2048}]},
         {"queryIndexSearchParams": [{"field": "form.name", "keywords": [""] * 1000}]},
+        # each prefix is a range of a lexicon to read; the catch-all field's is read in every field
+        {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "ab* cd* ef* gh* ij*"}]},
+        {"queryIndexSearchParams": [{"field": "asset.content", "keyword": "tom*"}]},
     ],
     ids=str.split(
         "lucene page leading question inner long many mandatory unknown-field unknown-mandatory-field"
-        " unknown-sort-field large-body empty-keywords"
+        " unknown-sort-field large-body empty-keywords many-prefixes prefix-on-any-text"
     ),
 )
 def test_other_searches_go_to_a_worker_thread(emulator_app: FastAPI, change: dict[str, Any]) -> None:
