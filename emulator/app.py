@@ -30,6 +30,7 @@ from emulator.dialects.http import docs, errors, openapi
 from emulator.dialects.http.limits import BodySizeLimit
 from emulator.dialects.http.namespace_router import NamespaceRouter, current_now_ms
 from emulator.dialects.http.origin import HostOriginGuard
+from emulator.dialects.http.overrides import RequestAppOverrides
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
 from emulator.dialects.proxy.middleware import ProxyRecorder
@@ -57,11 +58,12 @@ def _included(base: str, cloud_base_path: str) -> list[BaseRoute]:
 
     FastAPI builds an included router's route handlers (dependants, pydantic adapters) on the first request that
     walks past them, once per inclusion: 60-100 ms of CPU for every new app. The inclusions hold nothing of an app
-    (the request's app is `request.app`), so the apps of one process (a test suite's) share them."""
+    (the request's app is `request.app`; its `dependency_overrides` are found through `RequestAppOverrides`), so
+    the apps of one process (a test suite's) share them."""
     with _INCLUDED_LOCK:
         found = _INCLUDED.get((base, cloud_base_path))
         if found is None:
-            routes = APIRouter()
+            routes = APIRouter(dependency_overrides_provider=RequestAppOverrides())
             routes.include_router(dc.router, prefix=base + DC_PREFIX)
             routes.include_router(dc_inventory.router, prefix=base + DC_PREFIX)
             routes.include_router(jira.router, prefix=base + JIRA_PREFIX)

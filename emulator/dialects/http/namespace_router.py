@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import EmulatorError, TooManyNamespaces
 from emulator.dialects.http.errors import Dialects, render_error
+from emulator.dialects.http.overrides import CURRENT_APP
 from emulator.dialects.http.paths import route_path
 from emulator.runtime.namespaces import Namespace, Namespaces
 
@@ -94,7 +95,7 @@ class NamespaceRouter:
         return found
 
     async def _serve(self, found: Namespace, scope: Scope, receive: Receive, send: Send) -> None:
-        token = _CURRENT.set(found)
+        token, app_token = _CURRENT.set(found), CURRENT_APP.set(scope.get("app"))
         found.active += 1
         found.touch()
         try:
@@ -102,4 +103,5 @@ class NamespaceRouter:
         finally:
             found.active -= 1
             found.touch()
+            CURRENT_APP.reset(app_token)
             _CURRENT.reset(token)

@@ -95,8 +95,21 @@ def test_plain_searches_over_a_small_index_are_light(emulator_app: FastAPI) -> N
         {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "x" * 513}]},
         {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "tom"}] * 9},
         {"mandatoryQueryIndexSearchParams": [{"field": "form.name", "keywords": ["a*b"]}]},
+        # a name the catalog lacks is compared with every known one (difflib) for its near-miss hint
+        {"queryIndexSearchParams": [{"field": "Vendr", "keyword": "Dell"}]},
+        {"mandatoryQueryIndexSearchParams": [{"field": "Vendr", "keyword": "Dell"}]},
+        {"sortField": "asset.nme"},
+        # whatever else a large body carries (dates, labels, empty keywords) is read on the loop too
+        {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "tom", "fieldLabel": "x" * 2048}]},
+        {"queryIndexSearchParams": [{"field": "form.name", "keywords": [""] * 1000}]},
+        # each prefix is a range of a lexicon to read; the catch-all field's is read in every field
+        {"queryIndexSearchParams": [{"field": "asset.name", "keyword": "ab* cd* ef* gh* ij*"}]},
+        {"queryIndexSearchParams": [{"field": "asset.content", "keyword": "tom*"}]},
     ],
-    ids=["lucene", "page", "leading", "question", "inner", "long", "many", "mandatory"],
+    ids=str.split(
+        "lucene page leading question inner long many mandatory unknown-field unknown-mandatory-field"
+        " unknown-sort-field large-body empty-keywords many-prefixes prefix-on-any-text"
+    ),
 )
 def test_other_searches_go_to_a_worker_thread(emulator_app: FastAPI, change: dict[str, Any]) -> None:
     assert not _light(copy.deepcopy(SEED) | change, emulator_app)
