@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from sqlalchemy import Engine, Integer, Table, Text, bindparam, cast, create_eng
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateIndex
 
 from emulator.store.models import Base, Meta
 
+log = logging.getLogger("aip_emulator")
 GENERATION = "generation"
 HISTORY = "history"  # which data set the generations count in: new with every seed, reset and restore
 _FIRST: list[Engine] = []  # the process's first engine: its dialect and compiled statements serve every later one
@@ -49,11 +52,15 @@ def _schema_names(engine: Engine) -> tuple[set[str], set[str]]:
 
 def _add_missing_indexes(engine: Engine, present: set[str]) -> None:
     """Indexes a newer version declares, added to a file written by an older one (a saved state, a snapshot): an
-    index changes how fast a query answers, never what it answers, so such a file needs nothing else."""
-    for table in Base.metadata.tables.values():
-        for index in table.indexes:
-            if index.name not in present:
-                index.create(engine, checkfirst=True)
+    index changes how fast a query answers, never what it answers, so such a file needs nothing else, and one that
+    cannot be added now (a full disk, a locked file) is only logged: the queries answer the same without it."""
+    missing = [i for table in Base.metadata.tables.values() for i in table.indexes if i.name not in present]
+    for index in missing:
+        try:
+            with engine.begin() as connection:
+                connection.execute(CreateIndex(index, if_not_exists=True))
+        except OperationalError as exc:
+            log.warning("index %s not added to %s (%s): searches answer the same, slower", index.name, engine.url, exc)
 
 
 def _share_compiled_statements(engine: Engine) -> None:

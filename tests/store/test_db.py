@@ -7,12 +7,14 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 from packaging.specifiers import SpecifierSet
 from sqlalchemy import Engine, select, text
 from sqlalchemy.engine.interfaces import CacheStats
 from sqlalchemy.orm import Session
 
 from emulator.core import writes
+from emulator.store import db
 from emulator.store.db import ENGINE_ARGS, open_engine
 from emulator.store.models import Base, Meta
 
@@ -97,3 +99,24 @@ def test_who_references_an_asset_reads_the_partial_index_and_answers_as_a_scan(t
 
 def _target(asset_id: int) -> dict[str, object]:
     return {"target": asset_id, "digits": str(asset_id)}
+
+
+def test_an_index_that_cannot_be_added_is_logged_and_the_file_still_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "older.db"
+    engine = open_engine(path)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_asset_values_refs")
+    engine.dispose()
+    failing = text("CREATE INDEX ix_asset_values_refs ON no_such_table (asset_id)")  # as a full disk would fail it
+    monkeypatch.setattr(db, "CreateIndex", lambda _index, if_not_exists: failing)
+
+    reopened = open_engine(path)
+    try:
+        assert "ix_asset_values_refs" not in _indexes(reopened)
+        with Session(reopened) as session:
+            assert writes.referencing(session, 5) == set()  # the query answers without it
+        assert "index ix_asset_values_refs not added" in caplog.text
+    finally:
+        reopened.dispose()
