@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from emulator.core.types import (
 from emulator.core.values import AttributeInfo, user_keys
 from emulator.core.views import AssetView, AttachmentView, ItemView
 from emulator.dialects.dc import schemas as dc
+from emulator.util.lru import Lru
 
 # Echoed keys (wire name: attribute): the seed's always (after field, fieldLabel, keyword, keywords), newer ones
 # when sent.
@@ -45,8 +45,8 @@ _NEWER_KEYS = {
 # Rendered assets by the identity of their view (`ViewCache` keeps a view until its asset or the metadata changes;
 # a changed catalog is a new object): what was rendered for the same view, catalog, zone and field id is reused.
 RENDERED_MAX = 1024
-_rendered: dict[int, tuple[AssetView, Catalog, ZoneInfo, str, dc.Asset]] = {}
-_rendered_lock = threading.Lock()
+Rendered = tuple[AssetView, Catalog, ZoneInfo, str, dc.Asset]
+_rendered: Lru[Rendered] = Lru("dc rendered assets", max_entries=RENDERED_MAX, sizer=lambda _entry: 0)
 
 
 def search_response(
@@ -142,10 +142,7 @@ class AssetRenderer:
         ):
             return found[4]
         rendered = self._asset(view)
-        with _rendered_lock:
-            if len(_rendered) >= RENDERED_MAX:
-                del _rendered[next(iter(_rendered))]  # the oldest
-            _rendered[id(view)] = (view, self.catalog, self.zone, self.customfield_id, rendered)
+        _rendered.put(id(view), (view, self.catalog, self.zone, self.customfield_id, rendered))
         return rendered
 
     def _asset(self, view: AssetView) -> dc.Asset:

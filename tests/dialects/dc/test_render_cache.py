@@ -8,7 +8,7 @@ from dataclasses import replace
 from fastapi import FastAPI
 
 from emulator.core.asset_search import get_asset
-from emulator.dialects.dc.render import AssetRenderer
+from emulator.dialects.dc.render import RENDERED_MAX, AssetRenderer, _rendered
 from emulator.testing import Client
 from tests.helpers import ADMIN
 
@@ -38,3 +38,17 @@ def test_a_search_after_an_update_shows_the_new_name(emulator_client: Client) ->
     assert update.status_code == 200
     assert [a["name"] for a in after["assets"]] == ["Renamed"]
     assert after["assets"][0] | {"name": before["assets"][0]["name"]} == before["assets"][0]
+
+
+def test_the_kept_renderings_stay_within_their_cap(emulator_app: FastAPI) -> None:
+    emu = emulator_app.state.emulator
+    view = get_asset(emu, emu.catalog.users["admin"], 1)
+    renderer = AssetRenderer(emu.catalog, emu.zone, "customfield_1")
+    views = [replace(view, name=f"Copy {n}") for n in range(RENDERED_MAX + 10)]
+
+    rendered = [renderer.asset(each) for each in views]
+
+    assert len(_rendered) == RENDERED_MAX
+    assert [asset.name for asset in rendered[-3:]] == [f"Copy {n}" for n in range(RENDERED_MAX + 7, RENDERED_MAX + 10)]
+    assert renderer.asset(views[-1]) is rendered[-1]  # the newest is kept, the oldest went first
+    assert renderer.asset(views[0]) is not rendered[0]
