@@ -65,9 +65,18 @@ def mirror(source: Path, target: Path, stamp: Path | None = None) -> None:
         target.mkdir(parents=True)
     present = set(os.listdir(target))
     for name in sorted(present - {n for n in present if is_segment_file(n)}, key=lambda n: n != STAMP_FILE):
-        os.unlink(target / name)
+        _remove(target / name)
     names = [name for name in _copied(source) if not (is_segment_file(name) and name in present)]
     _fill(source, target, names, stamp)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file that is not a segment's; a directory is the temporary storage of a Whoosh write that a crash
+    cut short (`assets.tmp/`, its sorting runs): nothing reads it, and it would stop every later mirror."""
+    if path.is_dir():
+        disk.remove_tree(path)
+    else:
+        os.unlink(path)
 
 
 def same_contents(source: Path, target: Path) -> bool:
