@@ -18,8 +18,6 @@ from operator import add, floordiv, mul, sub
 from pickle import loads
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-
 from emulator.search import budget
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match
@@ -121,25 +119,22 @@ def sloppy(caches: SegmentCaches, field: str, words: tuple[str, ...], slop: int)
 def positions(caches: SegmentCaches, field: str, word: str, docs: AbstractSet[int] | None) -> dict[int, list[int]]:
     """The positions of `word` in each of `docs` that holds it (None: in every document that does).
 
-    The postings are read a block at a time (the codec's block arrays, pinned whoosh3) rather than skipped to
+    The postings are read a block at a time (`blocks.WordBlocks`, decoded once and kept) rather than skipped to
     document by document: a common word's blocks cost less than the calls; blocks without a wanted document are
     not decoded."""
-    matcher: Any = caches.reader.postings(field, word)
-    if not isinstance(matcher, W3LeafMatcher):
-        return _one_by_one(matcher, docs)
+    found = blocks.read(caches, field, word, _picks(None if docs is None else sorted(docs)))
+    if found is None:
+        return _one_by_one(caches.reader.postings(field, word), docs)
+    entry, picked = found
     out = {}
-    while matcher.is_active():
+    for block, want in zip(entry.blocks, picked, strict=True):
+        if not want or block.gaps is None or block.places is None:
+            continue
         budget.check()  # a block at a time
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids = matcher._ids
-        if docs is None or not docs.isdisjoint(ids):
-            if matcher._values is None:
-                matcher._read_values()
-            for doc, value in zip(ids, matcher._values, strict=True):
-                if docs is None or doc in docs:
-                    out[doc] = _decode(value)
-        matcher._next_block()
+        values = block.values or ()  # kept where a posting has several positions
+        for at, (doc, place) in enumerate(zip(accumulate(block.gaps), block.places, strict=True)):
+            if docs is None or doc in docs:
+                out[doc] = _ONE[place] if place is not None else _decode(values[at])
     return out
 
 
@@ -152,7 +147,8 @@ def _one_by_one(matcher: Any, docs: AbstractSet[int] | None) -> dict[int, list[i
     return out
 
 
-_SINGLE = {value: [place] for value, place in blocks.SINGLE_AT.items()}  # one early position: most words
+_ONE = [[place] for place in range(len(blocks.SINGLE_AT))]  # one early position (most words), shared
+_SINGLE = {value: _ONE[place] for value, place in blocks.SINGLE_AT.items()}
 
 
 def _decode(value: bytes) -> list[int]:
