@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     cache_columns_mb: float = Field(default=128, gt=0, description="approximate MB of sort and number columns cached")
     cache_ranks_mb: float = Field(default=32, gt=0, description="approximate MB of sort ranks cached")
     cache_lexicons_mb: float = Field(default=32, gt=0, description="approximate MB of term lists cached (wildcards)")
+    cache_positions_mb: float = Field(
+        default=32, gt=0, description="approximate MB of words' decoded posting blocks cached (phrases)"
+    )
     cache_views: int = Field(default=20_000, ge=1, description="asset views cached for rendering search pages")
     header_timeout_s: float = Field(
         default=10.0, gt=0, description="a connection must finish each request's headers this soon, else 408 and closed"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import BindParameter, Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from emulator.core.catalog import (
@@ -81,18 +81,24 @@ class AssetView:
     system: dict[str, Any]  # writable system fields by column name
 
 
+# A page's statements, built once (building them took about a fifth of loading 15 assets at 100k)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_ASSET_ROWS = select(_ASSETS).where(_ASSETS.c.id.in_(_IDS))
+_VALUE_ROWS = select(_VALUES).where(_VALUES.c.asset_id.in_(_IDS)).order_by(_VALUES.c.id)
+_ATTACHMENT_ROWS = select(_ATTACHMENTS).where(_ATTACHMENTS.c.asset_id.in_(_IDS)).order_by(_ATTACHMENTS.c.id)
+
+
 def load_views(session: Session, catalog: Catalog, ids: list[int]) -> list[AssetView]:
     """The assets with these ids, in this order; unknown ids are left out."""
     ids = [asset_id for asset_id in ids if storable_id(asset_id)]
     if not ids:
         return []
-    rows = {row.id: row for row in session.execute(select(_ASSETS).where(_ASSETS.c.id.in_(ids)))}
+    rows = {row.id: row for row in session.execute(_ASSET_ROWS, {"ids": ids})}
     values: dict[int, list[Any]] = {}
-    for row in session.execute(select(_VALUES).where(_VALUES.c.asset_id.in_(ids)).order_by(_VALUES.c.id)):
+    for row in session.execute(_VALUE_ROWS, {"ids": ids}):
         values.setdefault(row.asset_id, []).append(row)
     attachments: dict[int, list[AttachmentView]] = {}
-    query = select(_ATTACHMENTS).where(_ATTACHMENTS.c.asset_id.in_(ids)).order_by(_ATTACHMENTS.c.id)
-    for file in session.execute(query):
+    for file in session.execute(_ATTACHMENT_ROWS, {"ids": ids}):
         attachments.setdefault(file.asset_id, []).append(
             AttachmentView(file.original_file_name, file.server_file_name, file.file_size, file.created, file.creator)
         )

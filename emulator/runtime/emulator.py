@@ -275,6 +275,7 @@ def cache_limits(settings: Settings) -> CacheLimits:
         columns_mb=settings.cache_columns_mb,
         ranks_mb=settings.cache_ranks_mb,
         lexicons_mb=settings.cache_lexicons_mb,
+        positions_mb=settings.cache_positions_mb,
     )
 
 

@@ -1,10 +1,10 @@
 """What one index derives from its segments and keeps for later searches: columns, lexicons, postings, sort ranks.
 
 A Whoosh segment never changes once written (only its deletion set grows), so whatever is derived from it stays
-valid as long as the segment lives. The caches are shared by all segments of one index (`SearchCaches`, keys
-carry the segment's token) and bounded by `CacheLimits`; least recently used entries go first. Only the asset id
-column and the id → document number map stay outside them: every search needs them, and they grow with the
-segment, not with the queries.
+valid as long as the segment lives (words' decoded posting blocks too: `positions`). The caches are shared by all
+segments of one index (`SearchCaches`, keys carry the segment's token) and bounded by `CacheLimits`; least recently
+used entries go first. Only the asset id column and the id → document number map stay outside them: every search
+needs them, and they grow with the segment, not with the queries.
 """
 
 from __future__ import annotations
@@ -48,9 +48,11 @@ class SearchCaches:
         self.ranks: Lru[array[int]] = Lru("ranks", 0, mb(limits.ranks_mb))
         self.lexicons: Lru[list[str]] = Lru("lexicons", 0, mb(limits.lexicons_mb))
         self.lexicon_texts: Lru[str | None] = Lru("lexiconTexts", 0, mb(limits.lexicons_mb))
+        # a word's posting blocks as phrases decode them (`whoosh_internals.blocks.WordBlocks`), sized as they grow
+        self.positions: Lru[Any] = Lru("positions", 0, mb(limits.positions_mb), lambda blocks: int(blocks.size))
 
     def all(self) -> tuple[Lru[Any], ...]:
-        return (self.postings, self.columns, self.ranks, self.lexicons, self.lexicon_texts)
+        return (self.postings, self.columns, self.ranks, self.lexicons, self.lexicon_texts, self.positions)
 
     def forget(self, token: int) -> None:
         """Drop what a closed segment left."""

@@ -28,6 +28,7 @@ class CacheLimits:
     columns_mb: float = 128
     ranks_mb: float = 32
     lexicons_mb: float = 32
+    positions_mb: float = 32
 
 
 class Lru(Generic[V]):

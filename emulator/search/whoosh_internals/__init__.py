@@ -7,7 +7,8 @@ all three agree). A Whoosh upgrade must re-check, module by module:
 - `termwriter`: the W3 codec's terms and postings files (`_postwriter`, `_postfile`, `_tindex`, `_blocklimit`,
   `_compression`, `_inlinelimit`, block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`).
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
-- `phrases`: `W3LeafMatcher`'s blocks (`_ids`, `_values`, `_next_block`, `_read_ids`, `_read_values`).
+- `blocks` and `phrases`: `W3LeafMatcher`'s blocks (`_baseoffset`, `_nextoffset`, `_maxid`, `_goto`, `_next_block`,
+  `_read_data`, `_data` as (document gaps, weights, values), `_read_values`, `_values`, `_byteids`).
 - `segments`: the table of contents (`_read_toc`) and `SegmentReader` over a segment's `_deleted`.
 - `join`: `TOC` (its constructor, `read`, `write`) and segments' files named by `segment_id()`.
 - `naming`: `Segment._random_id` and `random_name` in `whoosh.util`, `codec.base`, `filedb.filestore`,

@@ -5,7 +5,8 @@ starts its positions still allow (an exact phrase: as one set of numbers, docume
 blocks without a candidate document are not read). Positions are decoded from the postings as Whoosh's
 `Positions` format writes them, without its span machinery (at 100k assets, a three-word phrase over 6,000
 candidates took 250 ms that way). At 100k assets a phrase's cost is now mostly unpickling and decompressing its
-words' posting blocks (about 1 µs a posting, half of it in `pickle.loads` and `zlib`).
+words' posting blocks the first time (about 0.5 µs a posting, 97 % of the unpickling in the values), so each
+word's decoded blocks are kept (`blocks`): a word met again in a later phrase costs its set operations only.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, repeat
 from operator import add, floordiv, mul, sub
-from pickle import dumps, loads
+from pickle import loads
 from typing import Any
-
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.system import pack_uint
 
 from emulator.search import budget
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match
+from emulator.search.whoosh_internals import blocks
 
 
 def exact(caches: SegmentCaches, field: str, words: tuple[str, ...]) -> DocSet:
@@ -32,59 +31,70 @@ def exact(caches: SegmentCaches, field: str, words: tuple[str, ...]) -> DocSet:
     A phrase start is one number, `document * _STRIDE + start`: each word gives the starts its positions allow
     (`_starts`), and the phrase's starts are the intersection of those sets, taken in C. A start below 0 (a word
     at a place before its offset) never meets the first word's starts, and never another document's: a field holds
-    far fewer than `_STRIDE` words."""
+    far fewer than `_STRIDE` words. The rarest word's documents bound the blocks the others read; they are taken
+    again from the starts only once those have shrunk to under half."""
     reader = caches.reader
-    if any((field, word) not in reader for word in words):
+    if field not in reader.schema:
+        return set()
+    frequencies = [reader.doc_frequency(field, word) for word in words]  # 0: a word the segment does not hold
+    if not all(frequencies):
         return set()
     starts: set[int] | None = None
-    for offset in sorted(range(len(words)), key=lambda i: reader.doc_frequency(field, words[i])):
-        wanted = None if starts is None else sorted(set(map(floordiv, starts, repeat(_STRIDE))))
-        found = chain.from_iterable(_starts(caches, field, words[offset], offset, wanted))
+    wanted: list[int] | None = None  # the documents that may still hold the phrase, sorted (None: any)
+    for offset in sorted(range(len(words)), key=frequencies.__getitem__):
+        docs: list[int] | None = [] if wanted is None else None  # the first word's documents, as they are read
+        found = chain.from_iterable(_starts(caches, field, words[offset], offset, wanted=wanted, docs=docs))
         starts = set(found) if starts is None else starts.intersection(found)  # lookups only: no set of `found`
         if not starts:
             return set()
-    return set(map(floordiv, starts or (), repeat(_STRIDE)))
+        if docs is not None:
+            wanted = docs
+        elif wanted is not None and 2 * len(starts) < len(wanted):
+            wanted = sorted(set(map(floordiv, starts, repeat(_STRIDE))))
+    return frozenset(map(floordiv, starts or (), repeat(_STRIDE)))  # cached as it is (`SegmentCaches.cached`)
 
 
 _STRIDE = 1 << 32  # a phrase start as one number: document * _STRIDE + start
 
 
 def _starts(
-    caches: SegmentCaches, field: str, word: str, offset: int, wanted: list[int] | None
+    caches: SegmentCaches, field: str, word: str, offset: int, *, wanted: list[int] | None, docs: list[int] | None
 ) -> Iterator[Iterable[int]]:
     """`document * _STRIDE + position - offset` for each position of `word`, a block at a time, in the blocks that
-    may hold one of the `wanted` documents (sorted; None: all). A block is skipped on its header's last document,
-    before it is read; one read gives ids and positions, which `_SINGLE_AT` decodes in C when each is one early
-    position (most are)."""
-    matcher: Any = caches.reader.postings(field, word)
-    if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-        docs = None if wanted is None else set(wanted)
-        found = _one_by_one(matcher, docs).items()
-        yield [doc * _STRIDE + place - offset for doc, places in found for place in places]
+    may hold one of the `wanted` documents (sorted; None: all); each block's documents are added to `docs` (unless
+    None). A block is picked on its header's last document, decoded once (`blocks.WordBlocks`); a posting's single
+    early position (most are) is added to its document in C."""
+    found = blocks.read(caches, field, word, _picks(wanted))
+    if found is None:
+        read = _one_by_one(caches.reader.postings(field, word), None if wanted is None else set(wanted))
+        if docs is not None:
+            docs.extend(sorted(read))
+        yield [doc * _STRIDE + place - offset for doc, places in read.items() for place in places]
         return
-    low = 0  # the first document the current block can hold
-    while matcher.is_active():
+    entry, picked = found
+    for block, want in zip(entry.blocks, picked, strict=True):
+        if not want or block.gaps is None or block.places is None:
+            continue
         budget.check()  # a block at a time
-        high = matcher._maxid
-        if wanted is None or _holds_between(wanted, low, high):
-            if matcher._data is None:
-                matcher._read_data()
-            ids = matcher._ids = tuple(accumulate(matcher._data[0]))
-            matcher._read_values()
-            values = matcher._values
-            places = list(map(_SINGLE_AT.get, values))
-            if None in places:
-                yield _slow_starts(ids, values, places, offset)
-            else:
-                scaled = map(sub, map(mul, ids, repeat(_STRIDE)), repeat(offset))
-                yield map(add, scaled, places)
-        low = high + 1
-        matcher._next_block()
+        if docs is not None:
+            docs.extend(accumulate(block.gaps))
+        if block.values is not None:
+            yield _slow_starts(tuple(accumulate(block.gaps)), block.values, block.places, offset)
+        else:
+            scaled = accumulate(map(mul, block.gaps, repeat(_STRIDE)))
+            yield map(add, scaled, map(sub, block.places, repeat(offset)) if offset else block.places)
 
 
-def _holds_between(wanted: list[int], low: int, high: int) -> bool:
-    at = bisect_left(wanted, low)
-    return at < len(wanted) and wanted[at] <= high
+def _picks(wanted: list[int] | None) -> blocks.Picks:
+    """Whether a block from document `low` to `high` may hold one of the `wanted` documents (sorted; None: any)."""
+    if wanted is None:
+        return lambda _low, _high: True
+
+    def holds(low: int, high: int) -> bool:
+        at = bisect_left(wanted, low)
+        return at < len(wanted) and wanted[at] <= high
+
+    return holds
 
 
 def _slow_starts(ids: tuple[int, ...], values: Any, places: list[int | None], offset: int) -> Iterator[int]:
@@ -110,25 +120,22 @@ def sloppy(caches: SegmentCaches, field: str, words: tuple[str, ...], slop: int)
 def positions(caches: SegmentCaches, field: str, word: str, docs: AbstractSet[int] | None) -> dict[int, list[int]]:
     """The positions of `word` in each of `docs` that holds it (None: in every document that does).
 
-    The postings are read a block at a time (the codec's block arrays, pinned whoosh3) rather than skipped to
+    The postings are read a block at a time (`blocks.WordBlocks`, decoded once and kept) rather than skipped to
     document by document: a common word's blocks cost less than the calls; blocks without a wanted document are
     not decoded."""
-    matcher: Any = caches.reader.postings(field, word)
-    if not isinstance(matcher, W3LeafMatcher):
-        return _one_by_one(matcher, docs)
+    found = blocks.read(caches, field, word, _picks(None if docs is None else sorted(docs)))
+    if found is None:
+        return _one_by_one(caches.reader.postings(field, word), docs)
+    entry, picked = found
     out = {}
-    while matcher.is_active():
+    for block, want in zip(entry.blocks, picked, strict=True):
+        if not want or block.gaps is None or block.places is None:
+            continue
         budget.check()  # a block at a time
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids = matcher._ids
-        if docs is None or not docs.isdisjoint(ids):
-            if matcher._values is None:
-                matcher._read_values()
-            for doc, value in zip(ids, matcher._values, strict=True):
-                if docs is None or doc in docs:
-                    out[doc] = _decode(value)
-        matcher._next_block()
+        values = block.values or ()  # kept where a posting has several positions
+        for at, (doc, place) in enumerate(zip(accumulate(block.gaps), block.places, strict=True)):
+            if docs is None or doc in docs:
+                out[doc] = _ONE[place] if place is not None else _decode(values[at])
     return out
 
 
@@ -141,8 +148,8 @@ def _one_by_one(matcher: Any, docs: AbstractSet[int] | None) -> dict[int, list[i
     return out
 
 
-_SINGLE = {pack_uint(1) + dumps([place], 2): [place] for place in range(4096)}  # one early position: most words
-_SINGLE_AT = {value: places[0] for value, places in _SINGLE.items()}
+_ONE = [[place] for place in range(len(blocks.SINGLE_AT))]  # one early position (most words), shared
+_SINGLE = {value: _ONE[place] for value, place in blocks.SINGLE_AT.items()}
 
 
 def _decode(value: bytes) -> list[int]:
