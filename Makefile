@@ -45,7 +45,8 @@ test: lint typecheck
 	$(BIN)/pytest -n 2 --dist worksteal
 
 # The inner loop: the same suite without the tests marked `slow` (servers and commands started as processes, the
-# wheel, the browser, long property runs). `make test` runs them all.
+# wheel, the browser, long property runs, generated data sets captured over HTTP and served again: compare, record
+# and replay, capture of generated data). `make test` runs them all.
 test-fast: install
 	$(BIN)/pytest -n 2 --dist worksteal -m "not slow and not image"
 

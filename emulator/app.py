@@ -33,7 +33,6 @@ from emulator.dialects.http.origin import HostOriginGuard
 from emulator.dialects.http.overrides import RequestAppOverrides
 from emulator.dialects.http.starting import StartingGate
 from emulator.dialects.jira import routes as jira
-from emulator.dialects.proxy.middleware import ProxyRecorder
 from emulator.runtime.emulator import Emulator
 from emulator.runtime.namespace_names import DEFAULT
 from emulator.runtime.namespaces import Namespace, Namespaces, default_created_at
@@ -143,6 +142,9 @@ def create_app(
     app.add_middleware(control_faults.FaultInjector, faults=app.state.faults, dialects=dialects)
     app.add_middleware(errors.CatchAll, dialects=dialects)  # wraps the auth gate and the faults too
     if settings.proxy_to:  # record mode: requests go on to the real AIP, inside the journal (the page lists them)
+        # Imported here: it loads httpx (and its command line: click, rich), ~45 ms of every start that needs none.
+        from emulator.dialects.proxy.middleware import ProxyRecorder  # noqa: PLC0415
+
         app.add_middleware(ProxyRecorder, target=settings.proxy_to, directory=settings.record)
     app.add_middleware(control_journal.JournalRecorder, journal=app.state.journal)
     # Outside everything that reads the path, the journal or the faults: they see the namespace's, plain paths.

@@ -111,8 +111,19 @@ def _run(command: list[str], env: dict[str, str]) -> int:
         print(f"aip-emulator: cannot run {command[0]!r}: {exc.strerror or exc}", file=sys.stderr)
         return 127 if isinstance(exc, FileNotFoundError) else 126
     with _forwarding_signals(child):
-        status = child.wait()
+        status = _wait(child)
     return 128 - status if status < 0 else status
+
+
+def _wait(child: subprocess.Popen[bytes]) -> int:
+    """The command's exit status, returning to Python at least every 50 ms until then (`Popen.wait` with a timeout
+    polls): the kernel may deliver a signal to any thread of this process, the server's too, and its handler runs only
+    when the main thread runs Python again; a plain `wait()` would sit in waitpid until the command ended."""
+    while True:
+        try:
+            return child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.seeding.standin import Proxy, Reply, Seen, generated_source, json_reply
 
+pytestmark = pytest.mark.slow  # a generated data set served, captured over HTTP, served again: 1-4 CPU-s
 FAST = ["--user", "admin", "--password", "admin", "--rps", "1000"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import re
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -86,30 +89,60 @@ def test_a_given_data_dir_and_fixtures_are_served_and_kept(tmp_path: Path) -> No
     assert not (data_dir / "server.lock").exists()
 
 
-@pytest.mark.parametrize(("sent", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+TGKILL = {"x86_64": 234, "aarch64": 131}  # the tgkill(2) system call's number: a signal to one thread of a process
+
+
+def _to_another_thread(pid: int, sent: signal.Signals) -> None:
+    """`sent` to a thread of process `pid` other than its main one (the kernel may pick any thread for a signal to
+    the process; this picks the one where a main thread blocked in waitpid never sees it)."""
+    number = TGKILL.get(os.uname().machine)
+    if number is None or not Path(f"/proc/{pid}/task").is_dir():
+        pytest.skip("sends a signal to one thread with Linux's tgkill(2)")
+    thread = min(int(tid) for tid in os.listdir(f"/proc/{pid}/task") if int(tid) != pid)
+    assert ctypes.CDLL(None, use_errno=True).syscall(number, pid, thread, int(sent)) == 0
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "to"),
+    [(signal.SIGINT, 130, "process"), (signal.SIGTERM, 143, "process"), (signal.SIGINT, 130, "a server thread")],
+)
 def test_an_interrupted_exec_stops_the_command_and_the_server(
-    tmp_path: Path, sent: signal.Signals, status: int
+    tmp_path: Path, sent: signal.Signals, status: int, to: str
 ) -> None:
     seen = tmp_path / "seen.json"
     argv = command("exec", "--", *_probe(seen, 0, sleep=600))
     # stdin not a terminal: the SIGINT is passed on (from a terminal, a Ctrl-C reaches the command by itself)
     with subprocess.Popen(argv, env=env(), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as running:
-        deadline = time.monotonic() + 60
-        while not seen.exists() or not seen.read_text():
-            assert running.poll() is None, running.stderr.read() if running.stderr else ""
-            assert time.monotonic() < deadline, "the command never ran"
-            time.sleep(0.05)
-        report = json.loads(seen.read_text())
-        assert not _stopped(report["url"])
-
-        running.send_signal(sent)
-        _out, stderr = running.communicate(timeout=60)
+        report = _report(seen, running)
+        try:
+            assert not _stopped(report["url"])
+            if to == "process":
+                running.send_signal(sent)
+            else:
+                _to_another_thread(running.pid, sent)
+            _out, stderr = running.communicate(timeout=60)
+        except BaseException:  # not left sleeping, with the `with` waiting for exec, which waits for it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(report["pid"], signal.SIGKILL)
+            raise
 
     assert running.returncode == status, stderr
     assert _stopped(report["url"])
     assert not _served_dir(stderr).parent.exists()
     with pytest.raises(ProcessLookupError):  # the command is gone too, not left sleeping
         os.kill(report["pid"], 0)
+
+
+def _report(seen: Path, running: subprocess.Popen[str]) -> dict[str, Any]:
+    """What the probe wrote, once it has written all of it."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert running.poll() is None, running.stderr.read() if running.stderr else ""
+        assert time.monotonic() < deadline, "the command never ran"
+        with contextlib.suppress(OSError, ValueError):
+            found: dict[str, Any] = json.loads(seen.read_text())
+            return found
+        time.sleep(0.05)
 
 
 STUBBORN = """

@@ -16,6 +16,7 @@ from emulator.server import EmulatorServer
 from emulator.settings import Settings
 from tests.seeding.standin import generated_source
 
+pytestmark = pytest.mark.slow  # a generated data set served, captured over HTTP, served again: 1-4 CPU-s
 DC = "/rest/jip-api/1.0"
 ADMIN = ("admin", "admin")
 BASIC_ADMIN = "YWRtaW46YWRtaW4="  # base64 of admin:admin, which no record may hold

@@ -91,6 +91,7 @@ def answers(url: str) -> list[str]:
     return [text.replace(url, "URL") for text in out]
 
 
+@pytest.mark.slow  # 400 generated assets served, captured over HTTP and served again: ~2.5 CPU-s
 def test_a_capture_of_generated_data_serves_the_same_answers(generated: EmulatorServer, tmp_path: Path) -> None:
     out = take(generated.url, tmp_path / "capture", page_size=150)
     with serving(out, tmp_path) as served:
@@ -98,6 +99,7 @@ def test_a_capture_of_generated_data_serves_the_same_answers(generated: Emulator
     assert sorted(p.name for p in tmp_path.iterdir()) == ["capture", "capture-data"]
 
 
+@pytest.mark.slow  # 400 generated assets served, captured over HTTP and served again: ~2.5 CPU-s
 def test_a_slice_by_count_and_form_brings_the_assets_it_references(generated: EmulatorServer, tmp_path: Path) -> None:
     out = take(generated.url, tmp_path / "slice", max_assets=20, forms=["License", "2"])
     assets = json.loads((out / "assets-0001.json").read_text())
