@@ -96,7 +96,7 @@ class Emulator:
         current, history = self.open_store(progress)
         with self.storage_errors():
             replace.recover(self.settings.data_dir, history)
-            why = self.index.unusable(current, self.pruned_through, history) or self._open_index()
+            why = self.index.unusable(current, self.pruned_through, history) or self._open_index(current)
             if why is not None:
                 if not self.seeded:  # a new data directory has no index yet: nothing to report
                     level = logging.WARNING if self.settings.index_path.exists() else logging.INFO
@@ -106,11 +106,13 @@ class Emulator:
         _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
-    def _open_index(self) -> str | None:
-        """Open the index on disk and catch it up; why it could not be (it is closed again then), else None."""
+    def _open_index(self, current: int) -> str | None:
+        """Open the index on disk and catch it up to the database's generation `current` (read by `open_store`: an
+        index stamped with it, such as a new namespace's, has nothing to replay); why it could not be (it is closed
+        again then), else None."""
         try:
             self.index.open()
-            self.catch_up()
+            self.catch_up(current)
             self.index.warm()
         except Exception as exc:
             problem = storage_problem(exc, self.settings.data_dir)
