@@ -44,7 +44,7 @@ def test_a_copy_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch: 
         calls.append(1)
         if len(calls) > 1:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(*args[:2], 4096)
+        return real(args[0], args[1], 4096)
 
     (tmp_path / "a.db").write_bytes(BYTES)
     monkeypatch.setattr(os, "copy_file_range", full_after_one)
