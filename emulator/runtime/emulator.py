@@ -55,6 +55,7 @@ from emulator.util.progress import QUIET, Progress
 log = logging.getLogger("aip_emulator")
 SAVED_DERIVED = 4  # saved states whose secret, tokens and floor are kept (as `state.SAVED_CATALOGS`)
 Derived = tuple[str, tuple[TokenInfo, ...], int, int]  # Cloud token secret, stored tokens, log floor, generation
+Opened = tuple[int, str, str, tuple[TokenInfo, ...], int]  # generation, history, secret, stored tokens, log floor
 
 
 class Emulator:
@@ -87,6 +88,7 @@ class Emulator:
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
         self.seeding: Progress | None = None  # a `POST /_emulator/seed` under way: health reports how far it is
         self.seeded = False  # `start` seeded the database from the fixtures (a new data directory)
+        self.opened: Opened | None = None  # what `open_store` read from the file as it was (nothing written), or None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:
@@ -123,23 +125,35 @@ class Emulator:
         return None
 
     def open_store(self, progress: Progress = QUIET) -> tuple[int, str]:
-        """Open the database, seeding an empty one from the fixtures; return its generation and history."""
+        """Open the database, seeding an empty one from the fixtures; return its generation and history. What it
+        reads is not read again when `opened` was given (a byte copy of a file already opened: a new namespace)."""
         datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
             self._engine = open_engine(self.settings.database_path)
             self._sessions = session_factory(self._engine)
-            with self.session() as session:
-                if generation(session) == 0:
-                    self._seed(session, progress)
-                else:
-                    datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
-                if not history(session):  # written before histories were: its index is rebuilt once
-                    set_meta(session, HISTORY, new_history())
-                self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
-                self.tokens.replace_all(stored_tokens(session))
-                self.pruned_through = changelog.floor(session, generation(session))
-                session.commit()
-                return generation(session), history(session)
+            opened = self.opened or self._read_store(progress)
+        current, found_history, self.jwt_secret, tokens, self.pruned_through = opened
+        self.tokens.replace_all(list(tokens))
+        return current, found_history
+
+    def _read_store(self, progress: Progress) -> Opened:
+        """Read (seeding an empty database, adding what is missing) what `open_store` needs; kept as `opened` when
+        nothing had to be written, so that another copy of the same file can skip it."""
+        with self.session() as session:
+            if generation(session) == 0:
+                self._seed(session, progress)
+            else:
+                datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
+            has_secret = bool(self.settings.jwt_secret) or get_meta(session, SECRET_META_KEY) is not None
+            whole = not self.seeded and has_secret and bool(history(session))
+            if not history(session):  # written before histories were: its index is rebuilt once
+                set_meta(session, HISTORY, new_history())
+            secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            current = generation(session)
+            opened = current, history(session), secret, tuple(stored_tokens(session)), changelog.floor(session, current)
+            session.commit()
+        self.opened = opened if whole else None
+        return opened
 
     @contextmanager
     def storage_errors(self) -> Iterator[None]:

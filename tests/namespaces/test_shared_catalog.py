@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from emulator.core import metadata_writes
+from emulator.core import metadata_writes, tokens
+from emulator.core.token_codec import stored_tokens
 from emulator.runtime import state
 from emulator.runtime.namespaces import SHARED_CATALOGS, Namespaces
 from emulator.store import models as m
@@ -49,4 +50,30 @@ def test_the_shared_catalogs_are_bounded(emulator_app: FastAPI) -> None:
         state.save(namespaces.default.emulator, f"s{number}")
         namespaces.create(f"n{number}", f"snapshot:s{number}")
 
-    assert len(namespaces._catalogs) == SHARED_CATALOGS
+    assert len(namespaces._shared) == SHARED_CATALOGS
+
+
+def test_a_token_made_as_a_namespace_opens_does_not_reach_the_next_one_made_from_the_same_state(
+    emulator_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    state.save(namespaces.default.emulator, "source")
+    opened = Namespaces._start_sweeper  # runs once the new namespace is published: requests reach it from then on
+
+    def a_request_makes_a_token_in_first(self: Namespaces) -> None:
+        found = self.peek("first")
+        if found is not None and found.emulator.tokens.get("made-in-first") is None:
+            tokens.create_token(found.emulator, "made in first", "READ", token_id="made-in-first")
+        opened(self)
+
+    monkeypatch.setattr(Namespaces, "_start_sweeper", a_request_makes_a_token_in_first)
+    first = namespaces.create("first", "snapshot:source")
+    monkeypatch.undo()
+    second = namespaces.create("second", "snapshot:source")
+
+    assert first.emulator.tokens.get("made-in-first") is not None
+    assert second.emulator.tokens.get("made-in-first") is None
+    with second.emulator.session() as session:
+        assert sorted(t.id for t in stored_tokens(session)) == sorted(t.id for t in second.emulator.tokens.all())
+    assert second.emulator.jwt_secret == first.emulator.jwt_secret == namespaces.default.emulator.jwt_secret
+    assert second.emulator.opened is first.emulator.opened  # read once, from the saved state's first copy
