@@ -88,18 +88,21 @@ class Emulator:
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
         self.seeding: Progress | None = None  # a `POST /_emulator/seed` under way: health reports how far it is
         self.seeded = False  # `start` seeded the database from the fixtures (a new data directory)
-        self.opened: Opened | None = None  # what `open_store` read from the file as it was (nothing written), or None
+        self.opened: Opened | None = None  # what `open_store` read (nothing written) and the index was usable, or None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:
         """Open the database (seeding an empty one from the fixtures) and an index that matches it: the one on disk
         caught up from the change log when it belongs to this database and opens whole, else one rebuilt."""
         started = time.perf_counter()
+        adopted = self.opened is not None  # a copy of files opened before: its index was found usable with them
         current, history = self.open_store(progress)
         with self.storage_errors():
             replace.recover(self.settings.data_dir, history)
-            why = self.index.unusable(current, self.pruned_through, history) or self._open_index(current)
+            checked = None if adopted else self.index.unusable(current, self.pruned_through, history)
+            why = checked or self._open_index(current)
             if why is not None:
+                self.opened = None  # not to be adopted: the next copy checks its own
                 if not self.seeded:  # a new data directory has no index yet: nothing to report
                     level = logging.WARNING if self.settings.index_path.exists() else logging.INFO
                     log.log(level, "%s: rebuilding the search index from the database", why)
@@ -126,7 +129,8 @@ class Emulator:
 
     def open_store(self, progress: Progress = QUIET) -> tuple[int, str]:
         """Open the database, seeding an empty one from the fixtures; return its generation and history. What it
-        reads is not read again when `opened` was given (a byte copy of a file already opened: a new namespace)."""
+        reads is not read again when `opened` was given (a byte copy of a file already opened: a new namespace,
+        whose index is then a copy of one `unusable` found whole with that file, by hard links: not checked again)."""
         datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
             self._engine = open_engine(self.settings.database_path)

@@ -213,7 +213,7 @@ class Namespaces:
 
     def _load(self, name: str, copied_from: dirs.Identity | None = None) -> Namespace:
         """Open the namespace `name`; one just copied from a saved state shares that state's catalog and what opening
-        its database reads (read once: the copy holds the same bytes)."""
+        its database reads, its index's check included (done once: the copy holds the same bytes and files)."""
         directory = self.root / name
         meta = dirs.read_meta(directory)
         emulator = Emulator(self.settings.model_copy(update={"data_dir": directory, "namespace": name}))

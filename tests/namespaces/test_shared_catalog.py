@@ -77,3 +77,22 @@ def test_a_token_made_as_a_namespace_opens_does_not_reach_the_next_one_made_from
         assert sorted(t.id for t in stored_tokens(session)) == sorted(t.id for t in second.emulator.tokens.all())
     assert second.emulator.jwt_secret == first.emulator.jwt_secret == namespaces.default.emulator.jwt_secret
     assert second.emulator.opened is first.emulator.opened  # read once, from the saved state's first copy
+
+
+def test_a_saved_state_whose_index_is_damaged_is_checked_and_rebuilt_in_every_namespace_made_from_it(
+    emulator_app: FastAPI,
+) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    default = namespaces.default.emulator
+    state.save(default, "source")
+    saved_index = default.settings.data_dir / "snapshots" / "source" / "index"
+    next(saved_index.glob("*.trm")).unlink()  # the stamp lists it: the saved index is damaged
+
+    first = namespaces.create("first", "snapshot:source")
+    second = namespaces.create("second", "snapshot:source")
+
+    assert first.emulator.opened is None  # rebuilt: nothing to adopt
+    assert second.emulator.opened is None
+    for made in (first, second):
+        assert made.emulator.index.doc_count() == default.index.doc_count()
+        assert next(made.emulator.settings.index_path.glob("*.trm")).exists()
