@@ -69,11 +69,9 @@ def make(source: Path, target: Path, meta: Meta) -> None:
         partial.mkdir(parents=True)
         disk.copy_file(source / _DB, partial / _DB)
         disk.checkpoint("namespace:database-copied")
-        copy_index(source / _INDEX, partial / _INDEX)
         baseline = partial / _SNAPSHOTS / _BASELINE
-        baseline.mkdir(parents=True)
+        copy_index(source / _INDEX, partial / _INDEX, baseline / _INDEX)  # its own, then its baseline's
         link_or_copy(source / _DB, baseline / _DB)
-        copy_index(source / _INDEX, baseline / _INDEX)
         disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
         disk.write_new(partial / META, _meta_json(meta), sync=True)  # `partial` is the temporary name: no rename
         disk.checkpoint("namespace:written")
