@@ -3,6 +3,8 @@ metadata write racing that namespace's creation stays its own."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from fastapi import FastAPI
 
@@ -10,6 +12,7 @@ from emulator.core import metadata_writes, tokens
 from emulator.core.token_codec import stored_tokens
 from emulator.runtime import state
 from emulator.runtime.namespaces import SHARED_CATALOGS, Namespaces
+from emulator.search import caches
 from emulator.store import models as m
 
 ATTRIBUTE = 5
@@ -96,3 +99,46 @@ def test_a_saved_state_whose_index_is_damaged_is_checked_and_rebuilt_in_every_na
     for made in (first, second):
         assert made.emulator.index.doc_count() == default.index.doc_count()
         assert next(made.emulator.settings.index_path.glob("*.trm")).exists()
+
+
+def test_namespaces_made_from_one_saved_state_read_each_segment_s_ids_once(emulator_app: FastAPI) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    state.save(namespaces.default.emulator, "source")
+    first = namespaces.create("first", "snapshot:source")
+    second = namespaces.create("second", "snapshot:source")
+
+    parts = [made.emulator.index._state.view.parts for made in (first, second)]
+    assert [p.segid for p in parts[0]] == [p.segid for p in parts[1]]
+    for mine, theirs in zip(*parts, strict=True):
+        assert mine.caches is not theirs.caches  # readers of their own files
+        assert mine.caches.ids() is theirs.caches.ids()
+        assert mine.caches.every is theirs.caches.every
+
+
+class _Segment:
+    def __init__(self, segid: str) -> None:
+        self.segid = segid
+
+    def segment_id(self) -> str:
+        return self.segid
+
+
+class _Reader:
+    def __init__(self, segid: str) -> None:
+        self._segment = _Segment(segid)
+
+    def segment(self) -> _Segment:
+        return self._segment
+
+
+def test_a_segment_s_shared_ids_are_kept_while_one_reader_of_it_is() -> None:
+    mine, theirs = caches._segment_ids(_Reader("seg1")), caches._segment_ids(_Reader("seg1"))
+
+    assert mine is theirs
+    assert caches._segment_ids(_Reader("seg2")) is not mine
+    del mine
+    gc.collect()
+    assert "seg1" in caches._BY_SEGMENT
+    del theirs
+    gc.collect()
+    assert "seg1" not in caches._BY_SEGMENT
