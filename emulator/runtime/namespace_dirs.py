@@ -60,20 +60,19 @@ def make(source: Path, target: Path, meta: Meta) -> None:
     """Create the namespace directory `target` from the saved state in `source` (its `emulator.db` and `index/`).
 
     Built beside the target and renamed into place, so a crash leaves either nothing or a whole namespace. Two
-    syncs (a power cut): `namespace.json` with its data before the rename, the parent's entry after it; the
-    partial directory's own entries are not synced (docs/durability.md, "Namespaces and a power cut").
+    syncs (a power cut): `namespace.json`'s data before the rename (written first, synced while the rest is
+    copied), the parent's entry after it; the partial directory's own entries are not synced (docs/durability.md,
+    "Namespaces and a power cut").
     """
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     try:
         partial.mkdir(parents=True)
-        disk.copy_file(source / _DB, partial / _DB)
-        disk.checkpoint("namespace:database-copied")
-        baseline = partial / _SNAPSHOTS / _BASELINE
-        copy_index(source / _INDEX, partial / _INDEX, baseline / _INDEX)  # its own, then its baseline's
-        link_or_copy(source / _DB, baseline / _DB)
-        disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
-        disk.write_new(partial / META, _meta_json(meta), sync=True)  # `partial` is the temporary name: no rename
+        synced = disk.write_new(partial / META, _meta_json(meta))  # `partial` is the temporary name: no rename
+        try:
+            _copy(source, partial, meta)
+        finally:
+            synced()
         disk.checkpoint("namespace:written")
         partial.rename(target)
         disk.checkpoint("namespace:renamed")
@@ -81,6 +80,16 @@ def make(source: Path, target: Path, meta: Meta) -> None:
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+
+
+def _copy(source: Path, partial: Path, meta: Meta) -> None:
+    """The namespace's database and index, and its own baseline (a link to the saved database, a copy of the index)."""
+    disk.copy_file(source / _DB, partial / _DB)
+    disk.checkpoint("namespace:database-copied")
+    baseline = partial / _SNAPSHOTS / _BASELINE
+    copy_index(source / _INDEX, partial / _INDEX, baseline / _INDEX)  # its own, then its baseline's
+    link_or_copy(source / _DB, baseline / _DB)
+    disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
 
 
 Identity = tuple[int, int, int, int, str]  # which saved state a directory holds: see `identity`

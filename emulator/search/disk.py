@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger("aip_emulator")
@@ -119,19 +120,38 @@ def write_text(path: Path, text: str, *, sync: bool = False) -> None:
         sync_dir(path.parent)
 
 
-def write_new(path: Path, text: str, *, sync: bool = False) -> None:
+def write_new(path: Path, text: str) -> Callable[[], None]:
     """Write the new file `path` in a directory nobody reads yet (one being built under a temporary name and renamed
-    whole): no temporary name of its own. `sync`: its data is synced (not its directory entry)."""
-    out = open(path, "x")  # noqa: SIM115 (closed below): only a file made here is removed on failure
+    whole): no temporary name of its own. Its data is synced in a thread of its own meanwhile (a sync waits for the
+    disk, not for this process: the caller goes on building); the function returned waits for that sync and raises
+    its error. Call it in every case, failures included, before the file's directory is renamed or removed."""
+    out = open(path, "x")  # noqa: SIM115 (closed by the sync): only a file made here is removed on failure
     try:
-        with out:
-            out.write(text)
-            if sync:
-                out.flush()
-                os.fsync(out.fileno())
+        out.write(text)
+        out.flush()
     except BaseException:
+        out.close()
         path.unlink(missing_ok=True)
         raise
+    failed: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(out.fileno())
+        except BaseException as exc:  # handed to the caller by `synced`
+            failed.append(exc)
+        finally:
+            out.close()
+
+    thread = threading.Thread(target=sync, name="aip-sync", daemon=True)
+    thread.start()
+
+    def synced() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return synced
 
 
 def sync_dir(path: Path) -> None:

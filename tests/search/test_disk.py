@@ -55,9 +55,21 @@ def test_a_copy_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch: 
 
 
 def test_a_new_file_is_written_whole_and_never_over_another(tmp_path: Path) -> None:
-    disk.write_new(tmp_path / "namespace.json", '{"name": "n1"}', sync=True)
+    synced = disk.write_new(tmp_path / "namespace.json", '{"name": "n1"}')
+    synced()
 
     assert (tmp_path / "namespace.json").read_text() == '{"name": "n1"}'
     with pytest.raises(FileExistsError):
         disk.write_new(tmp_path / "namespace.json", "{}")
     assert (tmp_path / "namespace.json").read_text() == '{"name": "n1"}'
+
+
+def test_a_failed_sync_of_a_new_file_is_raised_by_the_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(_descriptor: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    synced = disk.write_new(tmp_path / "namespace.json", "{}")
+
+    with pytest.raises(OSError, match="Input/output error"):
+        synced()
