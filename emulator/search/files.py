@@ -42,7 +42,7 @@ def _order(name: str) -> int:
 
 
 def _copied(source: Path) -> list[str]:
-    return sorted((n for n in os.listdir(source) if _order(n) < 3), key=lambda n: (_order(n), n))
+    return [name for order, name in sorted((_order(n), n) for n in os.listdir(source)) if order < 3]
 
 
 def copy_index(source: Path, *targets: Path) -> None:
