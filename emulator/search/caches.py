@@ -81,13 +81,14 @@ _BY_SEGMENT_LOCK = threading.Lock()
 
 def _segment_ids(reader: IndexReader) -> _SegmentIds:
     """The shared `_SegmentIds` of the reader's segment (one of its own for a reader of no single segment)."""
-    segment = getattr(reader, "segment", None)
+    segment = reader.segment()  # None: a reader of several segments
     if segment is None:
         return _SegmentIds()
+    segid = segment.segment_id()
     with _BY_SEGMENT_LOCK:
-        found = _BY_SEGMENT.get(segment().segment_id())
+        found = _BY_SEGMENT.get(segid)
         if found is None:
-            found = _BY_SEGMENT[segment().segment_id()] = _SegmentIds()
+            found = _BY_SEGMENT[segid] = _SegmentIds()
         return found
 
 

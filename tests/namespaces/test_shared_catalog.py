@@ -124,10 +124,10 @@ class _Segment:
 
 
 class _Reader:
-    def __init__(self, segid: str) -> None:
-        self._segment = _Segment(segid)
+    def __init__(self, segid: str | None) -> None:
+        self._segment = None if segid is None else _Segment(segid)
 
-    def segment(self) -> _Segment:
+    def segment(self) -> _Segment | None:
         return self._segment
 
 
@@ -136,6 +136,7 @@ def test_a_segment_s_shared_ids_are_kept_while_one_reader_of_it_is() -> None:
 
     assert mine is theirs
     assert caches._segment_ids(_Reader("seg2")) is not mine
+    assert caches._segment_ids(_Reader(None)) is not caches._segment_ids(_Reader(None))  # several segments: its own
     del mine
     gc.collect()
     assert "seg1" in caches._BY_SEGMENT
