@@ -55,6 +55,7 @@ from emulator.util.progress import QUIET, Progress
 log = logging.getLogger("aip_emulator")
 SAVED_DERIVED = 4  # saved states whose secret, tokens and floor are kept (as `state.SAVED_CATALOGS`)
 Derived = tuple[str, tuple[TokenInfo, ...], int, int]  # Cloud token secret, stored tokens, log floor, generation
+Opened = tuple[int, str, str, tuple[TokenInfo, ...], int]  # generation, history, secret, stored tokens, log floor
 
 
 class Emulator:
@@ -87,17 +88,21 @@ class Emulator:
         self.strict = settings.strict  # near-miss hints are 400s (POST /_emulator/strict switches it)
         self.seeding: Progress | None = None  # a `POST /_emulator/seed` under way: health reports how far it is
         self.seeded = False  # `start` seeded the database from the fixtures (a new data directory)
+        self.opened: Opened | None = None  # what `open_store` read (nothing written) and the index was usable, or None
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self, progress: Progress = QUIET) -> None:
         """Open the database (seeding an empty one from the fixtures) and an index that matches it: the one on disk
         caught up from the change log when it belongs to this database and opens whole, else one rebuilt."""
         started = time.perf_counter()
+        adopted = self.opened is not None  # a copy of files opened before: its index was found usable with them
         current, history = self.open_store(progress)
         with self.storage_errors():
             replace.recover(self.settings.data_dir, history)
-            why = self.index.unusable(current, self.pruned_through, history) or self._open_index()
+            checked = None if adopted else self.index.unusable(current, self.pruned_through, history)
+            why = checked or self._open_index(current)
             if why is not None:
+                self.opened = None  # not to be adopted: the next copy checks its own
                 if not self.seeded:  # a new data directory has no index yet: nothing to report
                     level = logging.WARNING if self.settings.index_path.exists() else logging.INFO
                     log.log(level, "%s: rebuilding the search index from the database", why)
@@ -106,11 +111,13 @@ class Emulator:
         _ = self.catalog  # loaded now rather than by the first request
         log.info("emulator ready in %.0f ms", (time.perf_counter() - started) * 1000)
 
-    def _open_index(self) -> str | None:
-        """Open the index on disk and catch it up; why it could not be (it is closed again then), else None."""
+    def _open_index(self, current: int) -> str | None:
+        """Open the index on disk and catch it up to the database's generation `current` (read by `open_store`: an
+        index stamped with it, such as a new namespace's, has nothing to replay); why it could not be (it is closed
+        again then), else None."""
         try:
             self.index.open()
-            self.catch_up()
+            self.catch_up(current)
             self.index.warm()
         except Exception as exc:
             problem = storage_problem(exc, self.settings.data_dir)
@@ -121,23 +128,36 @@ class Emulator:
         return None
 
     def open_store(self, progress: Progress = QUIET) -> tuple[int, str]:
-        """Open the database, seeding an empty one from the fixtures; return its generation and history."""
+        """Open the database, seeding an empty one from the fixtures; return its generation and history. What it
+        reads is not read again when `opened` was given (a byte copy of a file already opened: a new namespace,
+        whose index is then a copy of one `unusable` found whole with that file, by hard links: not checked again)."""
         datadir.require_fixtures(self.settings.fixtures)
         with self.storage_errors():
             self._engine = open_engine(self.settings.database_path)
             self._sessions = session_factory(self._engine)
-            with self.session() as session:
-                if generation(session) == 0:
-                    self._seed(session, progress)
-                else:
-                    datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
-                if not history(session):  # written before histories were: its index is rebuilt once
-                    set_meta(session, HISTORY, new_history())
-                self.jwt_secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
-                self.tokens.replace_all(stored_tokens(session))
-                self.pruned_through = changelog.floor(session, generation(session))
-                session.commit()
-                return generation(session), history(session)
+            opened = self.opened or self._read_store(progress)
+        current, found_history, self.jwt_secret, tokens, self.pruned_through = opened
+        self.tokens.replace_all(list(tokens))
+        return current, found_history
+
+    def _read_store(self, progress: Progress) -> Opened:
+        """Read (seeding an empty database, adding what is missing) what `open_store` needs; kept as `opened` when
+        nothing had to be written, so that another copy of the same file can skip it."""
+        with self.session() as session:
+            if generation(session) == 0:
+                self._seed(session, progress)
+            else:
+                datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
+            has_secret = bool(self.settings.jwt_secret) or get_meta(session, SECRET_META_KEY) is not None
+            whole = not self.seeded and has_secret and bool(history(session))
+            if not history(session):  # written before histories were: its index is rebuilt once
+                set_meta(session, HISTORY, new_history())
+            secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            current = generation(session)
+            opened = current, history(session), secret, tuple(stored_tokens(session)), changelog.floor(session, current)
+            session.commit()
+        self.opened = opened if whole else None
+        return opened
 
     @contextmanager
     def storage_errors(self) -> Iterator[None]:

@@ -43,9 +43,13 @@ def read_meta(directory: Path) -> Meta:
     return Meta(data["name"], int(data["createdAt"]), int(data["lastUsedAt"]), str(data.get("from", "baseline")))
 
 
-def write_meta(directory: Path, meta: Meta, *, sync: bool = False) -> None:
+def write_meta(directory: Path, meta: Meta) -> None:
+    disk.write_text(directory / META, _meta_json(meta))
+
+
+def _meta_json(meta: Meta) -> str:
     body = {"name": meta.name, "createdAt": meta.created_at, "lastUsedAt": meta.last_used_at, "from": meta.source}
-    disk.write_text(directory / META, json.dumps(body), sync=sync)
+    return json.dumps(body)
 
 
 def is_namespace(directory: Path) -> bool:
@@ -55,27 +59,37 @@ def is_namespace(directory: Path) -> bool:
 def make(source: Path, target: Path, meta: Meta) -> None:
     """Create the namespace directory `target` from the saved state in `source` (its `emulator.db` and `index/`).
 
-    Built beside the target and renamed into place, so a crash leaves either nothing or a whole namespace.
+    Built beside the target and renamed into place, so a crash leaves either nothing or a whole namespace. Two
+    syncs (a power cut): `namespace.json`'s data before the rename (written first, synced while the rest is
+    copied), the parent's entry after it; the partial directory's own entries are not synced (docs/durability.md,
+    "Namespaces and a power cut").
     """
     partial = target.with_name(f".{target.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     try:
         partial.mkdir(parents=True)
-        disk.copy_file(source / _DB, partial / _DB)
-        disk.checkpoint("namespace:database-copied")
-        copy_index(source / _INDEX, partial / _INDEX)
-        baseline = partial / _SNAPSHOTS / _BASELINE
-        baseline.mkdir(parents=True)
-        link_or_copy(source / _DB, baseline / _DB)
-        copy_index(source / _INDEX, baseline / _INDEX)
-        disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
-        write_meta(partial, meta, sync=True)
+        synced = disk.write_new(partial / META, _meta_json(meta))  # `partial` is the temporary name: no rename
+        try:
+            _copy(source, partial, meta)
+        finally:
+            synced()
         disk.checkpoint("namespace:written")
         partial.rename(target)
+        disk.checkpoint("namespace:renamed")
         disk.sync_dir(target.parent)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
+
+
+def _copy(source: Path, partial: Path, meta: Meta) -> None:
+    """The namespace's database and index, and its own baseline (a link to the saved database, a copy of the index)."""
+    disk.copy_file(source / _DB, partial / _DB)
+    disk.checkpoint("namespace:database-copied")
+    baseline = partial / _SNAPSHOTS / _BASELINE
+    copy_index(source / _INDEX, partial / _INDEX, baseline / _INDEX)  # its own, then its baseline's
+    link_or_copy(source / _DB, baseline / _DB)
+    disk.write_text(baseline / _SNAPSHOT_META, saved_meta(_BASELINE, meta.created_at))
 
 
 Identity = tuple[int, int, int, int, str]  # which saved state a directory holds: see `identity`
@@ -115,7 +129,10 @@ def stored_assets(directory: Path) -> int:
 
 
 def leftovers(root: Path) -> None:
-    """Remove what an interrupted create or delete left behind (`.name.partial`, `.name.deleted`)."""
-    for stale in root.glob(".*"):
-        if stale.is_dir() and stale.suffix in (".partial", ".deleted"):
+    """Remove what an interrupted create or delete left behind (`.name.partial`, `.name.deleted`), and a directory
+    without `namespace.json`: what a power cut can leave of a creation on a file system that made the rename
+    durable before the partial directory's own entries (`make` does not sync those)."""
+    for stale in root.iterdir():
+        hidden = stale.name.startswith(".") and stale.suffix in (".partial", ".deleted")
+        if stale.is_dir() and (hidden or not (stale.name.startswith(".") or is_namespace(stale))):
             shutil.rmtree(stale, ignore_errors=True)

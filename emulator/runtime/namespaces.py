@@ -21,7 +21,7 @@ from emulator.core.journal import Journal
 from emulator.core.transaction import storage_answers
 from emulator.runtime import namespace_dirs as dirs
 from emulator.runtime import state
-from emulator.runtime.emulator import Emulator
+from emulator.runtime.emulator import Emulator, Opened
 from emulator.runtime.namespace_names import DEFAULT, check_name
 from emulator.settings import Settings
 
@@ -29,6 +29,7 @@ log = logging.getLogger("aip_emulator")
 BASELINE_SOURCE = "baseline"
 SNAPSHOT_SOURCE = "snapshot:"
 SHARED_CATALOGS = 4  # catalogs of saved states kept for the namespaces made from them (as `state.SAVED_CATALOGS`)
+Shared = tuple[Catalog, Opened | None]  # what a saved state's first namespace read (`Emulator.opened`: None if wrote)
 
 
 @dataclass
@@ -90,7 +91,7 @@ class Namespaces:
             dirs.leftovers(self.root)
             self._names = {p.name for p in self.root.iterdir() if dirs.is_namespace(p)}
         self._lock = threading.RLock()
-        self._catalogs: dict[dirs.Identity, Catalog] = {}  # by saved state (`namespace_dirs.identity`): loaded once
+        self._shared: dict[dirs.Identity, Shared] = {}  # by saved state (`namespace_dirs.identity`): read once
         self._closed = threading.Event()
         self._sweeper: threading.Thread | None = None
 
@@ -211,32 +212,34 @@ class Namespaces:
         return created
 
     def _load(self, name: str, copied_from: dirs.Identity | None = None) -> Namespace:
-        """Open the namespace `name`; one just copied from a saved state shares that state's catalog (loaded once)."""
+        """Open the namespace `name`; one just copied from a saved state shares that state's catalog and what opening
+        its database reads, its index's check included (done once: the copy holds the same bytes and files)."""
         directory = self.root / name
         meta = dirs.read_meta(directory)
         emulator = Emulator(self.settings.model_copy(update={"data_dir": directory, "namespace": name}))
-        known = self._catalogs.get(copied_from) if copied_from is not None else None
+        known = self._shared.get(copied_from) if copied_from is not None else None
         if known is not None:  # the metadata of the saved state it was copied from, loaded once for all
-            emulator.adopt_catalog(known)
+            emulator.adopt_catalog(known[0])
+            emulator.opened = known[1]
         try:
             emulator.start()
             state.ensure_baseline(emulator)
         except BaseException:
             emulator.close()
             raise
-        if copied_from is not None and known is None:
-            self._share(copied_from, emulator.catalog)  # before a request can reach it and change its metadata
+        if copied_from is not None and known is None:  # before a request can reach it and change its metadata
+            self._share(copied_from, (emulator.catalog, emulator.opened))
         found = open_namespace(name, emulator, meta.created_at)
         found.last_used_at = max(meta.last_used_at, found.last_used_at)
         self._open[name] = found
         self._start_sweeper()
         return found
 
-    def _share(self, saved: dirs.Identity, catalog: Catalog) -> None:
-        """Keep the catalog of a saved state for the next namespace made from it; the least recent out."""
-        while len(self._catalogs) >= SHARED_CATALOGS:
-            del self._catalogs[next(iter(self._catalogs))]
-        self._catalogs[saved] = catalog
+    def _share(self, saved: dirs.Identity, shared: Shared) -> None:
+        """Keep what was read of a saved state for the next namespace made from it; the least recent out."""
+        while len(self._shared) >= SHARED_CATALOGS:
+            del self._shared[next(iter(self._shared))]
+        self._shared[saved] = shared
 
     def _persist(self, found: Namespace) -> None:
         directory = self.root / found.name

@@ -9,10 +9,12 @@ needs them, and they grow with the segment, not with the queries.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
 import threading
+import weakref
 from array import array
 from collections.abc import Callable, Hashable
 from collections.abc import Set as AbstractSet
@@ -63,6 +65,42 @@ class SearchCaches:
         return {cache.name: cache.stats() for cache in self.all()}
 
 
+class _SegmentIds:
+    """A segment's id column and its documents in id order: the same in every index that lists the segment (a
+    segment id names one set of files, never rewritten, which index copies share by hard links), so read once for
+    all of them, such as every namespace made from one saved state; kept while one of them has the segment open."""
+
+    __slots__ = ("__weakref__", "ids", "in_id_order")
+
+    def __init__(self) -> None:
+        self.ids: Column | None = None
+        self.in_id_order: list[int] | None = None
+
+
+_BY_SEGMENT: weakref.WeakValueDictionary[str, _SegmentIds] = weakref.WeakValueDictionary()
+_BY_SEGMENT_LOCK = threading.Lock()
+
+
+def _segment_ids(reader: IndexReader) -> _SegmentIds:
+    """The shared `_SegmentIds` of the reader's segment (one of its own for a reader of no single segment)."""
+    segment = reader.segment()  # None: a reader of several segments
+    if segment is None:
+        return _SegmentIds()
+    segid = segment.segment_id()
+    with _BY_SEGMENT_LOCK:
+        found = _BY_SEGMENT.get(segid)
+        if found is None:
+            found = _BY_SEGMENT[segid] = _SegmentIds()
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def every_document(size: int) -> frozenset[int]:
+    """Every document number of a segment of `size` documents: one immutable set for all segments of that size,
+    such as the same segment opened by every namespace made from one saved state (a 10k one: 1 ms each)."""
+    return frozenset(range(size))
+
+
 class SegmentCaches:
     """One segment's reader and its view of the shared caches.
 
@@ -76,11 +114,10 @@ class SegmentCaches:
         self.searcher = Searcher(reader)
         self.lock = threading.RLock()
         self.size = reader.doc_count_all()
-        self.every: DocSet = frozenset(range(self.size))
+        self.every: DocSet = every_document(self.size)
         self.shared = shared or SearchCaches()
         self.token = next(_TOKENS)
-        self._ids: Column | None = None
-        self._in_id_order: list[int] | None = None
+        self._ids_of_segment = _segment_ids(reader)
         self._value_fields: tuple[str, ...] | None = None
         self._docnums: dict[int, int] | None = None
 
@@ -90,9 +127,10 @@ class SegmentCaches:
 
     def ids(self) -> Column:
         """The asset id of every document (kept for the segment's life)."""
-        if self._ids is None:
-            self._ids = self._read_column("aid")
-        return self._ids
+        shared = self._ids_of_segment
+        if shared.ids is None:  # two threads may both read it: the same values
+            shared.ids = self._read_column("aid")
+        return shared.ids
 
     def column(self, name: str) -> Column:
         """All values of a column by document number ([] when the segment has no such column)."""
@@ -197,9 +235,10 @@ class SegmentCaches:
 
     def _by_id(self) -> list[int]:
         """Document numbers in asset id order."""
-        if self._in_id_order is None:
-            self._in_id_order = orders.by_id(self.ids())
-        return self._in_id_order
+        shared = self._ids_of_segment
+        if shared.in_id_order is None:
+            shared.in_id_order = orders.by_id(self.ids())
+        return shared.in_id_order
 
     def _sort_keys(self, key: SortKey) -> list[Any]:
         """Each document's sort value for `key`: numbers (missing ones first, as `number_key`), or text bytes."""

@@ -42,13 +42,16 @@ def _order(name: str) -> int:
 
 
 def _copied(source: Path) -> list[str]:
-    return sorted((n for n in os.listdir(source) if _order(n) < 3), key=lambda n: (_order(n), n))
+    return [name for order, name in sorted((_order(n), n) for n in os.listdir(source)) if order < 3]
 
 
-def copy_index(source: Path, target: Path) -> None:
-    """A copy of the index directory `source` at the new `target`: every file linked (copied where links fail)."""
-    target.mkdir(parents=True)
-    _fill(source, target, _copied(source))
+def copy_index(source: Path, *targets: Path) -> None:
+    """Copies of the index directory `source` at each new `target`, one after the other from one listing: every
+    file linked (copied where links fail)."""
+    names = _copied(source)
+    for target in targets:
+        target.mkdir(parents=True)
+        _fill(source, target, names)
 
 
 def mirror(source: Path, target: Path, stamp: Path | None = None) -> None:
@@ -104,12 +107,13 @@ def restamp(source: Path, target: Path, stamp: Path | None = None) -> None:
 def _fill(source: Path, target: Path, names: list[str], stamp: Path | None = None) -> None:
     """Link `names` from `source` into `target` in their order (the stamp last); every file here is replaced whole
     when it changes, never rewritten, so copies can share them."""
-    source_dir, target_dir = os.fspath(source), os.fspath(target)  # joined as strings: a namespace links hundreds
+    source_dir, target_dir = os.path.join(source, ""), os.path.join(target, "")  # a namespace links hundreds:
+    half = len(names) // 2  # names are joined to them as strings
     for number, name in enumerate(names):
-        if number == len(names) // 2:
+        if number == half:
             disk.checkpoint("index-copy:half")
-        from_path = stamp if name == STAMP_FILE and stamp is not None else os.path.join(source_dir, name)
-        link_or_copy(from_path, os.path.join(target_dir, name))
+        from_path = stamp if name == STAMP_FILE and stamp is not None else source_dir + name
+        link_or_copy(from_path, target_dir + name)
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> bool:

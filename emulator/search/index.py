@@ -84,11 +84,11 @@ class SearchIndex:
     def open(self) -> None:
         """Open the index on disk for searching (the in-memory layer empty) and start the flush thread."""
         with self._whoosh:
-            self._index = naming.open_dir(str(self.path), INDEX_NAME)
+            self._index, toc = naming.open_dir_read(str(self.path), INDEX_NAME)
             stamp = self.stamp() or {}
             self.flushed = int(stamp.get("generation", 0))
             self.history = str(stamp.get("history", ""))
-            view = self._segments.read(self._index, self._state.view)
+            view = self._segments.read(self._index, self._state.view, toc)
             with self._publish:
                 self._publish_state(view, Recent(self.flushed))
         self._flusher.start()

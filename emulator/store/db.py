@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import sqlite3
 import uuid
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from typing import cast as cast_type
 
-from sqlalchemy import Engine, Integer, Table, Text, bindparam, cast, create_engine, event, select
+from sqlalchemy import Engine, Index, Integer, Table, Text, bindparam, cast, create_engine, event, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,11 +51,17 @@ def _schema_names(engine: Engine) -> tuple[set[str], set[str]]:
     return {n for k, n in found if k == "table"}, {n for k, n in found if k == "index"}
 
 
+@functools.cache
+def _declared_indexes() -> tuple[Index, ...]:
+    """Every index the models declare (listed once: every namespace opened checks them)."""
+    return tuple(index for table in Base.metadata.tables.values() for index in table.indexes)
+
+
 def _add_missing_indexes(engine: Engine, present: set[str]) -> None:
     """Indexes a newer version declares, added to a file written by an older one (a saved state, a snapshot): an
     index changes how fast a query answers, never what it answers, so such a file needs nothing else, and one that
     cannot be added now (a full disk, a locked file) is only logged: the queries answer the same without it."""
-    missing = [i for table in Base.metadata.tables.values() for i in table.indexes if i.name not in present]
+    missing = [index for index in _declared_indexes() if index.name not in present]
     for index in missing:
         try:
             with engine.begin() as connection:

@@ -151,6 +151,22 @@ def test_namespaces_survive_a_restart(serve: Serve) -> None:
         assert found(client, "default") == []
 
 
+def test_a_start_removes_what_an_interrupted_creation_left_and_the_names_are_free(serve: Serve, data_dir: Path) -> None:
+    with serve() as client:
+        create(client, "kept")
+    root = data_dir / "namespaces"
+    (root / ".cut.partial" / "index").mkdir(parents=True)  # a kill before the rename
+    (root / "lost" / "index").mkdir(parents=True)  # a power cut that kept the rename but not namespace.json's entry
+    (root / "lost" / "emulator.db").write_bytes(b"")
+
+    with serve() as client:
+        assert listed(client) == ["default", "kept"]
+        assert sorted(p.name for p in root.iterdir()) == ["kept"]
+        assert client.post(NAMESPACES, json={"name": "lost"}).status_code == 201
+        assert client.post(NAMESPACES, json={"name": "cut"}).status_code == 201
+        assert listed(client) == ["default", "cut", "kept", "lost"]
+
+
 def test_an_idle_namespace_expires(serve: Serve, data_dir: Path) -> None:
     with serve(namespace_idle_s=0.2) as client:
         create(client, "idle")

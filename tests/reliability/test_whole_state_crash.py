@@ -60,7 +60,7 @@ SEEDS = [("seed:built", OLD), ("replace:database-staged", OLD), ("index-copy:hal
 SEEDS += [("replace:committed", NEW), ("index-copy:half@2", NEW), ("replace:index-replaced", NEW)]
 SEEDS += [("swap:old-moved", NEW), ("replace:baseline-replaced", NEW)]
 NAMESPACES = [("namespace:database-copied", OLD), ("index-copy:half", OLD), ("index-copy:half@2", OLD)]
-NAMESPACES += [("namespace:written", OLD)]
+NAMESPACES += [("namespace:written", OLD), ("namespace:renamed", NEW)]  # renamed: whole, its entry not yet synced
 SNAPSHOTS = [("snapshot:database-copied", OLD), ("index-copy:half", OLD), ("snapshot:written", OLD)]
 SNAPSHOTS += [("swap:old-moved", OLD)]  # the old snapshot was renamed away: a start puts it back
 AGAIN = [("prestage:taken", OLD), ("replace:staged@2", OLD), ("prestage:kept@2", NEW)]  # the kept copy's moments
@@ -69,7 +69,7 @@ EVERY += [(NAMESPACE, *s) for s in NAMESPACES] + [(SNAPSHOT, *s) for s in SNAPSH
 EVERY += [(RESET_AGAIN, *s) for s in AGAIN]
 SHORT = [(RESTORE, "replace:committed", NEW), (RESTORE, "index-copy:half", NEW)]
 SHORT += [(RESET, "replace:staged", OLD), (SEED, "swap:old-moved", NEW)]
-SHORT += [(NAMESPACE, "index-copy:half", OLD), (SNAPSHOT, "swap:old-moved", OLD)]
+SHORT += [(NAMESPACE, "index-copy:half", OLD), (NAMESPACE, "namespace:renamed", NEW), (SNAPSHOT, "swap:old-moved", OLD)]
 SHORT += [(RESET_AGAIN, "prestage:taken", OLD), (RESET_AGAIN, "prestage:kept@2", NEW)]
 CASES = [pytest.param((op, step, end), id=f"{op.name}-at-{step}") for op, step, end in (EVERY if LONG else SHORT)]
 

@@ -50,3 +50,12 @@ def open_dir(path: str, indexname: str) -> Any:
     """The index in `path` (Whoosh's `open_dir`), its new segments named from the OS's randomness."""
     use_os_random_names()
     return index.open_dir(path, indexname=indexname)
+
+
+def open_dir_read(path: str, indexname: str) -> tuple[Any, Any]:
+    """`open_dir` and the table of contents it checks the index with, read once: Whoosh's `FileIndex` reads it to
+    see that the index opens and drops it, and the caller would read it again at once (opening a namespace)."""
+    use_os_random_names()
+    ix = index.FileIndex.__new__(index.FileIndex)  # its __init__ less the read: the same three attributes
+    ix.storage, ix._schema, ix.indexname = filestore.FileStorage(path), None, indexname
+    return ix, ix._read_toc()

@@ -65,9 +65,9 @@ class Segments:
         self.shared = shared or SearchCaches()
         self._caches: dict[str, SegmentCaches] = {}  # by segment id
 
-    def read(self, ix: Any, before: View) -> View:
-        """A view of the index's latest table of contents, reusing what `before` already had."""
-        toc = ix._read_toc()
+    def read(self, ix: Any, before: View, toc: Any = None) -> View:
+        """A view of the index's latest table of contents (`toc`: that one, just read), reusing what `before` had."""
+        toc = ix._read_toc() if toc is None else toc
         known = {part.segid: part for part in before.parts}
         parts = []
         for segment in toc.segments:

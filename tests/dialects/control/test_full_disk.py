@@ -31,7 +31,7 @@ from emulator.testing import Client, close_app
 from tests.helpers import ADMIN, ids
 
 INVENTORY = "/rest/jip-api/1.0/inventory.json"
-ALLOCATING = ("copy_file", "write_text")
+ALLOCATING = ("copy_file", "write_text", "write_new")
 EVERY_OPERATION = ("link", *ALLOCATING)
 
 
