@@ -15,7 +15,7 @@ from whoosh import index
 from emulator.search.caches import SegmentCaches
 from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import Document, FieldValues
-from emulator.search.whoosh_internals import phrases
+from emulator.search.whoosh_internals import codec, phrases
 from emulator.search.whoosh_internals.bulk import BulkPostings
 
 WORDS = ("a", "b", "c", "d")
@@ -31,7 +31,7 @@ def _texts(seed: int, count: int) -> list[str]:
 def _found(texts: list[str], adder: Adder, phrase: tuple[str, ...]) -> set[int]:
     with tempfile.TemporaryDirectory() as folder:
         built = index.create_in(folder, build_schema(), indexname="assets")
-        writer = built.writer(compound=False)
+        writer = codec.writer(built, compound=False)  # the flush's writer (whoosh) or the bulk one
         add = adder(writer)
         for number, text in enumerate(texts):
             add(whoosh_document(Document(asset_id=number + 1, fields={"name": FieldValues(texts=(text,))})))

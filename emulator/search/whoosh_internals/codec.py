@@ -139,13 +139,18 @@ class CompactTermsReader(base.TermsReader):
                 yield (name, term), info
 
     def _info(self, fieldname: str, tbytes: bytes) -> bytes:
+        """The term's info; KeyError when there is none (W3's frequency readers raise that, and Whoosh's reader
+        turns it into 0)."""
         found = self._table.find(fieldname, tbytes)
         if found is None:
-            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+            raise KeyError((fieldname, tbytes))
         return found
 
     def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
-        return terminfo.decode(self._info(fieldname, tbytes))
+        try:
+            return terminfo.decode(self._info(fieldname, tbytes))
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
 
     def frequency(self, fieldname: str, tbytes: bytes) -> float:
         return terminfo.weight(self._info(fieldname, tbytes))
