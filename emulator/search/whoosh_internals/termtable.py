@@ -130,12 +130,20 @@ def _slots(hashes: array[int], offsets: array[int], count: int) -> bytes:
     return bytes(out)
 
 
+def _descriptor(dbfile: Any) -> int | None:
+    """The file's descriptor, for `os.pread`; None for a file in memory."""
+    try:
+        return int(dbfile.fileno()) if getattr(dbfile, "is_real", False) else None
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        return None
+
+
 class TableReader:
     """Reads a terms file written by `TableWriter` (`dbfile`: a Whoosh `StructFile`, `length` its size)."""
 
     def __init__(self, dbfile: Any, length: int) -> None:
         self.dbfile = dbfile
-        self._fd = dbfile.fileno() if getattr(dbfile, "is_real", False) else None
+        self._fd = _descriptor(dbfile)
         footer_at, magic = _TRAILER.unpack(self.get(length - _TRAILER.size, _TRAILER.size))
         if magic != MAGIC or self.get(0, 4) != MAGIC:
             raise ValueError("not an emulator terms file")
@@ -160,8 +168,10 @@ class TableReader:
         hashed = zlib.crc32(term, self.seeds[field])
         tag, count, base = tag_of(hashed), self.slot_count, self.slots_at
         slot, start, end = hashed % count, entry[1], entry[2]
-        for _ in range(0, count, _PROBE):
+        examined = 0
+        while examined < count:  # a full table (never written) would hold no free slot to stop at
             run = min(_PROBE, count - slot)
+            examined += run
             chunk = self.get(base + slot * 5, run * 5)
             for at in range(0, run * 5, 5):
                 found, offset = _SLOT.unpack_from(chunk, at)
