@@ -21,7 +21,7 @@ from emulator.search.whoosh_internals.termtable import TableReader, TableWriter
 def _positions(places: list[int]) -> bytes:
     """Whoosh's `Positions.encode`: the count, then the pickled deltas."""
     deltas = [b - a for a, b in zip([0, *places], places, strict=False)]
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+    return bytes(pack_uint(len(deltas))) + dumps(deltas, 2)
 
 
 _docs = st.lists(st.integers(0, 2**32 - 2), min_size=1, max_size=6, unique=True).map(sorted)
@@ -34,7 +34,9 @@ _places = st.lists(st.integers(0, 70_000), min_size=1, max_size=5, unique=True).
     kind=st.sampled_from(["none", "positions", "verbatim", "mixed"]),
     data=st.data(),
 )
-def test_an_inlined_term_info_decodes_to_its_postings(docs: list[int], weighted: bool, kind: str, data: st.DataObject) -> None:
+def test_an_inlined_term_info_decodes_to_its_postings(
+    docs: list[int], weighted: bool, kind: str, data: st.DataObject
+) -> None:
     count = len(docs)
     weights = data.draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=count, max_size=count))
     values: list[bytes] | None = None
@@ -105,7 +107,7 @@ def _check(reader: TableReader, fields: dict[str, dict[bytes, bytes]], probes: l
         for probe in [*probes, *ordered]:
             at = bisect_left(ordered, probe)
             assert reader.seek(name, probe) == (rows[at][0] if at < len(rows) else reader.fields[name][2])
-        for other, other_terms in fields.items():
+        for other_terms in fields.values():
             for term in other_terms:
                 assert reader.find(name, term) == terms.get(term)  # a term of another field is not this one's
     assert reader.find("nofield", b"") is None

@@ -29,6 +29,7 @@ from emulator.search import orders
 from emulator.search.tree import WORD_PATTERN
 from emulator.search.whoosh_internals import column_writer
 from emulator.search.whoosh_internals.codec import CompactFieldWriter
+
 _NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
 
 

@@ -25,7 +25,7 @@ from emulator.search.whoosh_internals.termwriter import TermWriter
 INLINE = 4  # terms of at most this many documents: postings in the term info
 
 
-class CompactCodec(W3Codec):
+class CompactCodec(W3Codec):  # type: ignore[misc]  # Whoosh is untyped
     """W3 with the compact terms file (see the module docstring); pickled into the table of contents."""
 
     def __init__(self, blocklimit: int = 128, compression: int = 3, inline: int = INLINE) -> None:
@@ -46,7 +46,7 @@ def writer(ix: Any, **kwargs: Any) -> Any:
     return ix.writer(codec=CompactCodec(), **kwargs)
 
 
-class CompactFieldWriter(base.FieldWriter):
+class CompactFieldWriter(base.FieldWriter):  # type: ignore[misc]
     """Whoosh's field writer protocol over `TermWriter`: a term's postings gathered, then written in one go.
     `write_term` takes a whole term directly (the bulk writer)."""
 
@@ -93,7 +93,7 @@ class CompactFieldWriter(base.FieldWriter):
         self.is_closed = True
 
 
-class CompactTermsReader(base.TermsReader):
+class CompactTermsReader(base.TermsReader):  # type: ignore[misc]
     """Whoosh's terms reader protocol over `TableReader`."""
 
     def __init__(self, codec: CompactCodec, table: TableReader, postfile: Any) -> None:
@@ -167,7 +167,7 @@ class CompactTermsReader(base.TermsReader):
         self._postfile.close()
 
 
-class CompactCursor(base.FieldCursor):
+class CompactCursor(base.FieldCursor):  # type: ignore[misc]
     """One field's terms in order (what Whoosh's automata walk)."""
 
     def __init__(self, table: TableReader, fieldname: str, fieldobj: Any) -> None:

@@ -119,7 +119,7 @@ def _positions(value: bytes) -> list[int] | None:
     try:
         (count,) = _COUNT.unpack(value[:4])
         deltas = loads(value[4:])
-    except Exception:  # noqa: BLE001 - not a positions value: kept verbatim
+    except Exception:
         return None
     if not isinstance(deltas, list) or len(deltas) != count or not all(type(d) is int and d >= 0 for d in deltas):
         return None

@@ -51,7 +51,7 @@ class TableWriter:
     def __init__(self, dbfile: Any) -> None:
         self.dbfile = dbfile
         self.write = dbfile.write
-        self.at = self.write(MAGIC)
+        self.at: int = self.write(MAGIC)
         self.fields: dict[str, list[int]] = {}  # name -> [number, start, end, first sparse entry, rows]
         self.sparse = array("I")
         self.hashes = array("I")
@@ -98,10 +98,10 @@ class TableWriter:
         self.write(_big_endian(self.sparse))
         footer_at = sparse_at + 4 * len(self.sparse)
         footer = {"fields": self.fields, "slots": [slots_at, count], "sparse": sparse_at}
-        written = self.write(json.dumps(footer, separators=(",", ":")).encode())
-        self.write(_TRAILER.pack(footer_at, MAGIC))
+        encoded = json.dumps(footer, separators=(",", ":")).encode()
+        self.write(encoded + _TRAILER.pack(footer_at, MAGIC))
         self.dbfile.close()
-        return footer_at + written + _TRAILER.size
+        return footer_at + len(encoded) + _TRAILER.size
 
 
 def _big_endian(numbers: array[int]) -> bytes:
@@ -223,7 +223,7 @@ class TableReader:
         for offset, key, _info in self.rows(field, start):
             if key >= term:
                 return offset
-        return int(entry[2])
+        return entry[2]
 
     def _key_at(self, offset: int) -> bytes:
         data = self.get(offset, 64)

@@ -32,8 +32,8 @@ from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_int
 
-from emulator.search.whoosh_internals.termtable import TableWriter
 from emulator.search.whoosh_internals.terminfo import encode_block, encode_inlined
+from emulator.search.whoosh_internals.termtable import TableWriter
 
 
 class TermWriter:
