@@ -1,22 +1,19 @@
-"""One term's postings written straight into the W3 codec's files: what `start_term`, `add` and `finish_term` do.
+"""One term written straight into the emulator codec's files: what `start_term`, `add` and `finish_term` do.
 
 Whoosh's field writer takes a term through about fifteen method calls (postings writer, block, term info, hash
 table) before its few bytes are on disk; at 100k assets that was most of writing the segment, some 30 µs a term for
 1.8 million terms. `TermWriter` does the same work in one function: each block of up to `blocklimit` postings
-pickled as `W3PostingsWriter._write_block` pickles it, the term info packed as `W3TermInfo.to_bytes` packs it, the
-row added to the terms table. Those bytes are Whoosh's (`tests/search/test_bulk.py` compares whole segments); it
+pickled as `W3PostingsWriter._write_block` pickles it into the postings file (W3's bytes: `tests/search/test_bulk.py`
+compares them with Whoosh's own writer's), the term's row added to the terms table (`termtable`, `terminfo`). It
 relies on the pinned whoosh3's formats, as `emulator.search.whoosh_internals.bulk` does.
 
 Inlined postings (`inline`: terms of at most that many documents; most terms of a build are in one document only):
-such a term gets no block in the postings file, its postings are in its term info instead, where W3's term info
-has room for them (its inlined flag, then a pickle of `(ids, weights, values)` that `W3TermInfo.from_bytes` loads
-and `W3Codec.postings_reader` serves through a `ListMatcher`). Whoosh's own writer never writes them (its inlining
-path calls a method that does not exist), so this is the emulator's format, read by Whoosh's reader: the pickle is
-written by hand, without the memo and the protocol header (weights None when all are 1.0, which `ListMatcher`
-reads as 1.0; values empty bytes for formats without values, as a merge wants bytes). A block term costs about 50
-to 110 bytes of postings file and a 12-byte pointer; an inlined one of one document 15 to 30 bytes.
-`tests/search/test_bulk.py` states the contract: every term reads back as from Whoosh's own segment, and Whoosh
-merges such a segment with its own.
+such a term gets no block in the postings file, its postings are in its term info instead (`terminfo`), which the
+codec's reader gives as W3's inlined term info and `W3Codec.postings_reader` serves through a `ListMatcher`
+(weights None when all are 1.0, which `ListMatcher` reads as 1.0; values empty bytes for formats without values, as
+a merge wants bytes). A block term costs about 50 to 110 bytes of postings file; an inlined term of one document 3
+to 8 bytes of term info. Both the bulk writer and Whoosh's own writer (the flush thread's) write every term here,
+through the codec's field writer.
 """
 
 from __future__ import annotations
