@@ -156,3 +156,14 @@ def test_a_file_of_another_format_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"HSH3" + bytes(100))
     with open(path, "rb") as file, pytest.raises(ValueError, match="not an emulator terms file"):
         TableReader(StructFile(file), 104)
+
+
+def test_without_pread_a_file_is_read_by_seek_and_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fields = {"w_a": {b"alpha": b"1", b"beta": b"22"}, "v_b": {b"x": b""}}
+    path = tmp_path / "terms.trm"
+    length = _written(path, fields)
+    monkeypatch.delattr("os.pread")  # Windows has none
+    with open(path, "rb") as file:
+        reader = TableReader(StructFile(file), length)
+        assert reader._fd is None
+        _check(reader, fields, [b"b", b""])

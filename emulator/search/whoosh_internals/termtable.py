@@ -12,7 +12,7 @@ varint(len(info)) term info`. A slot is a tag byte and the offset of a row (uint
 three quarters full and probed linearly from `crc32(term, field's seed) % slots`; the tag (other bits of the same
 hash) spares reading rows of other keys. The sparse index holds the offset of every `SPARSE`th row of each field,
 for a binary search to the first term at or after a key (prefixes, ranges, cursors). Rows are read with `os.pread`
-(one call, no buffer filled around it) where the file has a descriptor.
+(one call, no buffer filled around it) where the file has a descriptor and the system `pread`.
 """
 
 from __future__ import annotations
@@ -131,7 +131,10 @@ def _slots(hashes: array[int], offsets: array[int], count: int) -> bytes:
 
 
 def _descriptor(dbfile: Any) -> int | None:
-    """The file's descriptor, for `os.pread`; None for a file in memory."""
+    """The file's descriptor, for `os.pread`; None for a file in memory or where there is no `pread` (Windows):
+    then Whoosh's `get` (a seek and a read)."""
+    if not hasattr(os, "pread"):
+        return None
     try:
         return int(dbfile.fileno()) if getattr(dbfile, "is_real", False) else None
     except (OSError, ValueError):  # io.UnsupportedOperation is both
