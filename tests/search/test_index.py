@@ -12,7 +12,6 @@ import pytest
 
 from emulator.search.directory import SCHEMA_VERSION
 from emulator.search.index import SearchIndex
-from emulator.search.whoosh_internals import codec
 from emulator.search.tree import (
     All,
     Document,
@@ -23,6 +22,7 @@ from emulator.search.tree import (
     SortKey,
     SortKind,
 )
+from emulator.search.whoosh_internals import codec
 
 
 def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document:
