@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from emulator.search.schema import INDEX_NAME, build_schema, declare, whoosh_document
 from emulator.search.tree import Document
-from emulator.search.whoosh_internals import naming
+from emulator.search.whoosh_internals import codec, naming
 from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.search.whoosh_internals.join import join
 from emulator.util import worker
@@ -74,7 +74,7 @@ def build_index(
 
 def _build_here(path: Path, docs: Iterable[Document], total: int, progress: Progress) -> None:
     built = naming.create_in(str(path), build_schema(), INDEX_NAME)
-    writer = built.writer(compound=False)
+    writer = codec.writer(built, compound=False)
     bulk = BulkPostings(writer)
     try:
         with progress.step("indexing assets", total, "asset") as step:
@@ -201,7 +201,7 @@ def write_segment(path: str, conn: worker.Channel, answers: worker.Channel) -> N
     gc.disable()
     try:
         built = naming.create_in(path, build_schema(), INDEX_NAME)
-        writer = built.writer(compound=False)
+        writer = codec.writer(built, compound=False)
         try:
             columns = _write(writer, conn, answers)
         except BaseException:
@@ -249,7 +249,7 @@ def _read_share(bulk: BulkPostings, docs: Iterator[Document], answers: worker.Ch
 
 def _name_columns(built: Any, names: set[str]) -> None:
     """Replace the build's column globs by the columns it wrote, named one by one (a commit without documents)."""
-    writer = built.writer()
+    writer = codec.writer(built)
     try:
         writer.remove_field("s_*")
         writer.remove_field("n_*")

@@ -31,7 +31,7 @@ from typing import Any
 from emulator.search import disk
 from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
 from emulator.search.tree import Document
-from emulator.search.whoosh_internals import naming
+from emulator.search.whoosh_internals import codec, naming
 from emulator.search.whoosh_internals import segments as _deferred_clean  # noqa: F401 - no file deleted at commit
 from emulator.util import worker
 
@@ -126,7 +126,7 @@ def serve(path: str, inbox: worker.Channel, outbox: worker.Channel) -> None:
             try:
                 index = naming.open_dir(path, INDEX_NAME)
                 try:
-                    write_batch(index.writer(compound=False, timeout=LOCK_WAIT_S), docs, new, merge)
+                    write_batch(codec.writer(index, compound=False, timeout=LOCK_WAIT_S), docs, new, merge)
                 finally:
                     index.close()
             except BaseException as exc:

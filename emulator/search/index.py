@@ -29,7 +29,7 @@ from emulator.search.reading import State
 from emulator.search.recent import Entry, Recent
 from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import All, Document, Hits, Node, SortKey
-from emulator.search.whoosh_internals import naming
+from emulator.search.whoosh_internals import codec, naming
 from emulator.search.whoosh_internals.segments import Segments, View
 from emulator.util.lru import CacheLimits, lru_cache_stats
 from emulator.util.progress import QUIET, Progress
@@ -226,11 +226,11 @@ class SearchIndex:
         `_whoosh`) and `_whoosh` serialises its writers, so a held lock is such a stale one: the lock file is
         replaced (a new file, so the old lock no longer counts)."""
         try:
-            return self._index.writer(compound=False)
+            return codec.writer(self._index, compound=False)
         except index.LockError:
             log.warning("stale Whoosh write lock in %s: replaced", self.path)
             (self.path / f"{INDEX_NAME}_WRITELOCK").unlink(missing_ok=True)
-            return self._index.writer(compound=False)
+            return codec.writer(self._index, compound=False)
 
     def _publish_state(self, view: View, recent: Recent) -> None:
         """Make `view` and `recent` what new searches read (caller holds `_publish`)."""

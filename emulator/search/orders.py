@@ -6,11 +6,13 @@ segment instead: a first sort then reads 400 KB. The descending order is the asc
 which keep asset id order both ways: the build stores where the runs of equal values are (a start and a length per
 run longer than one, in ascending order) and the reader turns those runs back (slices: ~1 ms at 100k when few
 values tie). All columns of a segment are in one file, `<segment>.ord` (a namespace copies an index file by file:
-two files per column were two thirds of them): `ORD1`, the length of a JSON table of contents (column -> offset and
-length of its order, then of its ties, in int32s), the table, then the little-endian int32 arrays. Indexes built
-before keep a file per column and direction (`<segment>.ord.<column>.<asc|desc>`), which are read as they are.
-Both sides use the functions here, so a stored order is exactly the one that would be computed. Only a segment
-written whole has them; flushed and merged segments (new ids) compute theirs.
+two files per column were two thirds of them): `ORD2`, the length of a JSON table of contents (the arrays' type
+code, then column -> offset and length of its order, then of its ties, in items), the table, then the little-endian
+arrays: unsigned 16-bit numbers when the segment has at most 65,536 documents (every segment of a 100k build of two
+writers: half the bytes of 32-bit ones, and read as they are), else signed 32-bit ones. Indexes built before keep
+`ORD1` files (32-bit, no type code) or a file per column and direction (`<segment>.ord.<column>.<asc|desc>`),
+which are read as they are. Both sides use the functions here, so a stored order is exactly the one that would be
+computed. Only a segment written whole has them; flushed and merged segments (new ids) compute theirs.
 """
 
 from __future__ import annotations
@@ -81,14 +83,17 @@ def descending_order(ascending: array[int], runs: array[int]) -> array[int]:
     return out
 
 
-_MAGIC = b"ORD1"
+_MAGIC, _MAGIC_32 = b"ORD2", b"ORD1"
 _HEADER = struct.Struct("<4sI")  # magic, length of the table of contents
+_SHORT_UP_TO = 1 << 16  # documents a segment may have for its orders to be 16-bit numbers
+_TYPE = "_type"  # the table's entry for the type code of its arrays
 
 
 def write(folder: Path, segment_id: str, columns: dict[str, list[Any]], in_id_order: list[int]) -> None:
     """Store the ascending order and the ties of every column (its sort keys by document) in the segment's file."""
+    code = "H" if len(in_id_order) <= _SHORT_UP_TO else "i"
     arrays: list[array[int]] = []
-    table: dict[str, list[int]] = {}
+    table: dict[str, Any] = {_TYPE: code}
     at = 0
     for column, keys in sorted(columns.items()):
         ascending = ordered(keys, in_id_order, descending=False)
@@ -97,7 +102,8 @@ def write(folder: Path, segment_id: str, columns: dict[str, list[Any]], in_id_or
         at += len(ascending) + len(runs)
         arrays += [ascending, runs]
     contents = json.dumps(table, separators=(",", ":")).encode()
-    data = b"".join([_HEADER.pack(_MAGIC, len(contents)), contents, *(_little(a).tobytes() for a in arrays)])
+    packed = (_little(array(code, a) if code != "i" else a).tobytes() for a in arrays)
+    data = b"".join([_HEADER.pack(_MAGIC, len(contents)), contents, *packed])
     (folder / f"{segment_id}{ORDER_EXT}").write_bytes(data)
 
 
@@ -113,21 +119,24 @@ def _read_packed(path: Path, column: str, descending: bool) -> array[int] | None
     try:
         with path.open("rb") as file:
             magic, length = _HEADER.unpack(file.read(_HEADER.size))
-            place = json.loads(file.read(length)).get(column) if magic == _MAGIC else None
+            table = json.loads(file.read(length)) if magic in (_MAGIC, _MAGIC_32) else {}
+            place, code = table.get(column), table.get(_TYPE, "i")
             if place is None:
                 return None
-            start = _HEADER.size + length
-            ascending = _read_ints(file, start + 4 * place[0], place[1])
+            start, size = _HEADER.size + length, array(code).itemsize
+            ascending = _read_ints(file, start + size * place[0], place[1], code)
             if not descending:
                 return ascending
-            return descending_order(ascending, _read_ints(file, start + 4 * place[2], place[3]))
+            return descending_order(ascending, _read_ints(file, start + size * place[2], place[3], code))
     except FileNotFoundError:
         return None
 
 
-def _read_ints(file: Any, offset: int, count: int) -> array[int]:
+def _read_ints(file: Any, offset: int, count: int, code: str) -> array[int]:
     file.seek(offset)
-    return _little(array("i", file.read(4 * count)))
+    found = array(code)
+    found.frombytes(file.read(found.itemsize * count))
+    return _little(found)
 
 
 def _read(path: Path) -> array[int] | None:
@@ -142,6 +151,6 @@ def _little(data: array[int]) -> array[int]:
     """`data` in little-endian order (a copy on a big-endian machine; swapping twice gives it back)."""
     if sys.byteorder == "little":
         return data
-    copy = array("i", data)
+    copy = array(data.typecode, data)
     copy.byteswap()
     return copy

@@ -1,6 +1,7 @@
-"""The bulk segment writer writes the segment Whoosh's own writer would: file for file and byte for byte without
-inlined postings; with them (the default), the same files but the terms and postings, which read back as Whoosh's
-own, through Whoosh's reader, and merge with Whoosh's own segments."""
+"""The bulk segment writer writes the segment Whoosh's own writer would, file for file and byte for byte, both with the
+emulator's codec (`emulator.search.whoosh_internals.codec`: the flush thread's writer); the codec's postings blocks
+are W3's own bytes, every term reads back as from a W3 segment, and segments of both codecs are read and merged
+together (an index written before the codec)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from emulator.search.caches import SegmentCaches
 from emulator.search.orders import ORDER_EXT
 from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import All, Document, FieldValues, SortKey, SortKind
+from emulator.search.whoosh_internals import codec
 from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.seeding.generate import generate
 from emulator.settings import Settings, default_fixtures
 
 Adder = Callable[[Any], Callable[[dict[str, Any]], None]]
+Opener = Callable[..., Any]  # a writer of an index
 
 
 def _whoosh(writer: Any) -> Callable[[dict[str, Any]], None]:
@@ -32,18 +35,24 @@ def _whoosh(writer: Any) -> Callable[[dict[str, Any]], None]:
 
 
 def _bulk(writer: Any) -> Callable[[dict[str, Any]], None]:
-    return BulkPostings(writer, inline=0).add_document
-
-
-def _inlining(writer: Any) -> Callable[[dict[str, Any]], None]:
     return BulkPostings(writer).add_document
 
 
-def _one_segment(path: Path, docs: Iterable[Document], adder: Adder) -> Any:
-    """A new index at `path` holding one segment of `docs`, written by `adder`'s writer."""
+def _w3(built: Any, **kwargs: Any) -> Any:
+    """Whoosh's own writer with its own codec (W3): the segments of an index written before the emulator's codec."""
+    return built.writer(**kwargs)
+
+
+def _blocks_only(built: Any, **kwargs: Any) -> Any:
+    """The emulator's codec inlining nothing: every term's postings in W3 blocks."""
+    return built.writer(codec=codec.CompactCodec(inline=0), **kwargs)
+
+
+def _one_segment(path: Path, docs: Iterable[Document], adder: Adder, opener: Opener = codec.writer) -> Any:
+    """A new index at `path` holding one segment of `docs`, written by `adder`'s writer (opened by `opener`)."""
     path.mkdir()
     built = index.create_in(str(path), build_schema(), indexname="assets")
-    writer = built.writer(compound=False)
+    writer = opener(built, compound=False)
     add = adder(writer)
     for doc in docs:
         add(whoosh_document(doc))
@@ -51,10 +60,10 @@ def _one_segment(path: Path, docs: Iterable[Document], adder: Adder) -> Any:
     return built
 
 
-def _segment_files(path: Path, docs: Iterable[Document], adder: Adder) -> dict[str, str]:
+def _segment_files(path: Path, docs: Iterable[Document], adder: Adder, opener: Opener = codec.writer) -> dict[str, str]:
     """Build one segment of `docs` at `path`; the digest of each of its Whoosh files (not the sort orders the bulk
     writer stores beside them), named without the segment id."""
-    built = _one_segment(path, docs, adder)
+    built = _one_segment(path, docs, adder, opener)
     (segment,) = built._segments()
     files = [p for p in path.iterdir() if segment.segid in p.name and not p.name.endswith(ORDER_EXT)]
     return {p.name.replace(segment.segid, "S"): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
@@ -76,13 +85,13 @@ def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
     assert _segment_files(tmp_path / "bulk", docs, _bulk) == expected
     assert any(name.endswith(".pst") for name in expected)
     assert any(name.endswith(".trm") for name in expected)
-    inlined = _segment_files(tmp_path / "inlined", docs, _inlining)
-    postings = {name for name in expected if name.endswith((".trm", ".pst"))}
-    assert {k: v for k, v in inlined.items() if k not in postings} == {
-        k: v for k, v in expected.items() if k not in postings
-    }
-    assert _postings(tmp_path / "inlined") == _postings(tmp_path / "whoosh")
-    assert _inlined_terms(tmp_path / "inlined") > 0
+    assert _inlined_terms(tmp_path / "bulk") > 0
+    w3 = _segment_files(tmp_path / "w3", docs, _whoosh, _w3)
+    blocks = _segment_files(tmp_path / "blocks", docs, _bulk, _blocks_only)
+    assert {k: v for k, v in blocks.items() if not k.endswith(".trm")} == {
+        k: v for k, v in w3.items() if not k.endswith(".trm")
+    }  # W3's blocks, byte for byte
+    assert _postings(tmp_path / "bulk") == _postings(tmp_path / "w3") == _postings(tmp_path / "blocks")
 
 
 Postings = dict[tuple[str, bytes], tuple[Any, ...]]
@@ -98,6 +107,7 @@ def _postings(path: Path) -> Postings:
         for field, text in reader.all_terms():
             info = reader.term_info(field, text)
             stats = (info.doc_frequency(), info.weight(), info.max_weight(), info.min_id(), info.max_id())
+            assert (reader.doc_frequency(field, text), reader.frequency(field, text)) == (stats[0], stats[1])
             valued = schema[field].format.fixed_value_size() != 0
             matcher = reader.postings(field, text)
             items = []
@@ -118,16 +128,20 @@ def _inlined_terms(path: Path) -> int:
     return count
 
 
-def test_whoosh_merges_a_segment_with_inlined_postings_with_its_own(tmp_path: Path) -> None:
-    """A bulk-built segment and one Whoosh writes after it (a flush) merge into what Whoosh writes for both."""
-    docs = [
-        Document(i, {"f": FieldValues(texts=(f"word{i % 3} unique{i}", f"v{i % 5}")), "n": FieldValues(number=i)})
-        for i in range(1, 200)
-    ]
-    first, then = docs[:150], docs[150:]
+_DOCS = [
+    Document(i, {"f": FieldValues(texts=(f"word{i % 3} unique{i}", f"v{i % 5}")), "n": FieldValues(number=i)})
+    for i in range(1, 200)
+]
+
+
+@pytest.mark.parametrize("first_opener", [codec.writer, _w3], ids=["bulk", "w3"])
+def test_a_flushed_segment_is_read_and_merged_with_a_bulk_built_or_w3_one(tmp_path: Path, first_opener: Opener) -> None:
+    """A first segment (bulk-built, or Whoosh's W3 of an older index) and one the flush thread's writer adds after
+    it: both read together, then merged into what one writer writes for all."""
+    first, then = _DOCS[:150], _DOCS[150:]
     merged_path = tmp_path / "merged"
-    built = _one_segment(merged_path, first, _inlining)
-    writer = built.writer()
+    built = _one_segment(merged_path, first, _bulk if first_opener is codec.writer else _whoosh, first_opener)
+    writer = codec.writer(built)
     for doc in then:
         writer.add_document(**whoosh_document(doc))
     writer.commit(merge=False)
@@ -135,12 +149,25 @@ def test_whoosh_merges_a_segment_with_inlined_postings_with_its_own(tmp_path: Pa
     with built.reader() as reader:  # both segments readable together
         assert sorted(reader.postings("w_f", "unique7").all_ids()) == [6]
         assert sorted(reader.postings("w_f", "unique170").all_ids()) == [169]
-    built.writer().commit(optimize=True)
+        assert reader.doc_frequency("w_f", "word1") == 67
+        assert ("w_f", "unique999") not in reader
+    codec.writer(built).commit(optimize=True)
     built.close()
-    _segment_files(tmp_path / "whoosh", docs, _whoosh)
+    _segment_files(tmp_path / "whoosh", _DOCS, _whoosh)
 
     assert _postings(merged_path) == _postings(tmp_path / "whoosh")
-    assert _inlined_terms(merged_path) == 0  # Whoosh's writer writes blocks
+    assert _inlined_terms(merged_path) == _inlined_terms(tmp_path / "whoosh") > 0
+
+
+def test_a_bulk_writer_needs_the_emulators_codec(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    path.mkdir()
+    writer = index.create_in(str(path), build_schema(), indexname="assets").writer()
+    try:
+        with pytest.raises(TypeError, match="codec"):
+            BulkPostings(writer)
+    finally:
+        writer.cancel()
 
 
 def test_default_fixtures(tmp_path: Path) -> None:
@@ -165,7 +192,7 @@ def test_words_values_and_odd_texts(tmp_path: Path) -> None:
 def test_a_string_for_a_list_field_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "index"
     path.mkdir()
-    writer = index.create_in(str(path), build_schema(), indexname="assets").writer()
+    writer = codec.writer(index.create_in(str(path), build_schema(), indexname="assets"))
     try:
         with pytest.raises(TypeError, match="v_f"):
             BulkPostings(writer).add_document({"uid": "1", "v_f": "one string"})
@@ -187,7 +214,7 @@ def test_the_stored_sort_orders_are_the_computed_ones(tmp_path: Path) -> None:
     path = tmp_path / "index"
     path.mkdir()
     built = index.create_in(str(path), build_schema(), indexname="assets")
-    writer = built.writer(compound=False)
+    writer = codec.writer(built, compound=False)
     bulk = BulkPostings(writer)
     for doc in docs:
         bulk.add_document(whoosh_document(doc))

@@ -22,6 +22,7 @@ from emulator.search.tree import (
     SortKey,
     SortKind,
 )
+from emulator.search.whoosh_internals import codec
 
 
 def _doc(asset_id: int, number: float | None = None, name: str = "") -> Document:
@@ -195,3 +196,22 @@ def test_a_build_with_two_writer_processes_answers_as_one_and_names_its_columns(
         built.close()
     assert answers[0] == answers[1]
     assert segments == [2, 3]  # one segment per writer process, plus the flush's
+
+
+def test_segments_of_whooshs_own_codec_are_searched_and_changed_beside_the_emulators(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index written before the emulator's codec (segments in Whoosh's W3) keeps answering, and flushes with the
+    codec update and delete its documents."""
+    with monkeypatch.context() as patched:
+        patched.setattr(codec, "writer", lambda ix, **kwargs: ix.writer(**kwargs))  # Whoosh's own codec
+        _write(index, 2, [_doc(3, 30.0, "c"), _doc(4, 40.0, "d")])
+    _write(index, 3, [_doc(5, 50.0, "e")], (3,))
+    _write(index, 4, [_doc(4, 44.0, "dd")])
+
+    segments = index._index._segments() if index._index is not None else []
+    assert {type(segment.codec()).__name__ for segment in segments} == {"CompactCodec", "W3Codec"}
+    assert index.search(All(), [SortKey("n", SortKind.NUMBER)], 0, 10).asset_ids == [1, 2, 4, 5]
+    assert index.search(Match("name", Pattern.parse("dd")), [], 0, 10).asset_ids == [4]
+    assert index.search(Match("name", Pattern.parse("d")), [], 0, 10).asset_ids == []
+    assert index.search(Range("n", 25, 45), [], 0, 10).asset_ids == [4]

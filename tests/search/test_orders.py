@@ -43,3 +43,24 @@ def test_an_index_built_before_orders_were_packed_keeps_reading_its_files(tmp_pa
 
     assert list(orders.read(tmp_path, "seg", "n_x", False, 3) or []) == [1, 2, 0]
     assert list(orders.read(tmp_path, "seg", "n_x", True, 3) or []) == [2, 0, 1]
+
+
+def test_orders_are_16_bit_numbers_up_to_65536_documents_and_32_bit_ones_past_them(tmp_path: Path) -> None:
+    for count, width in ((65_536, 2), (65_537, 4)):
+        keys: list[Any] = [float(doc % 7) for doc in range(count)]
+        orders.write(tmp_path, f"seg{count}", {"n_x": keys}, list(range(count)))
+        size = (tmp_path / f"seg{count}.ord").stat().st_size
+        assert width * count < size < width * count + 200  # the order, seven runs of ties, the table
+
+        for descending in (False, True):
+            found = orders.read(tmp_path, f"seg{count}", "n_x", descending, count)
+            assert list(found or []) == list(orders.ordered(keys, list(range(count)), descending))
+
+
+def test_an_index_of_32_bit_packed_orders_keeps_reading_them(tmp_path: Path) -> None:
+    table = b'{"n_x":[0,3,3,2]}'
+    ints = array("i", [1, 2, 0, 0, 2])  # ascending [1, 2, 0]; documents 1 and 2 tie
+    (tmp_path / "seg.ord").write_bytes(b"ORD1" + len(table).to_bytes(4, "little") + table + ints.tobytes())
+
+    assert list(orders.read(tmp_path, "seg", "n_x", False, 3) or []) == [1, 2, 0]
+    assert list(orders.read(tmp_path, "seg", "n_x", True, 3) or []) == [0, 1, 2]

@@ -16,7 +16,7 @@ from whoosh import index
 from emulator.search.caches import SearchCaches, SegmentCaches
 from emulator.search.schema import build_schema, whoosh_document
 from emulator.search.tree import Document, FieldValues
-from emulator.search.whoosh_internals import phrases
+from emulator.search.whoosh_internals import codec, phrases
 from emulator.search.whoosh_internals.bulk import BulkPostings
 from emulator.util.lru import CacheLimits
 
@@ -41,7 +41,7 @@ def _found_in_turn(
     one as a sloppy phrase of no slop, which reads the same positions another way)."""
     with tempfile.TemporaryDirectory() as folder:
         built = index.create_in(folder, build_schema(), indexname="assets")
-        writer = built.writer(compound=False)
+        writer = codec.writer(built, compound=False)  # the flush's writer (whoosh) or the bulk one
         add = adder(writer)
         for number, text in enumerate(texts):
             add(whoosh_document(Document(asset_id=number + 1, fields={"name": FieldValues(texts=(text,))})))

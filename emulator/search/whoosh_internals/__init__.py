@@ -4,8 +4,9 @@ its underscore attributes (tests/test_architecture.py holds every other module t
 They are written against one release, `WHOOSH_VERSION` (pinned in pyproject.toml and constraints.txt; a test checks
 all three agree). A Whoosh upgrade must re-check, module by module:
 - `bulk`: `SegmentWriter`'s pool and per-document writer (`_added`, `docnum`), the field formats' posting encoding.
-- `termwriter`: the W3 codec's terms and postings files (`_postwriter`, `_postfile`, `_tindex`, `_blocklimit`,
-  `_compression`, `_inlinelimit`, block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`).
+- `codec`, `termwriter`, `termtable`, `terminfo`: the emulator's codec, W3's but for the terms file (`W3Codec`'s
+  `_blocklimit`, `_compression`, the field writer and terms reader protocols in `whoosh.codec.base`, `W3TermInfo`'s
+  attributes, W3's block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`, `Positions.encode`).
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
 - `blocks` and `phrases`: `W3LeafMatcher`'s blocks (`_baseoffset`, `_nextoffset`, `_maxid`, `_goto`, `_next_block`,
   `_read_data`, `_data` as (document gaps, weights, values), `_read_values`, `_values`, `_byteids`).

@@ -28,9 +28,8 @@ from whoosh.system import pack_uint
 from emulator.search import orders
 from emulator.search.tree import WORD_PATTERN
 from emulator.search.whoosh_internals import column_writer
-from emulator.search.whoosh_internals.termwriter import TermWriter
+from emulator.search.whoosh_internals.codec import CompactFieldWriter
 
-INLINE = 4  # terms of at most this many documents: postings inlined (`emulator.search.whoosh_internals.termwriter`)
 _NON_CAPTURING = WORD_PATTERN.replace("(", "(?:")  # the same matches; `findall` then gives whole words
 
 
@@ -127,9 +126,10 @@ def _encoded(found: list[int], fmt: formats.Positions) -> bytes:
 class BulkPostings:
     """Replaces a fresh `SegmentWriter`'s pool and its document path (see the module docstring)."""
 
-    def __init__(self, writer: Any, inline: int = INLINE) -> None:
+    def __init__(self, writer: Any) -> None:
+        if not isinstance(writer.fieldwriter, CompactFieldWriter):
+            raise TypeError("the bulk writer writes segments of the emulator's codec (`codec.writer`)")
         self.writer = writer
-        self.inline = inline  # terms of at most this many documents: postings in the term info (`termwriter`)
         self.perdoc = writer.perdocwriter
         self.tokenizer = Tokenizer(writer.schema)
         self.fields: dict[str, _Terms] = {}
@@ -254,7 +254,7 @@ class BulkPostings:
         for name in sorted(self.fields):
             table = self.fields.pop(name)
             fieldwriter.start_field(name, schema[name])
-            write = TermWriter(fieldwriter, self.inline).write
+            write = fieldwriter.write_term
             docs, weights, values = table.docs, table.weights, table.values
             for term in sorted(docs):
                 write(term, docs[term], weights.get(term), values.get(term))

@@ -1,0 +1,210 @@
+"""The emulator's Whoosh codec: W3's postings and columns, a compact terms file (`termtable`, `terminfo`).
+
+`CompactCodec` is W3 but for the terms file: its field writer sends each term through `termwriter.TermWriter`
+(postings of more than `inline` documents in W3's blocks, byte for byte; fewer in the term info), its terms reader
+reads `termtable`'s file and gives `W3TermInfo` objects, so W3's postings reader, Whoosh's searcher and segment
+merges work on it unchanged. A segment names its codec in the table of contents, so segments written before (W3)
+and after stay readable together; every writer the emulator opens passes this codec (`writer`), the bulk writer
+(`emulator.search.whoosh_internals.bulk`) and the flush thread's alike. At 10k assets the terms file went from
+20.7 MB to about 4.6 (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.codec import base
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.reading import TermNotFound
+
+from emulator.search.whoosh_internals import terminfo
+from emulator.search.whoosh_internals.termtable import TableReader, TableWriter
+from emulator.search.whoosh_internals.termwriter import TermWriter
+
+INLINE = 16  # terms of at most this many documents: postings in the term info (100k: 5 MB less than 4)
+
+
+class CompactCodec(W3Codec):  # type: ignore[misc]  # Whoosh is untyped
+    """W3 with the compact terms file (see the module docstring); pickled into the table of contents."""
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inline: int = INLINE) -> None:
+        super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=1)
+        self.inline = inline
+
+    def field_writer(self, storage: Any, segment: Any) -> CompactFieldWriter:
+        return CompactFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage: Any, segment: Any) -> CompactTermsReader:
+        name = segment.make_filename(self.TERMS_EXT)
+        table = TableReader(storage.open_file(name), storage.file_length(name))
+        return CompactTermsReader(self, table, segment.open_file(storage, self.POSTS_EXT))
+
+
+def writer(ix: Any, **kwargs: Any) -> Any:
+    """A writer of the index `ix` whose new segments use `CompactCodec`."""
+    return ix.writer(codec=CompactCodec(), **kwargs)
+
+
+class CompactFieldWriter(base.FieldWriter):  # type: ignore[misc]
+    """Whoosh's field writer protocol over `TermWriter`: a term's postings gathered, then written in one go.
+    `write_term` takes a whole term directly (the bulk writer)."""
+
+    def __init__(self, codec: CompactCodec, storage: Any, segment: Any) -> None:
+        self.table = TableWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
+        self.options = (codec._blocklimit, codec._compression, codec.inline)
+        self.terms: TermWriter | None = None
+        self._term = b""
+        self._docs: list[int] = []
+        self._weights: list[float] = []
+        self._values: list[bytes] = []
+        self.is_closed = False
+
+    def start_field(self, fieldname: str, fieldobj: Any) -> None:
+        self.table.start_field(fieldname)
+        self.terms = TermWriter(self.postfile, self.table, fieldobj.format, self.options)
+
+    def start_term(self, btext: bytes) -> None:
+        self._term, self._docs, self._weights, self._values = btext, [], [], []
+
+    def add(self, docnum: int, weight: float, vbytes: bytes, length: int | None) -> None:
+        if length:
+            raise TypeError("the compact codec keeps no field lengths (the emulator's fields are unscored)")
+        self._docs.append(docnum)
+        self._weights.append(weight)
+        self._values.append(vbytes)
+
+    def finish_term(self) -> None:
+        self.write_term(self._term.decode("utf-8"), self._docs, self._weights, self._values)
+
+    def write_term(self, term: str, docs: Any, weights: list[float] | None, values: list[bytes] | None) -> None:
+        if self.terms is None:
+            raise ValueError("a term before its field")
+        self.terms.write(term, docs, weights, values)
+
+    def finish_field(self) -> None:
+        self.table.finish_field()
+        self.terms = None
+
+    def close(self) -> None:
+        self.table.close()
+        self.postfile.close()
+        self.is_closed = True
+
+
+class CompactTermsReader(base.TermsReader):  # type: ignore[misc]
+    """Whoosh's terms reader protocol over `TableReader`."""
+
+    def __init__(self, codec: CompactCodec, table: TableReader, postfile: Any) -> None:
+        self._codec = codec
+        self._table = table
+        self._postfile = postfile
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        return self._table.find(*term) is not None
+
+    def indexed_field_names(self) -> Any:
+        return self._table.fields.keys()
+
+    def cursor(self, fieldname: str, fieldobj: Any) -> CompactCursor:
+        return CompactCursor(self._table, fieldname, fieldobj)
+
+    def terms(self) -> Iterator[tuple[str, bytes]]:
+        return ((name, term) for (name, term), _info in self._items(None, b""))
+
+    def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        return ((name, term) for (name, term), _info in self._items(fieldname, prefix))
+
+    def items(self) -> Iterator[tuple[tuple[str, bytes], W3TermInfo]]:
+        return ((key, terminfo.decode(info)) for key, info in self._items(None, b""))
+
+    def items_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[tuple[str, bytes], W3TermInfo]]:
+        return ((key, terminfo.decode(info)) for key, info in self._items(fieldname, prefix))
+
+    def _items(self, fieldname: str | None, prefix: bytes) -> Iterator[tuple[tuple[str, bytes], bytes]]:
+        """Every term from `prefix` in `fieldname` on, then those of the fields after it (W3's key order: by field
+        number, then term); None: from the first field."""
+        table = self._table
+        if fieldname is not None and fieldname not in table.fields:
+            return
+        started = fieldname is None
+        for name, _entry in table.by_number:
+            start = None
+            if not started:
+                if name != fieldname:
+                    continue
+                started, start = True, table.seek(name, prefix) if prefix else None
+            for _offset, term, info in table.rows(name, start):
+                yield (name, term), info
+
+    def _info(self, fieldname: str, tbytes: bytes) -> bytes:
+        """The term's info; KeyError when there is none (W3's frequency readers raise that, and Whoosh's reader
+        turns it into 0)."""
+        found = self._table.find(fieldname, tbytes)
+        if found is None:
+            raise KeyError((fieldname, tbytes))
+        return found
+
+    def term_info(self, fieldname: str, tbytes: bytes) -> W3TermInfo:
+        try:
+            return terminfo.decode(self._info(fieldname, tbytes))
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    def frequency(self, fieldname: str, tbytes: bytes) -> float:
+        return terminfo.weight(self._info(fieldname, tbytes))
+
+    def doc_frequency(self, fieldname: str, tbytes: bytes) -> int:
+        return terminfo.doc_frequency(self._info(fieldname, tbytes))
+
+    def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:
+        info = self.term_info(fieldname, tbytes)
+        return self._codec.postings_reader(self._postfile, info, format_, term=(fieldname, tbytes), scorer=scorer)
+
+    def close(self) -> None:
+        self._table.close()
+        self._postfile.close()
+
+
+class CompactCursor(base.FieldCursor):  # type: ignore[misc]
+    """One field's terms in order (what Whoosh's automata walk)."""
+
+    def __init__(self, table: TableReader, fieldname: str, fieldobj: Any) -> None:
+        self._table, self._fieldname, self._fieldobj = table, fieldname, fieldobj
+        self._rows: Iterator[tuple[int, bytes, bytes]] = iter(())
+        self._text: Any = None
+        self._info = b""
+        self.first()
+
+    def first(self) -> Any:
+        return self._start(None)
+
+    def find(self, term: Any) -> Any:
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        if self._fieldname not in self._table.fields:
+            return self._start(None)
+        return self._start(self._table.seek(self._fieldname, term))
+
+    def _start(self, offset: int | None) -> Any:
+        known = self._fieldname in self._table.fields
+        self._rows = self._table.rows(self._fieldname, offset) if known else iter(())
+        return self.next()
+
+    def next(self) -> Any:
+        row = next(self._rows, None)
+        if row is None:
+            self._text, self._info = None, b""
+            return None
+        self._text, self._info = self._fieldobj.from_bytes(row[1]), row[2]
+        return self._text
+
+    def text(self) -> Any:
+        return self._text
+
+    def term_info(self) -> W3TermInfo | None:
+        return None if self._text is None else terminfo.decode(self._info)
+
+    def is_valid(self) -> bool:
+        return self._text is not None
