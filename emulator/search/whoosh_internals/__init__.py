@@ -8,6 +8,8 @@ all three agree). A Whoosh upgrade must re-check, module by module:
   `_blocklimit`, `_compression`, the field writer and terms reader protocols in `whoosh.codec.base`, `W3TermInfo`'s
   attributes, W3's block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`, `Positions.encode`).
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
+- `packed`: `W3LeafMatcher`'s block reading (`_postfile`, `_dataoffset`, `_nextoffset`, `_blocklength`,
+  `_compression`, `_data`, `_values`, `_read_data`, `_read_values`) and the tuple W3's blocks pickle.
 - `phrases`: `W3LeafMatcher`'s blocks (`_ids`, `_values`, `_next_block`, `_read_ids`, `_read_values`).
 - `segments`: the table of contents (`_read_toc`) and `SegmentReader` over a segment's `_deleted`.
 - `join`: `TOC` (its constructor, `read`, `write`) and segments' files named by `segment_id()`.

@@ -11,19 +11,19 @@ words' posting blocks (about 1 µs a posting, half of it in `pickle.loads` and `
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, repeat
 from operator import add, floordiv, mul, sub
-from pickle import dumps, loads
+from pickle import loads
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.system import pack_uint
 
 from emulator.search import budget
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match
+from emulator.search.whoosh_internals.packed import ONE_AT, block_places
 
 
 def exact(caches: SegmentCaches, field: str, words: tuple[str, ...]) -> DocSet:
@@ -54,8 +54,8 @@ def _starts(
 ) -> Iterator[Iterable[int]]:
     """`document * _STRIDE + position - offset` for each position of `word`, a block at a time, in the blocks that
     may hold one of the `wanted` documents (sorted; None: all). A block is skipped on its header's last document,
-    before it is read; one read gives ids and positions, which `_SINGLE_AT` decodes in C when each is one early
-    position (most are)."""
+    before it is read; one read gives ids and positions (`packed.block_places`: each posting's one early position,
+    most are, in C)."""
     matcher: Any = caches.reader.postings(field, word)
     if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
         docs = None if wanted is None else set(wanted)
@@ -67,13 +67,9 @@ def _starts(
         budget.check()  # a block at a time
         high = matcher._maxid
         if wanted is None or _holds_between(wanted, low, high):
-            if matcher._data is None:
-                matcher._read_data()
-            ids = matcher._ids = tuple(accumulate(matcher._data[0]))
-            matcher._read_values()
-            values = matcher._values
-            places = list(map(_SINGLE_AT.get, values))
-            if None in places:
+            gaps, places, values = block_places(matcher)
+            ids = matcher._ids = tuple(accumulate(gaps))
+            if values is not None:
                 yield _slow_starts(ids, values, places, offset)
             else:
                 scaled = map(sub, map(mul, ids, repeat(_STRIDE)), repeat(offset))
@@ -87,7 +83,7 @@ def _holds_between(wanted: list[int], low: int, high: int) -> bool:
     return at < len(wanted) and wanted[at] <= high
 
 
-def _slow_starts(ids: tuple[int, ...], values: Any, places: list[int | None], offset: int) -> Iterator[int]:
+def _slow_starts(ids: tuple[int, ...], values: Any, places: Sequence[int | None], offset: int) -> Iterator[int]:
     for doc, value, place in zip(ids, values, places, strict=True):
         base = doc * _STRIDE - offset
         if place is not None:
@@ -119,15 +115,12 @@ def positions(caches: SegmentCaches, field: str, word: str, docs: AbstractSet[in
     out = {}
     while matcher.is_active():
         budget.check()  # a block at a time
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids = matcher._ids
+        gaps, places, values = block_places(matcher)
+        ids = tuple(accumulate(gaps))
         if docs is None or not docs.isdisjoint(ids):
-            if matcher._values is None:
-                matcher._read_values()
-            for doc, value in zip(ids, matcher._values, strict=True):
+            for at, (doc, place) in enumerate(zip(ids, places, strict=True)):
                 if docs is None or doc in docs:
-                    out[doc] = _decode(value)
+                    out[doc] = [place] if place is not None else _decode(values[at])  # type: ignore[index]
         matcher._next_block()
     return out
 
@@ -141,8 +134,7 @@ def _one_by_one(matcher: Any, docs: AbstractSet[int] | None) -> dict[int, list[i
     return out
 
 
-_SINGLE = {pack_uint(1) + dumps([place], 2): [place] for place in range(4096)}  # one early position: most words
-_SINGLE_AT = {value: places[0] for value, places in _SINGLE.items()}
+_SINGLE = {value: [place] for value, place in ONE_AT.items()}  # one early position: most words
 
 
 def _decode(value: bytes) -> list[int]:
