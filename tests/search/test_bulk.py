@@ -1,7 +1,7 @@
 """The bulk segment writer writes the segment Whoosh's own writer would, file for file and byte for byte, both with the
-emulator's codec (`emulator.search.whoosh_internals.codec`: the flush thread's writer); the codec's postings blocks
-are W3's own bytes, every term reads back as from a W3 segment, and segments of both codecs are read and merged
-together (an index written before the codec)."""
+emulator's codec (`emulator.search.whoosh_internals.codec`: the flush thread's writer); every term reads back as from
+a W3 segment, the first version of the codec wrote W3's own blocks, and segments of W3, of that first version and of
+the codec are read and merged together (indexes written before)."""
 
 from __future__ import annotations
 
@@ -44,8 +44,16 @@ def _w3(built: Any, **kwargs: Any) -> Any:
 
 
 def _blocks_only(built: Any, **kwargs: Any) -> Any:
-    """The emulator's codec inlining nothing: every term's postings in W3 blocks."""
+    """The emulator's codec inlining nothing: every term's postings in packed blocks (`packed`)."""
     return built.writer(codec=codec.CompactCodec(inline=0), **kwargs)
+
+
+def _first_compact(built: Any, **kwargs: Any) -> Any:
+    """The first version of the emulator's codec, inlining nothing: W3's pickled blocks; its pickled instances in
+    the tables of contents of indexes written then have no `packed`."""
+    first = codec.CompactCodec(inline=0)
+    del first.packed
+    return built.writer(codec=first, **kwargs)
 
 
 def _one_segment(path: Path, docs: Iterable[Document], adder: Adder, opener: Opener = codec.writer) -> Any:
@@ -87,11 +95,16 @@ def _assert_same(tmp_path: Path, docs: list[Document]) -> None:
     assert any(name.endswith(".trm") for name in expected)
     assert _inlined_terms(tmp_path / "bulk") > 0
     w3 = _segment_files(tmp_path / "w3", docs, _whoosh, _w3)
-    blocks = _segment_files(tmp_path / "blocks", docs, _bulk, _blocks_only)
-    assert {k: v for k, v in blocks.items() if not k.endswith(".trm")} == {
+    first = _segment_files(tmp_path / "first", docs, _bulk, _first_compact)
+    assert {k: v for k, v in first.items() if not k.endswith(".trm")} == {
         k: v for k, v in w3.items() if not k.endswith(".trm")
     }  # W3's blocks, byte for byte
-    assert _postings(tmp_path / "bulk") == _postings(tmp_path / "w3") == _postings(tmp_path / "blocks")
+    blocks = _segment_files(tmp_path / "blocks", docs, _bulk, _blocks_only)
+    assert blocks == _segment_files(tmp_path / "blocks-whoosh", docs, _whoosh, _blocks_only)
+    assert blocks["assets_S.pst"] != first["assets_S.pst"]
+    expected_postings = _postings(tmp_path / "w3")
+    assert _postings(tmp_path / "bulk") == expected_postings
+    assert _postings(tmp_path / "first") == _postings(tmp_path / "blocks") == expected_postings
 
 
 Postings = dict[tuple[str, bytes], tuple[Any, ...]]
@@ -134,7 +147,7 @@ _DOCS = [
 ]
 
 
-@pytest.mark.parametrize("first_opener", [codec.writer, _w3], ids=["bulk", "w3"])
+@pytest.mark.parametrize("first_opener", [codec.writer, _w3, _first_compact], ids=["bulk", "w3", "first-compact"])
 def test_a_flushed_segment_is_read_and_merged_with_a_bulk_built_or_w3_one(tmp_path: Path, first_opener: Opener) -> None:
     """A first segment (bulk-built, or Whoosh's W3 of an older index) and one the flush thread's writer adds after
     it: both read together, then merged into what one writer writes for all."""

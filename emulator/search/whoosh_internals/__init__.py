@@ -10,6 +10,8 @@ all three agree). A Whoosh upgrade must re-check, module by module:
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
 - `blocks` and `phrases`: `W3LeafMatcher`'s blocks (`_baseoffset`, `_nextoffset`, `_maxid`, `_goto`, `_next_block`,
   `_read_data`, `_data` as (document gaps, weights, values), `_read_values`, `_values`, `_byteids`).
+- `packed`: `W3LeafMatcher`'s block reading (`_postfile`, `_dataoffset`, `_nextoffset`, `_blocklength`,
+  `_compression`, `_data`, `_values`, `_read_data`, `_read_values`) and the tuple W3's blocks pickle.
 - `segments`: the table of contents (`_read_toc`) and `SegmentReader` over a segment's `_deleted`.
 - `join`: `TOC` (its constructor, `read`, `write`) and segments' files named by `segment_id()`.
 - `naming`: `Segment._random_id` and `random_name` in `whoosh.util`, `codec.base`, `filedb.filestore`,

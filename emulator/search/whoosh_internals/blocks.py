@@ -1,28 +1,27 @@
 """A word's W3 posting blocks as the phrase matcher reads them, each decoded once and kept while the cache holds it.
 
-Decoding a block (zlib, then unpickling its ids and one pickled value per posting) is most of a phrase's cost, and
-common words ("the", "in", "to") come back in phrase after phrase. So a word's blocks are kept per segment in
-`SearchCaches.positions` (bounded in bytes, least recently used out first, dropped with the segment): first each
-block's last document and where it starts in the postings file (the block headers, read once), then, as phrases
-need them, its document gaps and each posting's single position (`None` where a posting has several: then its
-values are kept too). A block no phrase needed is never decoded. The entry grows as blocks are decoded; the
-caller holds the segment's lock (`SegmentCaches.lock`), which serialises its use like the reader's.
+Decoding a block (zlib, then its arrays: `packed.block_places`; a block of an older segment unpickles one value
+per posting, several times the cost) is most of a phrase's first cost, and common words ("the", "in", "to") come
+back in phrase after phrase. So a word's blocks are kept per segment in `SearchCaches.positions` (bounded in bytes,
+least recently used out first, dropped with the segment): first each block's last document and where it starts in
+the postings file (the block headers, read once), then, as phrases need them, its document gaps and each posting's
+single position (`None` where a posting has several: then its values are kept too). A block no phrase needed is
+never decoded. The entry grows as blocks are decoded; the caller holds the segment's lock (`SegmentCaches.lock`),
+which serialises its use like the reader's.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.system import pack_uint
 
 from emulator.search import budget
 from emulator.search.caches import SegmentCaches
+from emulator.search.whoosh_internals.packed import block_places
 
-SINGLE_AT = {pack_uint(1) + dumps([place], 2): place for place in range(4096)}  # one early position: most words
 _BLOCK = 120  # bytes of a `Block` before it is decoded: its slots and two numbers
 _POINTER = 8  # bytes per element of a kept tuple or list (its items are small shared ints, or the values kept)
 
@@ -53,13 +52,10 @@ class WordBlocks:
 
     def fill(self, block: Block, matcher: Any) -> None:
         """Decode `block`, the block `matcher` stands on, into it."""
-        matcher._read_data()
-        matcher._read_values()
-        values = matcher._values
-        places = list(map(SINGLE_AT.get, values))
-        block.gaps, block.places = matcher._data[0], places
-        self.size += sys.getsizeof(block.gaps) + sys.getsizeof(places)
-        if None in places:
+        gaps, places, values = block_places(matcher)
+        block.gaps, block.places = tuple(gaps), list(places)
+        self.size += sys.getsizeof(block.gaps) + sys.getsizeof(block.places)
+        if values is not None:
             block.values = tuple(values)
             self.size += _POINTER * len(values) + sum(map(sys.getsizeof, values))
 

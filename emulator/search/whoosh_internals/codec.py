@@ -1,12 +1,14 @@
-"""The emulator's Whoosh codec: W3's postings and columns, a compact terms file (`termtable`, `terminfo`).
+"""The emulator's Whoosh codec: W3's columns, a compact terms file (`termtable`, `terminfo`), packed postings.
 
-`CompactCodec` is W3 but for the terms file: its field writer sends each term through `termwriter.TermWriter`
-(postings of more than `inline` documents in W3's blocks, byte for byte; fewer in the term info), its terms reader
-reads `termtable`'s file and gives `W3TermInfo` objects, so W3's postings reader, Whoosh's searcher and segment
-merges work on it unchanged. A segment names its codec in the table of contents, so segments written before (W3)
-and after stay readable together; every writer the emulator opens passes this codec (`writer`), the bulk writer
-(`emulator.search.whoosh_internals.bulk`) and the flush thread's alike. At 10k assets the terms file went from
-20.7 MB to about 4.6 (docs/performance.md).
+`CompactCodec` is W3 but for the terms file and the data of posting blocks: its field writer sends each term
+through `termwriter.TermWriter` (postings of more than `inline` documents in W3's blocks, their data as arrays,
+`packed`; fewer in the term info), its terms reader reads `termtable`'s file and gives `W3TermInfo` objects, and its
+postings reader a `W3LeafMatcher` over the packed data, so Whoosh's searcher and segment merges work on it
+unchanged. A segment names its codec in the table of contents (with `packed`), so segments written before (W3,
+or this codec's first version: W3's pickled blocks) and after stay readable together; every writer the emulator
+opens passes this codec (`writer`), the bulk writer (`emulator.search.whoosh_internals.bulk`) and the flush
+thread's alike. At 10k assets the terms file went from 20.7 MB to about 4.6, the postings file from 7.5 MB to 1.9
+(docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.reading import TermNotFound
 
 from emulator.search.whoosh_internals import terminfo
+from emulator.search.whoosh_internals.packed import PackedLeafMatcher
 from emulator.search.whoosh_internals.termtable import TableReader, TableWriter
 from emulator.search.whoosh_internals.termwriter import TermWriter
 
@@ -26,11 +29,16 @@ INLINE = 16  # terms of at most this many documents: postings in the term info (
 
 
 class CompactCodec(W3Codec):  # type: ignore[misc]  # Whoosh is untyped
-    """W3 with the compact terms file (see the module docstring); pickled into the table of contents."""
+    """W3 with the compact terms file (see the module docstring); pickled into the table of contents, so a segment's
+    codec says how its blocks are written: `packed` (`packed.pack`'s arrays), or not: W3's pickled blocks, as the
+    first version of this codec wrote them (its pickled instances have no `packed`: the class's False)."""
 
-    def __init__(self, blocklimit: int = 128, compression: int = 3, inline: int = INLINE) -> None:
+    packed = False
+
+    def __init__(self, blocklimit: int = 128, compression: int = 3, inline: int = INLINE, packed: bool = True) -> None:
         super().__init__(blocklimit=blocklimit, compression=compression, inlinelimit=1)
         self.inline = inline
+        self.packed = packed
 
     def field_writer(self, storage: Any, segment: Any) -> CompactFieldWriter:
         return CompactFieldWriter(self, storage, segment)
@@ -39,6 +47,12 @@ class CompactCodec(W3Codec):  # type: ignore[misc]  # Whoosh is untyped
         name = segment.make_filename(self.TERMS_EXT)
         table = TableReader(storage.open_file(name), storage.file_length(name))
         return CompactTermsReader(self, table, segment.open_file(storage, self.POSTS_EXT))
+
+    def postings_reader(self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None) -> Any:
+        if not self.packed or terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
+        offset, length = terminfo.extent()
+        return PackedLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
 
 def writer(ix: Any, **kwargs: Any) -> Any:
@@ -53,7 +67,7 @@ class CompactFieldWriter(base.FieldWriter):  # type: ignore[misc]
     def __init__(self, codec: CompactCodec, storage: Any, segment: Any) -> None:
         self.table = TableWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
         self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
-        self.options = (codec._blocklimit, codec._compression, codec.inline)
+        self.options = (codec._blocklimit, codec._compression, codec.inline, codec.packed)
         self.terms: TermWriter | None = None
         self._term = b""
         self._docs: list[int] = []

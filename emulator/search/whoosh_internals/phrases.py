@@ -4,9 +4,9 @@ Only documents holding every word are looked at. The rarest word goes first; eac
 starts its positions still allow (an exact phrase: as one set of numbers, document and start, intersected in C;
 blocks without a candidate document are not read). Positions are decoded from the postings as Whoosh's
 `Positions` format writes them, without its span machinery (at 100k assets, a three-word phrase over 6,000
-candidates took 250 ms that way). At 100k assets a phrase's cost is now mostly unpickling and decompressing its
-words' posting blocks the first time (about 0.5 µs a posting, 97 % of the unpickling in the values), so each
-word's decoded blocks are kept (`blocks`): a word met again in a later phrase costs its set operations only.
+candidates took 250 ms that way). A block is decompressed and read as arrays (`packed`: a block of an older
+segment unpickles one value per posting, about five times the cost), and each word's decoded blocks are kept
+(`blocks`): a word met again in a later phrase costs its set operations only.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from emulator.search import budget
 from emulator.search.caches import DocSet, SegmentCaches
 from emulator.search.matching import sloppy_match
 from emulator.search.whoosh_internals import blocks
+from emulator.search.whoosh_internals.packed import ONE_AT
 
 
 def exact(caches: SegmentCaches, field: str, words: tuple[str, ...]) -> DocSet:
@@ -148,8 +149,8 @@ def _one_by_one(matcher: Any, docs: AbstractSet[int] | None) -> dict[int, list[i
     return out
 
 
-_ONE = [[place] for place in range(len(blocks.SINGLE_AT))]  # one early position (most words), shared
-_SINGLE = {value: _ONE[place] for value, place in blocks.SINGLE_AT.items()}
+_ONE = [[place] for place in range(len(ONE_AT))]  # one early position (most words), shared
+_SINGLE = {value: _ONE[place] for value, place in ONE_AT.items()}
 
 
 def _decode(value: bytes) -> list[int]:

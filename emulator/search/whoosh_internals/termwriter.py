@@ -3,9 +3,11 @@
 Whoosh's field writer takes a term through about fifteen method calls (postings writer, block, term info, hash
 table) before its few bytes are on disk; at 100k assets that was most of writing the segment, some 30 µs a term for
 1.8 million terms. `TermWriter` does the same work in one function: each block of up to `blocklimit` postings
-pickled as `W3PostingsWriter._write_block` pickles it into the postings file (W3's bytes: `tests/search/test_bulk.py`
-compares them with Whoosh's own writer's), the term's row added to the terms table (`termtable`, `terminfo`). It
-relies on the pinned whoosh3's formats, as `emulator.search.whoosh_internals.bulk` does.
+into the postings file, with W3's block header and its data as `packed.pack` writes it (or pickled as
+`W3PostingsWriter._write_block` pickles it, for a codec of the first version: W3's bytes, which
+`tests/search/test_bulk.py` compares with Whoosh's own writer's), the term's row added to the terms table
+(`termtable`, `terminfo`). It relies on the pinned whoosh3's formats, as `emulator.search.whoosh_internals.bulk`
+does.
 
 Inlined postings (`inline`: terms of at most that many documents; most terms of a build are in one document only):
 such a term gets no block in the postings file, its postings are in its term info instead (`terminfo`), which the
@@ -29,6 +31,7 @@ from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.structfile import StructFile
 from whoosh.system import pack_int
 
+from emulator.search.whoosh_internals.packed import pack
 from emulator.search.whoosh_internals.terminfo import encode_block, encode_inlined
 from emulator.search.whoosh_internals.termtable import TableWriter
 
@@ -38,14 +41,15 @@ class TermWriter:
     its buffered file object, the offsets counted rather than asked for: a `StructFile` subclass, a checksumming
     one, would not be bypassed, so it refuses), rows into the terms table."""
 
-    def __init__(self, postfile: Any, table: TableWriter, fmt: Any, options: tuple[int, int, int]) -> None:
+    def __init__(self, postfile: Any, table: TableWriter, fmt: Any, options: tuple[int, int, int, bool]) -> None:
         if type(postfile) is not StructFile:
             raise TypeError("the term writer knows plain postings files only")
         self.postfile = postfile
         self.table = table
         self.post_write = postfile.file.write
         self.post_at = postfile.tell()
-        self.limit, self.compression, self.inline = options  # block limit, zlib level, inlined up to this many
+        self.limit, self.compression, self.inline, packed = options  # block limit, zlib level, inlined up to this
+        self.block_data = pack if packed else _pickled  # many, blocks as arrays (`packed`) or W3's pickles
         self.fixed = fmt.fixed_value_size()
 
     def write(self, term: str, docs: array[int], weights: list[float] | None, values: list[bytes] | None) -> None:
@@ -66,7 +70,7 @@ class TermWriter:
             total += block_sum
             heaviest = max(heaviest, block_max)
             deltas = (ids[0],) if len(ids) == 1 else tuple(map(sub, ids, chain((0,), ids)))
-            data = dumps((deltas, mini_weights, self._values(values, first)), 2)
+            data = self.block_data(deltas, mini_weights, self._values(values, first))
             level = self.compression if len(data) >= COMPRESSION_MIN_SIZE else 0
             if level:
                 data = zlib.compress(data, level)
@@ -84,6 +88,10 @@ class TermWriter:
         if self.fixed is None or self.fixed < 0:
             return tuple(chunk)
         return b"".join(chunk)
+
+
+def _pickled(gaps: Any, weights: Any, values: Any) -> bytes:
+    return dumps((gaps, weights, values), 2)
 
 
 def _weights(chunk: array[float] | None, size: int) -> tuple[float, float, Any]:
