@@ -149,7 +149,8 @@ class Emulator:
             else:
                 datadir.check_existing(session, self.settings.data_dir, self.settings.fixtures)
             has_secret = bool(self.settings.jwt_secret) or get_meta(session, SECRET_META_KEY) is not None
-            whole = not self.seeded and has_secret and bool(history(session))
+            has_floor = get_meta(session, changelog.FLOOR) is not None  # `changelog.floor` writes a missing one
+            whole = not self.seeded and has_secret and has_floor and bool(history(session))
             if not history(session):  # written before histories were: its index is rebuilt once
                 set_meta(session, HISTORY, new_history())
             secret = self.settings.jwt_secret or _instance_secret(session, self.ids)

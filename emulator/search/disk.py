@@ -86,7 +86,8 @@ def copy_file(source: str | Path, target: str | Path) -> None:
 
 def _copy_bytes(source: str | Path, target: str | Path) -> None:
     """The kernel's `copy_file_range` where there is one (Linux: no trip through user space, a reflink on file
-    systems that share blocks), else `shutil.copyfile`; a kernel that refuses it for these files falls back too."""
+    systems that share blocks), else `shutil.copyfile`; a kernel that refuses it for these files, or copies nothing of
+    a file that has bytes, falls back too."""
     if not hasattr(os, "copy_file_range"):
         shutil.copyfile(source, target)
         return
@@ -97,6 +98,9 @@ def _copy_bytes(source: str | Path, target: str | Path) -> None:
             if exc.errno not in _NO_COPY_RANGE:
                 raise
             shutil.copyfileobj(src, dst)  # nothing copied yet: from the start
+            return
+        if not copied and os.fstat(src.fileno()).st_size:  # some file systems (FUSE, procfs) copy nothing so
+            shutil.copyfileobj(src, dst)
             return
         while copied:  # to the end of the file (0: nothing left)
             copied = os.copy_file_range(src.fileno(), dst.fileno(), _CHUNK)

@@ -8,8 +8,9 @@ run longer than one, in ascending order) and the reader turns those runs back (s
 values tie). All columns of a segment are in one file, `<segment>.ord` (a namespace copies an index file by file:
 two files per column were two thirds of them): `ORD2`, the length of a JSON table of contents (the arrays' type
 code, then column -> offset and length of its order, then of its ties, in items), the table, then the little-endian
-arrays: unsigned 16-bit numbers when the segment has at most 65,536 documents (every segment of a 100k build of two
-writers: half the bytes of 32-bit ones, and read as they are), else signed 32-bit ones. Indexes built before keep
+arrays: unsigned 16-bit numbers when the segment has at most 65,535 documents (every segment of a 100k build of two
+writers: half the bytes of 32-bit ones, and read as they are; a run of ties can be as long as the segment), else
+signed 32-bit ones. Indexes built before keep
 `ORD1` files (32-bit, no type code) or a file per column and direction (`<segment>.ord.<column>.<asc|desc>`),
 which are read as they are. Both sides use the functions here, so a stored order is exactly the one that would be
 computed. Only a segment written whole has them; flushed and merged segments (new ids) compute theirs.
@@ -85,7 +86,7 @@ def descending_order(ascending: array[int], runs: array[int]) -> array[int]:
 
 _MAGIC, _MAGIC_32 = b"ORD2", b"ORD1"
 _HEADER = struct.Struct("<4sI")  # magic, length of the table of contents
-_SHORT_UP_TO = 1 << 16  # documents a segment may have for its orders to be 16-bit numbers
+_SHORT_UP_TO = (1 << 16) - 1  # documents a segment may have for its orders (and their runs' lengths) in 16 bits
 _TYPE = "_type"  # the table's entry for the type code of its arrays
 
 

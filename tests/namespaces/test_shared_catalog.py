@@ -4,16 +4,19 @@ metadata write racing that namespace's creation stays its own."""
 from __future__ import annotations
 
 import gc
+import sqlite3
+from contextlib import closing
 
 import pytest
 from fastapi import FastAPI
 
-from emulator.core import metadata_writes, tokens
+from emulator.core import changelog, metadata_writes, tokens
 from emulator.core.token_codec import stored_tokens
 from emulator.runtime import state
 from emulator.runtime.namespaces import SHARED_CATALOGS, Namespaces
 from emulator.search import caches
 from emulator.store import models as m
+from emulator.store.db import get_meta
 
 ATTRIBUTE = 5
 
@@ -143,3 +146,18 @@ def test_a_segment_s_shared_ids_are_kept_while_one_reader_of_it_is() -> None:
     del theirs
     gc.collect()
     assert "seg1" not in caches._BY_SEGMENT
+
+
+def test_a_saved_state_without_a_log_floor_gets_one_in_every_namespace_made_from_it(emulator_app: FastAPI) -> None:
+    namespaces: Namespaces = emulator_app.state.namespaces
+    emu = namespaces.default.emulator
+    state.save(emu, "source")
+    with emu.index.write_lock:
+        saved = state.saved_dir(emu, "source") / "emulator.db"
+    with closing(sqlite3.connect(saved)) as db, db:  # a state saved before the change log kept a floor
+        db.execute("DELETE FROM meta WHERE key = ?", (changelog.FLOOR,))
+
+    for name in ("first", "second"):  # the second skips reading its database when the first wrote nothing
+        found = namespaces.create(name, "snapshot:source")
+        with found.emulator.session() as session:
+            assert get_meta(session, changelog.FLOOR) == str(found.emulator.pruned_through)  # was None in "second"

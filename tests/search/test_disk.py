@@ -36,6 +36,23 @@ def test_a_kernel_without_copy_file_range_copies_the_bytes_another_way(
     assert (tmp_path / "b.db").read_bytes() == BYTES
 
 
+def test_a_file_system_whose_copy_file_range_copies_nothing_gets_the_bytes_another_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def nothing(*_args: object) -> int:
+        return 0  # what the call gives on file systems that do not implement it (FUSE, procfs): no error
+
+    (tmp_path / "a.db").write_bytes(BYTES)
+    (tmp_path / "empty.db").write_bytes(b"")
+    monkeypatch.setattr(os, "copy_file_range", nothing, raising=False)
+
+    disk.copy_file(tmp_path / "a.db", tmp_path / "b.db")
+    disk.copy_file(tmp_path / "empty.db", tmp_path / "empty-copy.db")
+
+    assert (tmp_path / "b.db").read_bytes() == BYTES
+    assert (tmp_path / "empty-copy.db").read_bytes() == b""
+
+
 def test_a_copy_that_fails_half_way_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = os.copy_file_range
     calls: list[int] = []

@@ -45,8 +45,8 @@ def test_an_index_built_before_orders_were_packed_keeps_reading_its_files(tmp_pa
     assert list(orders.read(tmp_path, "seg", "n_x", True, 3) or []) == [2, 0, 1]
 
 
-def test_orders_are_16_bit_numbers_up_to_65536_documents_and_32_bit_ones_past_them(tmp_path: Path) -> None:
-    for count, width in ((65_536, 2), (65_537, 4)):
+def test_orders_are_16_bit_numbers_up_to_65535_documents_and_32_bit_ones_past_them(tmp_path: Path) -> None:
+    for count, width in ((65_535, 2), (65_536, 4)):
         keys: list[Any] = [float(doc % 7) for doc in range(count)]
         orders.write(tmp_path, f"seg{count}", {"n_x": keys}, list(range(count)))
         size = (tmp_path / f"seg{count}.ord").stat().st_size
@@ -55,6 +55,17 @@ def test_orders_are_16_bit_numbers_up_to_65536_documents_and_32_bit_ones_past_th
         for descending in (False, True):
             found = orders.read(tmp_path, f"seg{count}", "n_x", descending, count)
             assert list(found or []) == list(orders.ordered(keys, list(range(count)), descending))
+
+
+def test_a_column_whose_every_value_ties_is_stored_at_the_16_bit_limit_and_past_it(tmp_path: Path) -> None:
+    # its one run of ties is as long as the segment: 65,536 documents make a length 16 bits cannot hold
+    for count in (65_535, 65_536):
+        keys: list[Any] = [b""] * count
+        orders.write(tmp_path, f"seg{count}", {"s_x": keys}, list(range(count)))
+
+        for descending in (False, True):
+            found = orders.read(tmp_path, f"seg{count}", "s_x", descending, count)
+            assert list(found or []) == list(range(count))
 
 
 def test_an_index_of_32_bit_packed_orders_keeps_reading_them(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.filedb.structfile import StructFile
+from whoosh.reading import CorruptIndexError
 from whoosh.system import pack_uint
 
 from emulator.search.whoosh_internals import terminfo
@@ -156,6 +157,22 @@ def test_a_file_of_another_format_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"HSH3" + bytes(100))
     with open(path, "rb") as file, pytest.raises(ValueError, match="not an emulator terms file"):
         TableReader(StructFile(file), 104)
+
+
+def test_a_row_whose_length_was_damaged_is_an_error_not_an_endless_read(tmp_path: Path) -> None:
+    fields = {"w_a": {b"t%d" % number: b"info" for number in range(5)}}
+    path = tmp_path / "terms.trm"
+    length = _written(path, fields)
+    data = bytearray(path.read_bytes())
+    assert data[12:16] == b"\x02\x04t1"  # the second row: its term's length, its info's, the term
+    data[12:14] = b"\x85\x7f"  # the term's length now a two-byte varint far past the field's end
+    path.write_bytes(bytes(data))
+    with open(path, "rb") as file:
+        reader = TableReader(StructFile(file), length)
+        with pytest.raises(CorruptIndexError, match="damaged terms file"):
+            list(reader.rows("w_a"))
+        with pytest.raises(CorruptIndexError, match="damaged terms file"):
+            reader.seek("w_a", b"t3")
 
 
 def test_without_pread_a_file_is_read_by_seek_and_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

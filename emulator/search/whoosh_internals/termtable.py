@@ -26,6 +26,8 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
+from whoosh.reading import CorruptIndexError
+
 from emulator.search.whoosh_internals.terminfo import read_varint, varint
 
 MAGIC = b"EmT1"
@@ -245,6 +247,8 @@ class TableReader:
                 data, base, local = self.get(at, min(_CHUNK, end - at)), at, 0
             size, inside = read_varint(data, local)
             info_size, inside = read_varint(data, inside)
+            if base + inside + size + info_size > end:  # a damaged length: re-reading would never get the row
+                raise CorruptIndexError(f"damaged terms file: the row at {at} runs past its field's end {end}")
             if inside + size + info_size > len(data):
                 data, base = self.get(at, max(_CHUNK, inside - local + size + info_size)), at
                 continue
