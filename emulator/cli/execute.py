@@ -105,12 +105,13 @@ def _wait_healthy(url: str) -> None:
 
 
 def _run(command: list[str], env: dict[str, str]) -> int:
-    try:
-        child = subprocess.Popen(command, env=env)
-    except OSError as exc:
-        print(f"aip-emulator: cannot run {command[0]!r}: {exc.strerror or exc}", file=sys.stderr)
-        return 127 if isinstance(exc, FileNotFoundError) else 126
-    with _forwarding_signals(child):
+    with _forwarding_signals() as forward:  # before the command starts: see `_forwarding_signals`
+        try:
+            child = subprocess.Popen(command, env=env)
+        except OSError as exc:
+            print(f"aip-emulator: cannot run {command[0]!r}: {exc.strerror or exc}", file=sys.stderr)
+            return 127 if isinstance(exc, FileNotFoundError) else 126
+        forward.attach(child)
         status = _wait(child)
     return 128 - status if status < 0 else status
 
@@ -126,24 +127,46 @@ def _wait(child: subprocess.Popen[bytes]) -> int:
             continue
 
 
-@contextmanager
-def _forwarding_signals(child: subprocess.Popen[bytes]) -> Iterator[None]:
-    """While the command runs, a signal to this process goes on to it (a second one of the same kind kills it); the
-    server stops once the command has ended. A Ctrl-C in a terminal already reaches the command (it is in the
-    terminal's foreground group), so SIGINT is passed on only when this process is not in that group."""
-    received: set[int] = set()
+class _Forward:
+    """The handler of the forwarded signals: each goes on to the command (a second one of the same kind kills it);
+    one that arrives before the command has started goes on to it once it has."""
 
-    def forward(signum: int, _frame: FrameType | None) -> None:
-        if signum in received:
-            child.kill()
+    def __init__(self) -> None:
+        self.child: subprocess.Popen[bytes] | None = None
+        self.received: set[int] = set()
+        self.waiting: list[int] = []
+
+    def __call__(self, signum: int, _frame: FrameType | None) -> None:
+        if signum in self.received and self.child is not None:
+            self.child.kill()
             return
-        received.add(signum)
-        if signum != signal.SIGINT or not _in_terminal_foreground():
+        self.received.add(signum)
+        if signum == signal.SIGINT and _in_terminal_foreground():
+            return  # a Ctrl-C in the terminal reaches the command by itself (its foreground group)
+        if self.child is None:
+            self.waiting.append(signum)
+        else:
+            self.child.send_signal(signum)
+
+    def attach(self, child: subprocess.Popen[bytes]) -> None:
+        self.child = child
+        for signum in self.waiting:
             child.send_signal(signum)
 
+
+@contextmanager
+def _forwarding_signals() -> Iterator[_Forward]:
+    """While the command runs, a signal to this process goes on to it; the server stops once the command has ended.
+    A Ctrl-C in a terminal already reaches the command (it is in the terminal's foreground group), so SIGINT is passed
+    on only when this process is not in that group.
+
+    The handler is in place before the command starts: a command inherits a signal this process ignores (a job
+    started in the background of a shell, or by a parent that ignores SIGINT, begins with it ignored) but never a
+    handler (the command starts with the default action), so a signal passed on is never ignored by the command."""
+    forward = _Forward()
     previous = {signum: signal.signal(signum, forward) for signum in FORWARDED}
     try:
-        yield
+        yield forward
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

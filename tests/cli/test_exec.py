@@ -102,21 +102,34 @@ def _to_another_thread(pid: int, sent: signal.Signals) -> None:
     assert ctypes.CDLL(None, use_errno=True).syscall(number, pid, thread, int(sent)) == 0
 
 
+# Runs its arguments with SIGINT ignored, as a shell starts a job in the background (an ignored signal is inherited)
+IGNORING_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
 @pytest.mark.parametrize(
     ("sent", "status", "to"),
-    [(signal.SIGINT, 130, "process"), (signal.SIGTERM, 143, "process"), (signal.SIGINT, 130, "a server thread")],
+    [
+        (signal.SIGINT, 130, "process"),
+        (signal.SIGTERM, 143, "process"),
+        (signal.SIGINT, 130, "a server thread"),
+        (signal.SIGINT, 130, "process started with SIGINT ignored"),
+    ],
 )
 def test_an_interrupted_exec_stops_the_command_and_the_server(
     tmp_path: Path, sent: signal.Signals, status: int, to: str
 ) -> None:
     seen = tmp_path / "seen.json"
     argv = command("exec", "--", *_probe(seen, 0, sleep=600))
+    if to.endswith("ignored"):
+        argv = [sys.executable, "-c", IGNORING_SIGINT, *argv]
     # stdin not a terminal: the SIGINT is passed on (from a terminal, a Ctrl-C reaches the command by itself)
     with subprocess.Popen(argv, env=env(), stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as running:
         report = _report(seen, running)
         try:
             assert not _stopped(report["url"])
-            if to == "process":
+            if to.startswith("process"):
                 running.send_signal(sent)
             else:
                 _to_another_thread(running.pid, sent)
