@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test test-fast test-image fuzz lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-connections bench-slow-headers hostile reliability clean
+.PHONY: install run test test-fast test-image fuzz lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-cpu-share bench-connections bench-slow-headers hostile reliability clean
 
 install: $(STAMP)
 
@@ -87,6 +87,11 @@ bench-mixed: install
 # A test's cycle and health through the plugin's in-process aip_client beside the same calls over HTTP (issue 29).
 bench-calls: install
 	$(BIN)/python -m bench.calls_bench $(BENCH_ARGS)
+
+# The server's CPU per search, per write and per bare FastAPI call at 10k, and the share of searches beside as many
+# closed-loop writers that it bounds (issue 23).
+bench-cpu-share: install
+	$(BIN)/python -m bench.cpu_share $(BENCH_ARGS)
 
 # The seed search with 16 keep-alive connections, the emulator beside a bare FastAPI app (issue 23).
 bench-connections: install
