@@ -32,7 +32,6 @@ from emulator.search import disk
 from emulator.search.schema import INDEX_NAME, declare, new_columns, whoosh_document
 from emulator.search.tree import Document
 from emulator.search.whoosh_internals import codec, naming
-from emulator.search.whoosh_internals import segments as _deferred_clean  # noqa: F401 - no file deleted at commit
 from emulator.util import worker
 
 WATCH_S = 0.02  # how often the child checks that its parent is alive

@@ -6,7 +6,8 @@ all three agree). A Whoosh upgrade must re-check, module by module:
 - `bulk`: `SegmentWriter`'s pool and per-document writer (`_added`, `docnum`), the field formats' posting encoding.
 - `codec`, `termwriter`, `termtable`, `terminfo`: the emulator's codec, W3's but for the terms file (`W3Codec`'s
   `_blocklimit`, `_compression`, the field writer and terms reader protocols in `whoosh.codec.base`, `W3TermInfo`'s
-  attributes, W3's block headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`, `Positions.encode`).
+  attributes, `SegmentWriter._commit_toc` (the only place Whoosh's writer deletes files at commit), W3's block
+  headers, `WHOOSH3_HEADER_MAGIC`, `COMPRESSION_MIN_SIZE`, `Positions.encode`).
 - `columns`: the column readers' attributes (`_dbfile`, `_basepos`, `_count`, `_doccount`, `_fixedlen`, ...).
 - `blocks` and `phrases`: `W3LeafMatcher`'s blocks (`_baseoffset`, `_nextoffset`, `_maxid`, `_goto`, `_next_block`,
   `_read_data`, `_data` as (document gaps, weights, values), `_read_values`, `_values`, `_byteids`).

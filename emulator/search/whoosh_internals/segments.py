@@ -7,7 +7,8 @@ only `live` changes. A new view costs a reader for each new segment and a live s
 deletions changed, nothing for the rest.
 
 Searches pin the view they read; readers of segments that left the table of contents, and the files behind them,
-are released (by the flush thread) only once no search holds a view that still lists them.
+are released (by the flush thread) only once no search holds a view that still lists them: the emulator's writers
+leave those files in place at commit (`codec.CompactWriter`), and the segment readers open column files lazily.
 """
 
 from __future__ import annotations
@@ -20,16 +21,6 @@ from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from emulator.search.caches import DocSet, SearchCaches, SegmentCaches
-
-_clean_files = whoosh_index.clean_files
-
-
-def _deferred_clean(*_args: Any) -> None:
-    """Whoosh deletes the files of merged-away segments at commit; a search may still read them, so `Segments`
-    cleans up itself once no search holds an older view (the segment readers open column files lazily)."""
-
-
-whoosh_index.clean_files = _deferred_clean
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,7 @@ class Segments:
         for segid in [segid for segid in self._caches if segid not in wanted]:
             self._caches.pop(segid).close()
         if ix is not None and current.generation >= 0:
-            _clean_files(ix.storage, ix.indexname, current.generation, current.segments)
+            whoosh_index.clean_files(ix.storage, ix.indexname, current.generation, current.segments)
 
     def close(self) -> None:
         """Close every reader (no search may be running)."""
@@ -106,7 +97,7 @@ def contents(ix: Any) -> tuple[int, list[str]]:
 def clean(ix: Any) -> None:
     """Delete what the latest table of contents does not list (no reader may be open on it)."""
     toc = ix._read_toc()
-    _clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
 
 
 def _reader(ix: Any, schema: Any, segment: Any) -> SegmentReader:
