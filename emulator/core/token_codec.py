@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from emulator.core import token_words
 from emulator.core.access import Access as Access  # noqa: PLC0414 - named here too; the CLI imports its home
 from emulator.core.catalog import Catalog, UserInfo
+from emulator.core.clock import Ids
 from emulator.core.errors import AuthenticationError, PermissionDenied
 from emulator.store import models as m
+from emulator.store.db import get_meta, set_meta
 
 ISSUER = "aip-cloud"
 ALGORITHM = "HS256"
@@ -179,6 +181,16 @@ def first_administrator(users: Iterable[U]) -> U | None:
     """Return the default token owner: the first active jira-administrators member by username."""
     admins = [u for u in users if u.active and ADMIN_GROUP in u.groups]
     return min(admins, key=lambda u: u.username, default=None)
+
+
+def instance_secret(session: Session, ids: Ids) -> str:
+    """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
+    secret = get_meta(session, SECRET_META_KEY)
+    if secret is None:
+        secret = ids.secret()
+        set_meta(session, SECRET_META_KEY, secret)
+        session.commit()
+    return secret
 
 
 def stored_tokens(session: Session) -> list[TokenInfo]:

@@ -26,7 +26,7 @@ from emulator.core import changelog
 from emulator.core.catalog import Catalog, load_catalog
 from emulator.core.clock import Clock, Ids
 from emulator.core.documents import build_document
-from emulator.core.token_codec import SECRET_META_KEY, TokenInfo, TokenRegistry, stored_tokens
+from emulator.core.token_codec import SECRET_META_KEY, TokenInfo, TokenRegistry, instance_secret, stored_tokens
 from emulator.core.views import ViewCache, iter_all_views
 from emulator.runtime import datadir, replace, seeder
 from emulator.runtime.documents import DatabaseDocuments
@@ -153,7 +153,7 @@ class Emulator:
             whole = not self.seeded and has_secret and has_floor and bool(history(session))
             if not history(session):  # written before histories were: its index is rebuilt once
                 set_meta(session, HISTORY, new_history())
-            secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            secret = self.settings.jwt_secret or instance_secret(session, self.ids)
             current = generation(session)
             opened = current, history(session), secret, tuple(stored_tokens(session)), changelog.floor(session, current)
             session.commit()
@@ -281,7 +281,7 @@ class Emulator:
         first two written there when missing); True when nothing was missing."""
         with self.session() as session:
             whole = None not in (get_meta(session, SECRET_META_KEY), get_meta(session, changelog.FLOOR))
-            secret = self.settings.jwt_secret or _instance_secret(session, self.ids)
+            secret = self.settings.jwt_secret or instance_secret(session, self.ids)
             current = generation(session)
             derived = (secret, tuple(stored_tokens(session)), changelog.floor(session, current), current)
             session.commit()
@@ -298,13 +298,3 @@ def cache_limits(settings: Settings) -> CacheLimits:
         lexicons_mb=settings.cache_lexicons_mb,
         positions_mb=settings.cache_positions_mb,
     )
-
-
-def _instance_secret(session: Session, ids: Ids) -> str:
-    """The secret Cloud tokens are signed with: generated on first use and kept in the database."""
-    secret = get_meta(session, SECRET_META_KEY)
-    if secret is None:
-        secret = ids.secret()
-        set_meta(session, SECRET_META_KEY, secret)
-        session.commit()
-    return secret
