@@ -35,16 +35,20 @@ EXAMPLES = {
 }
 
 
+# Errors a command reports in one line (exit status 2) whose classes the command line loads anyway: a bad setting, a
+# busy port, no command for `exec` or no server for `token` is told without loading the database layer (~0.35 s).
+LOADED_ONE_LINE_ERRORS = (SettingsProblem, PortBusy, NoTokenTarget, NoCommand)
+
+
 def one_line_errors() -> tuple[type[Exception], ...]:
-    """The errors a command reports in one line (exit status 2). Those of the data directory and the fixtures are
+    """The other errors a command reports in one line (exit status 2): those of the data directory and the fixtures,
     imported here, when one is being caught: `wait`, `exec` or `--version` do not load the database to name them."""
     from emulator.runtime.datadir import DataFormatError  # noqa: PLC0415
     from emulator.runtime.lock import DataDirInUse  # noqa: PLC0415
     from emulator.seeding.read import FixtureError  # noqa: PLC0415
     from emulator.store.db import DataDirError  # noqa: PLC0415
 
-    return (FixtureError, SettingsProblem, DataDirError, DataDirInUse, DataFormatError, PortBusy, NoTokenTarget,
-            NoCommand)  # fmt: skip
+    return FixtureError, DataDirError, DataDirInUse, DataFormatError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -113,12 +117,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export":
             return _export(settings, args.directory)
         return _reindex(settings)
-    except one_line_errors() as exc:  # evaluated only when something is raised
-        print(f"aip-emulator: {exc}", file=sys.stderr)
-        return 2
+    except LOADED_ONE_LINE_ERRORS as exc:
+        return _one_line(exc)
+    except one_line_errors() as exc:  # evaluated only when something else is raised
+        return _one_line(exc)
     except EmulatorError as exc:  # a refused token command: unknown id, bad expiry, ...
         print(f"aip-emulator: {exc.message}", file=sys.stderr)
         return 1
+
+
+def _one_line(exc: Exception) -> int:
+    print(f"aip-emulator: {exc}", file=sys.stderr)
+    return 2
 
 
 def _exec(args: argparse.Namespace, settings: Settings) -> int:

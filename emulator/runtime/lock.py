@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from emulator.store.db import DataDirError, storage_problem
 from emulator.util import oslock
 
 LOCK_FILE = "server.lock"
@@ -113,6 +112,9 @@ class ServerLock:
             data_dir.mkdir(parents=True, exist_ok=True)
             return self.path.open("a+")
         except OSError as exc:
+            # Loaded here, on a failure: `running_server` (a `token` command's look for a server) loads no database.
+            from emulator.store.db import DataDirError, storage_problem  # noqa: PLC0415
+
             problem = storage_problem(exc, data_dir)
             if problem is None:
                 raise

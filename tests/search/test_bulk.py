@@ -6,6 +6,7 @@ the codec are read and merged together (indexes written before)."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -187,10 +188,20 @@ def test_default_fixtures(tmp_path: Path) -> None:
     _assert_same(tmp_path, _documents(default_fixtures(), tmp_path / "data"))
 
 
+BLOCK = 128  # postings per block of the codec (and of W3)
+
+
 def test_generated_assets_past_one_posting_block(tmp_path: Path) -> None:
-    """300 assets: common terms span several of the codec's 128-posting blocks."""
-    generate(tmp_path / "fixtures", 300, seed=7)
-    _assert_same(tmp_path, _documents(tmp_path / "fixtures", tmp_path / "data"))
+    """260 assets: common terms span several of the codec's 128-posting blocks, some of them three (two full blocks
+    and a part of one); the fewest assets that gives a term a full middle block."""
+    generate(tmp_path / "fixtures", 260, seed=7)
+    docs = _documents(tmp_path / "fixtures", tmp_path / "data")
+    _assert_same(tmp_path, docs)
+    built = index.open_dir(str(tmp_path / "bulk"), indexname="assets")
+    with built.reader() as reader:
+        blocks = Counter(-(-reader.doc_frequency(*term) // BLOCK) for term in reader.all_terms())
+    built.close()
+    assert min(blocks[2], blocks[3]) > 0, blocks
 
 
 def test_words_values_and_odd_texts(tmp_path: Path) -> None:

@@ -41,6 +41,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorServ
         yield server
 
 
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    """One client for the module's own calls: each new one loads the CA bundle (~25 ms of CPU)."""
+    with httpx.Client(auth=("admin", "admin")) as client:
+        yield client
+
+
 def take(url: str, out: Path, **options: Any) -> Path:
     source = Source(url, ("admin", "admin"), FAST)
     try:
@@ -56,8 +63,8 @@ def serving(fixtures: Path, tmp: Path) -> Iterator[EmulatorServer]:
         yield server
 
 
-def search(url: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer: dict[str, Any] = httpx.post(url + API + "/index/query.json", json=body, auth=("admin", "admin")).json()
+def search(http: httpx.Client, url: str, body: dict[str, Any]) -> dict[str, Any]:
+    answer: dict[str, Any] = http.post(url + API + "/index/query.json", json=body).json()
     answer["queryIndexParam"]["respTime"] = 0
     return answer
 
@@ -67,13 +74,13 @@ def seed(name: str) -> Any:
 
 
 def test_a_capture_of_the_default_fixtures_answers_both_vendor_examples_field_for_field(
-    default_source: EmulatorServer, tmp_path: Path
+    default_source: EmulatorServer, http: httpx.Client, tmp_path: Path
 ) -> None:
     with serving(take(default_source.url, tmp_path / "capture"), tmp_path) as served:
         for name in ("search-one-string-field", "search-scheme-type-name-id"):
             expected = seed(f"{name}.response.json")
             expected["queryIndexParam"]["respTime"] = 0
-            assert search(served.url, seed(f"{name}.request.json")) == expected
+            assert search(http, served.url, seed(f"{name}.request.json")) == expected
 
 
 READS = ["/form/list.json", "/attribute/list.json", "/schema/objectSchemas.json", "/location.json", "/location/2.json"]
@@ -84,34 +91,38 @@ SEARCHES: list[dict[str, Any]] = [
 ]
 
 
-def answers(url: str) -> list[str]:
+def answers(http: httpx.Client, url: str) -> list[str]:
     """The reads and searches, as text with the server's own URL taken out (locations link avatars)."""
-    out = [httpx.get(url + API + path, auth=("admin", "admin")).text for path in READS]
-    out += [json.dumps(search(url, {"searchType": "basic", "listType": "detail", **body})) for body in SEARCHES]
+    out = [http.get(url + API + path).text for path in READS]
+    out += [json.dumps(search(http, url, {"searchType": "basic", "listType": "detail", **body})) for body in SEARCHES]
     return [text.replace(url, "URL") for text in out]
 
 
 @pytest.mark.slow  # 400 generated assets served, captured over HTTP and served again: ~2.5 CPU-s
-def test_a_capture_of_generated_data_serves_the_same_answers(generated: EmulatorServer, tmp_path: Path) -> None:
+def test_a_capture_of_generated_data_serves_the_same_answers(
+    generated: EmulatorServer, http: httpx.Client, tmp_path: Path
+) -> None:
     out = take(generated.url, tmp_path / "capture", page_size=150)
     with serving(out, tmp_path) as served:
-        assert answers(served.url) == answers(generated.url)
+        assert answers(http, served.url) == answers(http, generated.url)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["capture", "capture-data"]
 
 
 @pytest.mark.slow  # 400 generated assets served, captured over HTTP and served again: ~2.5 CPU-s
-def test_a_slice_by_count_and_form_brings_the_assets_it_references(generated: EmulatorServer, tmp_path: Path) -> None:
+def test_a_slice_by_count_and_form_brings_the_assets_it_references(
+    generated: EmulatorServer, http: httpx.Client, tmp_path: Path
+) -> None:
     out = take(generated.url, tmp_path / "slice", max_assets=20, forms=["License", "2"])
     assets = json.loads((out / "assets-0001.json").read_text())
     wanted = {"queryIndexSearchParams": [{"field": "form.id", "keywords": [10, 2], "fieldType": "LIST"}],
               "pageSize": 20, "sortField": "asset.id", "sortType": "LONG"}  # fmt: skip
-    first = [a["id"] for a in search(generated.url, wanted)["assets"]]
+    first = [a["id"] for a in search(http, generated.url, wanted)["assets"]]
     referenced = [a for a in assets if a["id"] not in first]
     assert [a["id"] for a in assets if a["id"] in first] == first
     assert referenced
     assert {a["formId"] for a in referenced} <= {8, 9, 11}  # suppliers, laptops, servers
     with serving(out, tmp_path) as served:  # every reference resolves, or the load would fail
-        assert search(served.url, {"pageSize": 1})["queryPagingInfo"]["totalRecords"] == len(assets)
+        assert search(http, served.url, {"pageSize": 1})["queryPagingInfo"]["totalRecords"] == len(assets)
 
 
 def test_a_429_and_a_500_are_retried_honouring_retry_after(default_source: EmulatorServer, tmp_path: Path) -> None:
