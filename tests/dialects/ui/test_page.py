@@ -439,6 +439,23 @@ def test_snapshots_faults_and_the_clock(page: Page, api: httpx.Client) -> None:
     assert api.get("/_emulator/snapshots").json() == []
 
 
+def test_every_control_table_fits_its_panel_at_1280_px(page: Page, api: httpx.Client) -> None:
+    """The fault and token tables have 8 and 6 columns: in a half-width panel their actions were off to the side."""
+    api.post("/_emulator/faults", json={"path": "/rest/jip-api/1.0/index/query*", "status": 503, "times": 2})
+    api.post("/_emulator/snapshots", json={"name": "before"})
+    page.goto(UI + "#/control")
+    expect(page.get_by_role("button", name=re.compile("^Delete fault"))).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke Default write token")).to_be_visible()
+
+    cut = page.evaluate(
+        "[...document.querySelectorAll('.panel .table-wrap')]"
+        ".filter((wrap) => wrap.scrollWidth > wrap.clientWidth)"
+        ".map((wrap) => wrap.closest('.panel').querySelector('h2').textContent)"
+    )
+
+    assert cut == []
+
+
 def test_a_minted_token_is_shown_once_and_works_against_the_cloud_api(page: Page, api: httpx.Client) -> None:
     page.goto(UI + "#/control")
     page.get_by_label("Token name").fill("from-the-page")
