@@ -244,6 +244,27 @@ def test_columns_sort_and_pages_follow_the_api(page: Page, api: httpx.Client) ->
     assert page.locator(".results tbody tr td:first-child").all_inner_texts()[:3] == ["1", "2", "3"]
 
 
+def test_sorting_and_paging_by_keyboard_keep_the_focus_on_the_control(page: Page) -> None:
+    """The table and pager are drawn again after each answer; the focus stays on the same control, not the page top."""
+    sign_in(page)
+    page.get_by_role("button", name="Name").focus()
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "ascending")
+    expect(page.get_by_role("button", name="Name")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "descending")
+    expect(page.get_by_role("button", name="Name")).to_be_focused()
+
+    page.get_by_role("button", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".page-of")).to_have_text("Page 2 of 3")
+    expect(page.get_by_role("button", name="Next")).to_be_focused()
+    page.keyboard.press("Enter")  # the last page: Next is disabled, so the focus goes to Previous
+    expect(page.locator(".page-of")).to_have_text("Page 3 of 3")
+    expect(page.get_by_role("button", name="Previous")).to_be_focused()
+
+
 def test_an_asset_shows_every_attribute_and_its_references_link(page: Page) -> None:
     sign_in(page)
     search_for(page, '"microsoft 365"')
