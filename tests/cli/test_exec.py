@@ -195,7 +195,7 @@ def test_an_emulator_that_cannot_start_is_2_and_the_command_never_runs(tmp_path:
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
         f"aip-emulator: {tmp_path / 'missing'}: fixture directory not found; "
-        "pass --fixtures DIR with a fixture directory"
+        "pass --fixtures DIR with a fixture directory, or leave --fixtures out to serve the packaged default fixtures"
     )
     assert not seen.exists()
 
