@@ -560,6 +560,20 @@ def test_keyboard_and_a_phone_sized_window(page: Page) -> None:
         assert wide <= PHONE["width"], f"{view} is {wide} px wide"
 
 
+@pytest.mark.parametrize("name", ["My.Ns", "-x", "a" * 64])
+def test_a_namespace_name_the_server_refuses_is_refused_on_the_page(page: Page, name: str) -> None:
+    """Not a trip to a bare JSON 400: the page checks the server's rule for names before it goes there."""
+    page.goto(UI + "#/control")
+    page.get_by_role("textbox", name="Namespace").fill(name)
+
+    page.get_by_role("button", name="Switch namespace").click()
+
+    expect(page.locator("#ns-error")).to_have_text(
+        "Use 1-63 characters of a-z 0-9 - _, starting with a letter or digit."
+    )
+    expect(page).to_have_url(re.compile(r"/_emulator/ui/#/control$"))  # still the default namespace's page
+
+
 def test_in_a_namespace_every_call_is_prefixed(page: Page, server: str, watch: Watch) -> None:
     """Namespaces are served elsewhere; here the browser maps /_ns/demo/... onto the default routes."""
     from playwright.sync_api import Error, Route  # noqa: PLC0415

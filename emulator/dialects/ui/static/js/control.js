@@ -259,10 +259,11 @@ function namespacePanel() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = input.value.trim();
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-      error.textContent = "Use letters, digits, dot, dash and underscore.";
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) { // the server's rule (docs/control-plane.md, "Names")
+      error.textContent = "Use 1-63 characters of a-z 0-9 - _, starting with a letter or digit.";
       return;
     }
+    error.textContent = "";
     location.assign(`/_ns/${encodeURIComponent(name)}/_emulator/ui/${location.hash}`);
   });
   return panel("ctl-namespace", "Namespace",
