@@ -560,6 +560,30 @@ def test_keyboard_and_a_phone_sized_window(page: Page) -> None:
         assert wide <= PHONE["width"], f"{view} is {wide} px wide"
 
 
+def test_the_page_works_under_a_jira_context_path(browser: Browser, tmp_path: Path) -> None:
+    """With --context-path /jira the DC and Jira routes move under it; the page finds it in the OpenAPI document."""
+    app = create_app(Settings(data_dir=tmp_path / "data", context_path="/jira"))
+    watch = Watch()
+    with LiveServer(app) as live:
+        context = browser.new_context(viewport=WIDE, base_url=live.url)  # type: ignore[arg-type]
+        context.set_default_timeout(TIMEOUT_MS)
+        tab = context.new_page()
+        tab.on("response", watch.on_response)
+        tab.on("console", watch.on_console)
+        tab.on("request", watch.on_request)
+        try:
+            sign_in(tab)
+            search_for(tab, "tom*")
+            expect(tab.locator("#asset-summary")).to_have_text(showing(1, 3, 3))
+            calls = [r.url.removeprefix(live.url) for r in watch.sent if r.resource_type in ("fetch", "xhr")]
+        finally:
+            context.close()
+    app.state.emulator.close()
+
+    assert watch.problems == []
+    assert "/jira/rest/api/2/myself" in calls
+
+
 @pytest.mark.parametrize("name", ["My.Ns", "-x", "a" * 64])
 def test_a_namespace_name_the_server_refuses_is_refused_on_the_page(page: Page, name: str) -> None:
     """Not a trip to a bare JSON 400: the page checks the server's rule for names before it goes there."""
