@@ -120,7 +120,8 @@ def test_the_cli_reports_a_broken_start_without_a_traceback(tmp_path: Path, caps
     assert code == 2
     assert capsys.readouterr().err == (
         f"aip-emulator: {tmp_path / 'none'}: fixture directory not found;"
-        " pass --fixtures DIR with a fixture directory\n"
+        " pass --fixtures DIR with a fixture directory, or leave --fixtures out to serve the packaged default"
+        " fixtures\n"
     )
 
 

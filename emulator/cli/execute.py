@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -84,7 +85,7 @@ def execute(settings: Settings, command: list[str], *, temporary: bool, reseed: 
     try:
         with server:
             _wait_healthy(server.url)
-            running = " ".join(command)
+            running = shlex.join(command)  # as a shell would take it again
             print(f"aip-emulator: serving {settings.data_dir} on {server.url} for: {running}", file=sys.stderr)
             return _run(command, {**os.environ, URL_ENV: server.url})
     finally:

@@ -36,7 +36,10 @@ def call(method: str, url: str, body: Any = None, auth: str | None = None, timeo
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             raw = answer.read()
     except urllib.error.HTTPError as exc:
-        raise Refused(exc.code, _message(exc.read(), exc.reason)) from None
+        message = _message(exc.read(), exc.reason)
+        if exc.code in (401, 403) and "/_emulator/" in url:  # a guarded control plane (AIP_EMULATOR_CONTROL_AUTH)
+            message += "; pass --auth USER:PASSWORD of an administrator"
+        raise Refused(exc.code, message) from None
     except (urllib.error.URLError, OSError) as exc:
         raise Unreachable(f"no aip-emulator answers at {url}: {getattr(exc, 'reason', exc)}") from None
     return json.loads(raw) if raw else None

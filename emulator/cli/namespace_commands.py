@@ -34,6 +34,7 @@ def add_namespace_commands(commands: argparse._SubParsersAction[argparse.Argumen
     delete.add_argument("name", help="the namespace to delete")
     for command in actions.choices.values():
         command.add_argument("--url", default=DEFAULT_URL, help=f"the running emulator (default {DEFAULT_URL})")
+        command.add_argument("--auth", metavar="USER:PASSWORD", help="an administrator, if the control plane needs one")
 
 
 def run_namespace_command(args: argparse.Namespace) -> int:
@@ -41,11 +42,12 @@ def run_namespace_command(args: argparse.Namespace) -> int:
     base = args.url.rstrip("/") + "/_emulator/namespaces"
     try:
         if args.namespace_command == "list":
-            print(json.dumps(call("GET", base), indent=2))
+            print(json.dumps(call("GET", base, auth=args.auth), indent=2))
         elif args.namespace_command == "create":
-            print(json.dumps(call("POST", base, {"name": args.name, "from": args.source}), indent=2))
+            body = {"name": args.name, "from": args.source}
+            print(json.dumps(call("POST", base, body, auth=args.auth), indent=2))
         else:
-            call("DELETE", f"{base}/{args.name}")
+            call("DELETE", f"{base}/{args.name}", auth=args.auth)
             print(f"deleted namespace {args.name}")
     except Refused as exc:
         print(f"aip-emulator: {exc.status}: {exc.message}", file=sys.stderr)

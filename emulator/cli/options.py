@@ -39,6 +39,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, fields: tuple[str, ...] |
     for name, info in Settings.model_fields.items():
         if fields is not None and name not in fields:
             continue
+        if (info.description or "").startswith("internal:"):
+            continue  # set by the server for its namespaces, never by a user (no flag, not in the README's table)
         words = info.description or name.replace("_", " ")
         text = f"{words} ({env_name(name)}, default: {_default(info)})".replace("%", "%%")
         if info.annotation is bool:

@@ -88,7 +88,10 @@ def fixtures_drift(session: Session, data_dir: Path, fixtures: Path) -> str | No
 def require_fixtures(fixtures: Path) -> None:
     """A missing fixture directory is an error even when the data directory exists (checked before it is touched)."""
     if not fixtures.is_dir():
-        raise FixtureError(f"{fixtures}: fixture directory not found; pass --fixtures DIR with a fixture directory")
+        raise FixtureError(
+            f"{fixtures}: fixture directory not found; pass --fixtures DIR with a fixture directory, "
+            "or leave --fixtures out to serve the packaged default fixtures"
+        )
 
 
 def check_existing(session: Session, data_dir: Path, fixtures: Path) -> None:

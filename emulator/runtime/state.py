@@ -33,6 +33,7 @@ from emulator.runtime import replace
 from emulator.runtime.emulator import Emulator
 from emulator.search import disk
 from emulator.seeding.export import zip_bytes
+from emulator.seeding.read import FixtureError
 from emulator.store import models as m
 from emulator.util.progress import QUIET, Progress
 
@@ -214,6 +215,8 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
 
     `progress` follows loading and indexing (bars with an ETA in a terminal)."""
     failed = "nothing was seeded"
+    if not fixtures.is_dir():  # before the scratch directory; the server's flag does not apply here
+        raise FixtureError(f"{fixtures}: fixture directory not found; name a fixture directory on the server's machine")
     with storage_answers(emu, failed), scratch_dir(emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": scratch, "fixtures": fixtures})
         fresh = Emulator(settings)

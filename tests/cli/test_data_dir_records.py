@@ -96,7 +96,8 @@ def test_a_missing_fixture_dir_is_an_error_even_with_an_existing_data_dir(
 
     assert main(["reindex", "--data-dir", str(data_dir), "--fixtures", str(missing)]) == 2
     assert capsys.readouterr().err == (
-        f"aip-emulator: {missing}: fixture directory not found; pass --fixtures DIR with a fixture directory\n"
+        f"aip-emulator: {missing}: fixture directory not found; pass --fixtures DIR with a fixture directory, "
+        "or leave --fixtures out to serve the packaged default fixtures\n"
     )
 
 

@@ -7,6 +7,7 @@ import ctypes
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -72,6 +73,8 @@ def test_the_commands_exit_status_is_passed_on_and_the_server_stopped(tmp_path: 
     served = _served_dir(done.stderr)
     assert served.name == "data"
     assert not served.parent.exists()  # the temporary data directory is gone
+    # the command as a shell would take it again (the probe's script has spaces, quotes and newlines)
+    assert f" for: {shlex.join(_probe(seen, status))}\n" in done.stderr
 
 
 def test_a_given_data_dir_and_fixtures_are_served_and_kept(tmp_path: Path) -> None:
@@ -195,7 +198,7 @@ def test_an_emulator_that_cannot_start_is_2_and_the_command_never_runs(tmp_path:
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
         f"aip-emulator: {tmp_path / 'missing'}: fixture directory not found; "
-        "pass --fixtures DIR with a fixture directory"
+        "pass --fixtures DIR with a fixture directory, or leave --fixtures out to serve the packaged default fixtures"
     )
     assert not seen.exists()
 

@@ -55,3 +55,31 @@ def test_every_namespace_command_has_help(command: list[str], capsys: pytest.Cap
         main(["namespace", *command, "--help"])
     assert done.value.code == 0
     assert "usage: aip-emulator namespace" in capsys.readouterr().out
+
+
+@pytest.fixture
+def guarded(seeded_template: Path, tmp_path: Path) -> Iterator[str]:
+    app = create_app(Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"), control_auth=True))
+    with LiveServer(app) as live:
+        yield live.url
+    close_app(app)
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["namespace", "list"], "401: The emulator's control routes need an administrator's Basic credentials"),
+        (["token", "list", "--auth", "jdoe:jdoe"], "refused: The emulator's control routes need a member of"),
+        (["postman", "--out", "OUT", "--auth", "admin:wrong"], "401: The emulator's control routes need an"),
+    ],
+)
+def test_a_guarded_control_plane_says_to_pass_auth(
+    guarded: str, command: list[str], said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = [str(tmp_path / "postman") if word == "OUT" else word for word in command]
+    assert main([*command, "--url", guarded]) == 1
+    err = capsys.readouterr().err
+
+    assert said in err
+    assert err.endswith("; pass --auth USER:PASSWORD of an administrator\n")
+    assert main([*command, "--url", guarded, "--auth", "admin:admin"]) == 0  # the last --auth counts

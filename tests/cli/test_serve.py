@@ -186,6 +186,7 @@ def test_every_command_has_an_example_and_shows_defaults(command: str, capsys: p
     if command == "serve":
         assert "(AIP_EMULATOR_PORT, default: 8080)" in text
         assert "--access-log" in text
+        assert "internal" not in text  # the namespace an emulator serves is the server's business: no --namespace
 
 
 @pytest.mark.parametrize(

@@ -95,8 +95,9 @@ def test_invalid_json_names_the_file_and_position(tmp_path: Path) -> None:
 def test_a_missing_fixture_directory_says_what_to_do(tmp_path: Path) -> None:
     message = _start(tmp_path, tmp_path / "nowhere")
 
-    assert (
-        message == f"{tmp_path / 'nowhere'}: fixture directory not found; pass --fixtures DIR with a fixture directory"
+    assert message == (
+        f"{tmp_path / 'nowhere'}: fixture directory not found; pass --fixtures DIR with a fixture directory, "
+        "or leave --fixtures out to serve the packaged default fixtures"
     )
 
 

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import NotFound
 from emulator.core.faults import FaultRule, Faults, fault_error
-from emulator.dialects.control.journal import NOT_VENDOR
+from emulator.dialects.control.journal import not_vendor
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path
@@ -122,7 +122,7 @@ class FaultInjector:
             await self.app(scope, receive, send)
             return
         faults, path = faults_of(scope, self.faults), route_path(scope)
-        if not faults.active or path.startswith(NOT_VENDOR):
+        if not faults.active or not_vendor(path):
             await self.app(scope, receive, send)
             return
         rule = faults.take(scope["method"], path)

@@ -93,8 +93,9 @@ def test_faults_never_touch_the_emulators_own_routes_or_the_docs(emulator_client
     _add(emulator_client, path="/*", status=503)
 
     assert emulator_client.get(LOCATION, auth=ADMIN).status_code == 503
-    for path in ("/_emulator/health", "/_emulator/requests", FAULTS, "/docs", "/openapi.json"):
+    for path in ("/_emulator/health", "/_emulator/requests", FAULTS, "/docs", "/openapi.json", "/_emulator/ui/"):
         assert emulator_client.get(path).status_code == 200, path
+    assert emulator_client.get("/", follow_redirects=False).status_code == 302  # the way to the web page
 
 
 def test_a_rule_for_an_emulator_route_is_refused(emulator_client: Client) -> None:

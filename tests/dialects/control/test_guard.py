@@ -25,13 +25,15 @@ def test_control_routes_are_open_by_default(emulator_client: TestClient) -> None
     assert emulator_client.get("/_emulator/snapshots").status_code == 200
 
 
-def test_control_routes_refuse_anonymous_callers_when_guarded(guarded: TestClient) -> None:
-    response = guarded.post("/_emulator/reset")
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Basic YWRtaW46d3Jvbmc="}])  # none; admin:wrong
+def test_guarded_control_routes_say_what_a_caller_needs(guarded: TestClient, headers: dict[str, str]) -> None:
+    response = guarded.post("/_emulator/reset", headers=headers)
 
     assert response.status_code == 401
-    assert response.json() == {
+    assert response.json() == {  # what to do next, not Jira's bare "Client must be authenticated"
         "error": "AuthenticationException",
-        "message": "Client must be authenticated to access this resource.",
+        "message": "The emulator's control routes need an administrator's Basic credentials (a member of "
+        "jira-administrators): AIP_EMULATOR_CONTROL_AUTH is on",
     }
 
 

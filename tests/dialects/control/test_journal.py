@@ -92,11 +92,13 @@ def test_requests_are_listed_newest_last_with_rising_ids(emulator_client: Client
     ]
 
 
-def test_control_routes_and_the_docs_are_never_recorded(emulator_client: Client) -> None:
+def test_control_routes_the_docs_and_the_page_are_never_recorded(emulator_client: Client) -> None:
     emulator_client.get("/_emulator/health")
     emulator_client.get(f"{REQUESTS}/count")
     emulator_client.get("/openapi.json")
     emulator_client.get("/docs")
+    assert emulator_client.get("/", follow_redirects=False).status_code == 302  # to the web page
+    emulator_client.get("/_emulator/ui/")
 
     assert _requests(emulator_client) == []
 

@@ -139,8 +139,8 @@ def test_a_broken_seed_is_a_400_and_changes_nothing(emulator_client: Client, tmp
     response = emulator_client.post("/_emulator/seed", json={"fixtures": str(tmp_path / "none")})
 
     assert response.status_code == 400
-    assert response.json()["message"].endswith(
-        "fixture directory not found; pass --fixtures DIR with a fixture directory"
+    assert response.json()["message"] == (
+        f"{tmp_path / 'none'}: fixture directory not found; name a fixture directory on the server's machine"
     )
     assert _health(emulator_client)["assets"] == 39
 

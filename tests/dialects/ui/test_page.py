@@ -244,6 +244,27 @@ def test_columns_sort_and_pages_follow_the_api(page: Page, api: httpx.Client) ->
     assert page.locator(".results tbody tr td:first-child").all_inner_texts()[:3] == ["1", "2", "3"]
 
 
+def test_sorting_and_paging_by_keyboard_keep_the_focus_on_the_control(page: Page) -> None:
+    """The table and pager are drawn again after each answer; the focus stays on the same control, not the page top."""
+    sign_in(page)
+    page.get_by_role("button", name="Name").focus()
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "ascending")
+    expect(page.get_by_role("button", name="Name")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("columnheader", name="Name")).to_have_attribute("aria-sort", "descending")
+    expect(page.get_by_role("button", name="Name")).to_be_focused()
+
+    page.get_by_role("button", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".page-of")).to_have_text("Page 2 of 3")
+    expect(page.get_by_role("button", name="Next")).to_be_focused()
+    page.keyboard.press("Enter")  # the last page: Next is disabled, so the focus goes to Previous
+    expect(page.locator(".page-of")).to_have_text("Page 3 of 3")
+    expect(page.get_by_role("button", name="Previous")).to_be_focused()
+
+
 def test_an_asset_shows_every_attribute_and_its_references_link(page: Page) -> None:
     sign_in(page)
     search_for(page, '"microsoft 365"')
@@ -439,6 +460,23 @@ def test_snapshots_faults_and_the_clock(page: Page, api: httpx.Client) -> None:
     assert api.get("/_emulator/snapshots").json() == []
 
 
+def test_every_control_table_fits_its_panel_at_1280_px(page: Page, api: httpx.Client) -> None:
+    """The fault and token tables have 8 and 6 columns: in a half-width panel their actions were off to the side."""
+    api.post("/_emulator/faults", json={"path": "/rest/jip-api/1.0/index/query*", "status": 503, "times": 2})
+    api.post("/_emulator/snapshots", json={"name": "before"})
+    page.goto(UI + "#/control")
+    expect(page.get_by_role("button", name=re.compile("^Delete fault"))).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke Default write token")).to_be_visible()
+
+    cut = page.evaluate(
+        "[...document.querySelectorAll('.panel .table-wrap')]"
+        ".filter((wrap) => wrap.scrollWidth > wrap.clientWidth)"
+        ".map((wrap) => wrap.closest('.panel').querySelector('h2').textContent)"
+    )
+
+    assert cut == []
+
+
 def test_a_minted_token_is_shown_once_and_works_against_the_cloud_api(page: Page, api: httpx.Client) -> None:
     page.goto(UI + "#/control")
     page.get_by_label("Token name").fill("from-the-page")
@@ -520,6 +558,44 @@ def test_keyboard_and_a_phone_sized_window(page: Page) -> None:
         page.wait_for_load_state("networkidle")
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= PHONE["width"], f"{view} is {wide} px wide"
+
+
+def test_the_page_works_under_a_jira_context_path(browser: Browser, tmp_path: Path) -> None:
+    """With --context-path /jira the DC and Jira routes move under it; the page finds it in the OpenAPI document."""
+    app = create_app(Settings(data_dir=tmp_path / "data", context_path="/jira"))
+    watch = Watch()
+    with LiveServer(app) as live:
+        context = browser.new_context(viewport=WIDE, base_url=live.url)  # type: ignore[arg-type]
+        context.set_default_timeout(TIMEOUT_MS)
+        tab = context.new_page()
+        tab.on("response", watch.on_response)
+        tab.on("console", watch.on_console)
+        tab.on("request", watch.on_request)
+        try:
+            sign_in(tab)
+            search_for(tab, "tom*")
+            expect(tab.locator("#asset-summary")).to_have_text(showing(1, 3, 3))
+            calls = [r.url.removeprefix(live.url) for r in watch.sent if r.resource_type in ("fetch", "xhr")]
+        finally:
+            context.close()
+    app.state.emulator.close()
+
+    assert watch.problems == []
+    assert "/jira/rest/api/2/myself" in calls
+
+
+@pytest.mark.parametrize("name", ["My.Ns", "-x", "a" * 64])
+def test_a_namespace_name_the_server_refuses_is_refused_on_the_page(page: Page, name: str) -> None:
+    """Not a trip to a bare JSON 400: the page checks the server's rule for names before it goes there."""
+    page.goto(UI + "#/control")
+    page.get_by_role("textbox", name="Namespace").fill(name)
+
+    page.get_by_role("button", name="Switch namespace").click()
+
+    expect(page.locator("#ns-error")).to_have_text(
+        "Use 1-63 characters of a-z 0-9 - _, starting with a letter or digit."
+    )
+    expect(page).to_have_url(re.compile(r"/_emulator/ui/#/control$"))  # still the default namespace's page
 
 
 def test_in_a_namespace_every_call_is_prefixed(page: Page, server: str, watch: Watch) -> None:

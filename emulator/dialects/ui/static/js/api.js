@@ -6,6 +6,20 @@ export const namespace = NS_MATCH ? decodeURIComponent(NS_MATCH[1]) : null;
 export const base = NS_MATCH ? `/_ns/${NS_MATCH[1]}` : "";
 export const DC = "/rest/jip-api/1.0";
 export const CLIENT_HEADER = "X-AIP-Emulator-Client";
+const MYSELF = "/rest/api/2/myself";
+let jiraRoot = null; // the Jira context path's promise, asked for on the first call to a /rest/ route
+
+/** The Jira context path (`--context-path`, e.g. "/jira"; "" without one), as the OpenAPI document's routes show it. */
+async function contextPath() {
+  try {
+    const response = await fetch(`${base}/openapi.json`, { headers: { [CLIENT_HEADER]: "ui" } });
+    const paths = response.ok ? Object.keys((await response.json()).paths || {}) : [];
+    const myself = paths.find((path) => path.endsWith(MYSELF));
+    return myself ? myself.slice(0, -MYSELF.length) : "";
+  } catch {
+    return "";
+  }
+}
 
 const KEY = "aip-emulator-ui.credentials";
 
@@ -47,7 +61,8 @@ export async function call(method, path, body, { basic, auth = true } = {}) {
   }
   let response;
   try {
-    response = await fetch(base + path, init);
+    if (path.startsWith("/rest/")) jiraRoot ??= contextPath();
+    response = await fetch(base + (path.startsWith("/rest/") ? await jiraRoot : "") + path, init);
   } catch (error) {
     return { status: 0, ok: false, data: { message: `The emulator did not answer (${error.message})` } };
   }

@@ -139,8 +139,26 @@ export async function list(container, params) {
     summary.textContent = paging.totalRecords === 0
       ? "No assets match."
       : `Showing ${first}–${first + found.length - 1} of ${paging.totalRecords} assets`;
+    const focused = focusedControl();
     results.replaceChildren(found.length ? table(found) : "");
     pager.replaceChildren(...pagerParts(paging));
+    refocus(focused);
+  }
+
+  /** The sort or pager button that has the focus (it is about to be drawn again), as a selector for its successor. */
+  function focusedControl() {
+    const active = document.activeElement;
+    if (!active || !(results.contains(active) || pager.contains(active))) return null;
+    if (active.dataset.sort) return `button[data-sort="${active.dataset.sort}"]`;
+    return active.dataset.page ? `button[data-page="${active.dataset.page}"]` : null;
+  }
+
+  /** Focus the control drawn in place of the one that had it (or the other pager button once it is disabled). */
+  function refocus(selector) {
+    if (!selector) return;
+    const again = results.querySelector(selector) || pager.querySelector(selector);
+    const target = again && !again.disabled ? again : pager.querySelector("button:not([disabled])");
+    if (target) target.focus();
   }
 
   function table(found) {
@@ -152,6 +170,7 @@ export async function list(container, params) {
         h("button", {
           type: "button",
           class: "sort",
+          "data-sort": sortField,
           onclick: () => go({ ...state, sort: sortField, dir, page: "1" }),
         }, label, h("span", { class: "sort-mark", "aria-hidden": "true" }, active ? (state.dir === "asc" ? " ▲" : " ▼") : " ↕")));
     }));
@@ -169,9 +188,9 @@ export async function list(container, params) {
     if (paging.totalPages <= 1) return [];
     const page = paging.pageNumber;
     return [
-      h("button", { type: "button", class: "btn", disabled: page <= 1, onclick: () => go({ ...state, page: String(page - 1) }) }, "Previous"),
+      h("button", { type: "button", class: "btn", "data-page": "previous", disabled: page <= 1, onclick: () => go({ ...state, page: String(page - 1) }) }, "Previous"),
       h("span", { class: "page-of" }, `Page ${page} of ${paging.totalPages}`),
-      h("button", { type: "button", class: "btn", disabled: !paging.hasNext, onclick: () => go({ ...state, page: String(page + 1) }) }, "Next"),
+      h("button", { type: "button", class: "btn", "data-page": "next", disabled: !paging.hasNext, onclick: () => go({ ...state, page: String(page + 1) }) }, "Next"),
     ];
   }
 

@@ -7,6 +7,13 @@ function panel(id, title, ...content) {
   return h("section", { class: "card panel", "aria-labelledby": id }, h("h2", { id }, title), ...content);
 }
 
+/** A panel across both columns: for tables too wide for half the page (their last column holds the actions). */
+function widePanel(id, title, ...content) {
+  const section = panel(id, title, ...content);
+  section.classList.add("wide");
+  return section;
+}
+
 /**
  * A status line for one panel: say(text) or say(text, "error"); report(answer, (data) => text) says the text
  * for an answer that went through, and the API's message for one that did not.
@@ -33,7 +40,7 @@ export async function render(container) {
     h("h1", {}, "Control"),
     h("p", { class: "muted" }, "What the real product never gives a tester. These routes live under /_emulator/ and are never journaled."),
     h("div", { class: "panels" },
-      resetPanel(resets), snapshotPanel(resets), clockPanel(cleanups), faultPanel(resets), tokenPanel(), namespacePanel()));
+      resetPanel(resets), snapshotPanel(resets), clockPanel(cleanups), namespacePanel(), faultPanel(resets), tokenPanel()));
   return { cleanup: () => cleanups.forEach((undo) => undo()) };
 }
 
@@ -190,7 +197,7 @@ function faultPanel(resets) {
   });
   load();
   resets.addEventListener("reset", load);
-  return panel("ctl-faults", "Faults", h("p", { class: "muted" }, "Answer or delay matching vendor calls, before authentication."), form,
+  return widePanel("ctl-faults", "Faults", h("p", { class: "muted" }, "Answer or delay matching vendor calls, before authentication."), form,
     tableWrap(tableHead("ID", "Method", "Path", "Status", "Delay", "Times", "Hits", "Actions"), rows), line);
 }
 
@@ -240,7 +247,7 @@ function tokenPanel() {
     load();
   });
   load();
-  return panel("ctl-tokens", "Cloud tokens", form, minted,
+  return widePanel("ctl-tokens", "Cloud tokens", form, minted,
     tableWrap(tableHead("Name", "Access", "Created", "Expires", "ID", "Actions"), rows), line);
 }
 
@@ -252,10 +259,11 @@ function namespacePanel() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = input.value.trim();
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-      error.textContent = "Use letters, digits, dot, dash and underscore.";
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(name)) { // the server's rule (docs/control-plane.md, "Names")
+      error.textContent = "Use 1-63 characters of a-z 0-9 - _, starting with a letter or digit.";
       return;
     }
+    error.textContent = "";
     location.assign(`/_ns/${encodeURIComponent(name)}/_emulator/ui/${location.hash}`);
   });
   return panel("ctl-namespace", "Namespace",
