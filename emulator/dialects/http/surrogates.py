@@ -1,0 +1,49 @@
+"""Lone UTF-16 surrogates in a JSON body: text no database, index or JSON answer can hold.
+
+JSON may escape a surrogate alone (`"\\ud800"`), and Python's `json.loads` reads the UTF-8 bytes of one (ED A0 80,
+which are not valid UTF-8) with `surrogatepass`, so such a string reaches the handlers as it is; storing it, looking
+it up in the index or answering it then fails in the UTF-8 encoder (a 500). `BodySizeLimit`, which holds every body
+whole, asks `holds_lone_surrogate` and answers 400 instead. A body is parsed only when it may hold one (an escape or
+the bytes of a high or low surrogate): almost never, and then at most the size limit's bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+MESSAGE = "Malformed JSON in the request body: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)"
+_MAYBE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")  # an escaped surrogate, or one's UTF-8 bytes
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def holds_lone_surrogate(body: bytes) -> bool:
+    """Whether the JSON `body` has a string (a value or a key) with a lone surrogate; False for a body that is not
+    JSON (FastAPI answers that itself)."""
+    if not _MAYBE.search(body):
+        return False
+    try:
+        value = json.loads(body)  # as FastAPI reads it: pairs joined, lone halves kept
+    except (ValueError, RecursionError):
+        return False
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def json_content(content_type: bytes | None) -> bool:
+    """Whether FastAPI reads a body of this content type as JSON: none given, or `application/json` or `+json`."""
+    if not content_type:
+        return True
+    kind = content_type.split(b";", 1)[0].strip().lower()
+    return kind == b"application/json" or (kind.startswith(b"application/") and kind.endswith(b"+json"))
