@@ -137,13 +137,15 @@ def test_a_lone_surrogate_is_400_in_every_dialect(client: Client, cloud_token: s
 
 def test_a_lone_surrogate_is_never_stored_and_a_pair_or_an_escaped_backslash_is_text(client: Client) -> None:
     """A create naming an asset with a lone surrogate is refused before anything is written; a surrogate pair is
-    the character it encodes, and an escaped backslash before `ud800` is those six characters."""
+    the character it encodes, an escaped backslash before `ud800` is those six characters, and a Hangul syllable
+    (its UTF-8 starts with the byte a surrogate's would) is itself."""
     before = client.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"]
     create = b'{"formId": 9, "name": "bad\\ud800"}'
     response = client.post("/rest/jip-api/1.0/inventory.json", content=create, headers=JSON, auth=ADMIN)
     assert (response.status_code, response.json()) == (400, dc_error(LONE_SURROGATE))
     assert client.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == before
-    for raw, name in ((b"pair \\ud83d\\ude00", "pair \U0001f600"), (b"slash \\\\ud800", "slash \\ud800")):
+    texts = [(b"p \\ud83d\\ude00", "p \U0001f600"), (b"s \\\\ud800", "s \\ud800"), (b"h \xed\x95\x9c", "h \ud55c")]
+    for raw, name in texts:
         body = b'{"formId": 9, "name": "' + raw + b'"}'
         response = client.post("/rest/jip-api/1.0/inventory.json", content=body, headers=JSON, auth=ADMIN)
         assert response.status_code == 200, response.text

@@ -3,8 +3,9 @@
 JSON may escape a surrogate alone (`"\\ud800"`), and Python's `json.loads` reads the UTF-8 bytes of one (ED A0 80,
 which are not valid UTF-8) with `surrogatepass`, so such a string reaches the handlers as it is; storing it, looking
 it up in the index or answering it then fails in the UTF-8 encoder (a 500). `BodySizeLimit`, which holds every body
-whole, asks `holds_lone_surrogate` and answers 400 instead. A body is parsed only when it may hold one (an escape or
-the bytes of a high or low surrogate): almost never, and then at most the size limit's bytes.
+whole, asks `holds_lone_surrogate` and answers 400 instead. A body is parsed again only when it may hold one (an
+escape `\\ud...` or a byte ED, which starts the UTF-8 of a surrogate or of a Hangul syllable): rarely, and then at
+most the size limit's bytes.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import re
 from typing import Any
 
 MESSAGE = "Malformed JSON in the request body: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)"
-_MAYBE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")  # an escaped surrogate, or one's UTF-8 bytes
+_MAYBE = (b"\\ud", b"\\uD", b"\xed")  # how an escaped surrogate, or one's UTF-8 bytes, start (and a few others)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def holds_lone_surrogate(body: bytes) -> bool:
     """Whether the JSON `body` has a string (a value or a key) with a lone surrogate; False for a body that is not
     JSON (FastAPI answers that itself)."""
-    if not _MAYBE.search(body):
+    if not any(start in body for start in _MAYBE):
         return False
     try:
         value = json.loads(body)  # as FastAPI reads it: pairs joined, lone halves kept
