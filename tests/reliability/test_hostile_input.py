@@ -126,8 +126,10 @@ def test_unreadable_json_is_400_in_every_dialect(client: Client, cloud_token: st
         b'{"genericKeyword": "\\ude00\\ud83d"}',  # a pair the wrong way round
         b'{"genericKeyword": ["x", {"\\ud800": 1}]}',  # a key, deeper down
         b'{"genericKeyword": "x\xed\xa0\x80"}',  # the UTF-8 bytes of one (json.loads reads them with surrogatepass)
+        '{"genericKeyword": "x\ud800"}'.encode("utf-16-le", "surrogatepass"),  # json.loads reads UTF-16 and 32 too
+        '{"genericKeyword": "x\udfff"}'.encode("utf-32-be", "surrogatepass"),
     ],
-    ids=["high", "low", "reversed", "key", "bytes"],
+    ids=["high", "low", "reversed", "key", "bytes", "utf-16", "utf-32"],
 )
 def test_a_lone_surrogate_is_400_in_every_dialect(client: Client, cloud_token: str, content: bytes) -> None:
     assert dc_post(client, content) == (400, dc_error(LONE_SURROGATE))

@@ -1,11 +1,11 @@
 """Lone UTF-16 surrogates in a JSON body: text no database, index or JSON answer can hold.
 
 JSON may escape a surrogate alone (`"\\ud800"`), and Python's `json.loads` reads the UTF-8 bytes of one (ED A0 80,
-which are not valid UTF-8) with `surrogatepass`, so such a string reaches the handlers as it is; storing it, looking
-it up in the index or answering it then fails in the UTF-8 encoder (a 500). `BodySizeLimit`, which holds every body
-whole, asks `holds_lone_surrogate` and answers 400 instead. A body is parsed again only when it may hold one (an
-escape `\\ud...` or a byte ED, which starts the UTF-8 of a surrogate or of a Hangul syllable): rarely, and then at
-most the size limit's bytes.
+which are not valid UTF-8), or a UTF-16 or UTF-32 body's, with `surrogatepass`: such a string reaches the handlers
+as it is, and storing it, looking it up in the index or answering it fails in the UTF-8 encoder (a 500).
+`BodySizeLimit`, which holds every body whole, asks `holds_lone_surrogate` and answers 400 instead. A body is parsed
+again only when it may hold one (an escape `\\ud...`, a byte ED, which starts the UTF-8 of a surrogate or of a
+Hangul syllable, or any body in UTF-16 or UTF-32): rarely, and then at most the size limit's bytes.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def holds_lone_surrogate(body: bytes) -> bool:
     """Whether the JSON `body` has a string (a value or a key) with a lone surrogate; False for a body that is not
     JSON (FastAPI answers that itself)."""
-    if not any(start in body for start in _MAYBE):
+    if json.detect_encoding(body).startswith("utf-8") and not any(start in body for start in _MAYBE):
         return False
     try:
         value = json.loads(body)  # as FastAPI reads it: pairs joined, lone halves kept
