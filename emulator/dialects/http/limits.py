@@ -2,7 +2,7 @@
 
 A declared `Content-Length` above the limit is refused before anything is read; a chunked body is read up to the
 limit and refused as soon as it passes it. A body within the limit is handed on unchanged, unless it is JSON with
-a lone UTF-16 surrogate in a string (`surrogates`): 400 in the dialect's shape, before any handler reads it.
+a lone UTF-16 surrogate in a string (`emulator.util.surrogates`): 400 in the dialect's shape, before a handler reads it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from emulator.core.errors import EmulatorError, PayloadTooLarge, ValidationError
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.paths import route_path
-from emulator.dialects.http.surrogates import MESSAGE, holds_lone_surrogate, json_content
+from emulator.util.surrogates import MESSAGE, holds_lone_surrogate
 
 
 class BodySizeLimit:
@@ -63,3 +63,11 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, error: EmulatorError) -> None:
         await render_error(self.dialects, route_path(scope), error)(scope, receive, send)
+
+
+def json_content(content_type: bytes | None) -> bool:
+    """Whether FastAPI reads a body of this content type as JSON: none given, or `application/json` or `+json`."""
+    if not content_type:
+        return True
+    kind = content_type.split(b";", 1)[0].strip().lower()
+    return kind == b"application/json" or (kind.startswith(b"application/") and kind.endswith(b"+json"))
