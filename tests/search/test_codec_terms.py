@@ -147,7 +147,7 @@ def _assert_read_alike(tmp: Path, schema: Callable[[], Any], docs: Kwargs, write
                 _walks(reader, expected, field, list(expected.lexicon(field)))
 
 
-@settings(max_examples=200 if LONG else 12, deadline=None)
+@settings(max_examples=200 if LONG else 10, deadline=None)
 @given(docs=_documents())
 def test_terms_at_the_codecs_edges_read_as_from_a_w3_segment(docs: Kwargs) -> None:
     with tempfile.TemporaryDirectory() as folder:
