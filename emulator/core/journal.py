@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from emulator.search import regex
+from emulator.util import surrogates
 
 MASK = "***"
 # Field names whose values never leave the emulator (compared lower-case, without `_` and `-`).
@@ -139,9 +140,12 @@ def body_fields(prefix: str, raw: bytes, size: int, limit: int) -> dict[str, Any
 
 
 def _json(raw: bytes) -> Any:
+    """The body's JSON value, masked; None for a body that is not JSON, nests deeper than the parser goes, or holds
+    a lone surrogate (no JSON answer can carry one; `requestText` shows it)."""
     try:
-        return mask(json.loads(raw))
-    except ValueError:
+        value = json.loads(raw)
+        return None if surrogates.in_value(value) else mask(value)
+    except (ValueError, RecursionError):  # `mask` recurses too
         return None
 
 
@@ -156,8 +160,8 @@ def principal(authorization: str | None) -> str | None:
         if scheme.lower() == "bearer":
             payload = credentials.strip().split(".")[1]
             claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            return f"{claims.get('sub')}/{claims.get('jti')}"
-    except (ValueError, IndexError, AttributeError, binascii.Error):
+            return surrogates.printable(f"{claims.get('sub')}/{claims.get('jti')}")  # unchecked: any escapes
+    except (ValueError, IndexError, AttributeError, binascii.Error, RecursionError):
         pass
     return None
 

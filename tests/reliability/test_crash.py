@@ -56,11 +56,14 @@ class KillMoment:
     mid_flush: bool = False
     env: dict[str, str] = field(default_factory=dict)
     worker_first: bool = False  # mid-flush: kill the index worker process, then the server once another flushes
+    model_words: int = 0  # creates carry a Model text of this many distinct words (positions past 4095)
 
 
 NEVER_FLUSH = {"AIP_EMULATOR_FLUSH_INTERVAL_MS": "3600000", "AIP_EMULATOR_FLUSH_BATCH": "1000000"}
 OFTEN_FLUSH = {"AIP_EMULATOR_FLUSH_INTERVAL_MS": "5", "AIP_EMULATOR_FLUSH_BATCH": "1"}
 IN_WORKER = {**OFTEN_FLUSH, "AIP_EMULATOR_FLUSH_PROCESS_FROM": "1"}  # every batch by the index worker process
+# Batches of 20 creates: their shared terms in more documents than the codec inlines (16), in posting blocks.
+IN_BLOCKS = {"AIP_EMULATOR_FLUSH_INTERVAL_MS": "3600000", "AIP_EMULATOR_FLUSH_BATCH": "20"}
 MOMENTS = [
     pytest.param(KillMoment(1), id="right-after-the-first-acknowledged-write"),
     pytest.param(KillMoment(5, pause_s=0.04), id="a-moment-after-the-fifth"),
@@ -72,6 +75,13 @@ MOMENTS = [
         KillMoment(3, mid_flush=True, env=IN_WORKER | {"AIP_EMULATOR_CRASH_AT": "flush-worker:committed"}),
         id="worker-died-after-its-commit-unanswered",
     ),
+    pytest.param(
+        KillMoment(3, mid_flush=True, env=IN_BLOCKS, model_words=4200), id="mid-flush-of-posting-blocks-of-long-texts"
+    ),
+    pytest.param(
+        KillMoment(3, mid_flush=True, env=IN_BLOCKS | {"AIP_EMULATOR_FLUSH_PROCESS_FROM": "1"}, model_words=4200),
+        id="mid-flush-of-posting-blocks-of-long-texts-in-the-worker",
+    ),
 ]
 
 
@@ -81,6 +91,7 @@ class Burst:
 
     url: str
     kill_after: int
+    model: str = ""  # the Model text of each create (none: empty)
     acknowledged: list[Write] = field(default_factory=list)
     in_flight: Write | None = None
     statuses: list[int] = field(default_factory=list)
@@ -107,7 +118,8 @@ class Burst:
                 request = client.build_request("PUT", f"{INVENTORY}/{created[-1]}.json", json={"name": name})
             else:
                 self.in_flight = Write("create", name, None)
-                body = {"formId": LAPTOP, "name": name, "attributes": {"RAM (GB)": step}}
+                attributes: dict[str, Any] = {"RAM (GB)": step} | ({"Model": self.model} if self.model else {})
+                body = {"formId": LAPTOP, "name": name, "attributes": attributes}
                 request = client.build_request("POST", f"{INVENTORY}.json", json=body)
             try:
                 response = client.send(request)
@@ -185,7 +197,7 @@ def _wait_for_a_flush(data_dir: Path, pid: int, by_child: bool, other_than: int 
 
 def _kill_mid_burst(url: str, process: subprocess.Popen[bytes], moment: KillMoment, data_dir: Path) -> Burst:
     """Run a burst and SIGKILL the server after `moment.after` acknowledged writes and its pause or index wait."""
-    burst = Burst(url, moment.after)
+    burst = Burst(url, moment.after, model=" ".join(f"w{n}" for n in range(moment.model_words)))
     thread = threading.Thread(target=burst.run, daemon=True)
     started = _Started(process.pid)  # the first index worker: its flush may be too short to be seen holding the lock
     thread.start()
@@ -287,6 +299,8 @@ def test_after_a_kill_mid_burst_a_restart_has_database_and_index_agreeing_with_e
         by_old_name = _search(client, _named(superseded)) if superseded else {}
         after = client.post(f"{INVENTORY}.json", json={"formId": LAPTOP, "name": "kbafter", "attributes": {}})
         by_new_name = _search(client, _named(["kbafter"]))
+        last_word = {"field": "Model", "fieldType": "STRING", "keyword": f"w{moment.model_words - 1}"}
+        by_model = _search(client, {"queryIndexSearchParams": [last_word]}) if moment.model_words else {}
 
     assert (health["status"], health["assets"], health["indexedAssets"]) == ("ok", len(database), len(database))
     assert indexed == database
@@ -295,4 +309,5 @@ def test_after_a_kill_mid_burst_a_restart_has_database_and_index_agreeing_with_e
     assert by_old_name == {}
     assert after.status_code == 200, after.text
     assert by_new_name == {after.json()["data"]["id"]: "kbafter"}
+    assert by_model == (ours if moment.model_words else {})  # a word past position 4095 of every create's Model
     assert "rebuilding" not in caplog.text  # caught up from the change log instead

@@ -25,6 +25,7 @@ NOT_JSON = "request body: not read as JSON; send it with Content-Type: applicati
 JSON = {"Content-Type": "application/json"}
 DEEP = b"[" * 100_000
 BAD_UTF8 = b'{"genericKeyword": "\xff\xfe"}'
+LONE_SURROGATE = "Malformed JSON in the request body: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)"
 
 
 @pytest.fixture
@@ -115,6 +116,42 @@ def test_unreadable_json_is_400_in_every_dialect(client: Client, cloud_token: st
     assert dc_post(client, content) == (400, dc_error(UNREADABLE))
     assert cloud_post(client, cloud_token, content) == (400, cloud_error(400, UNREADABLE, field="body"))
     assert control_post(client, content) == (400, control_error(UNREADABLE))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"genericKeyword": "a\\ud800"}',  # a high surrogate escaped alone
+        b'{"genericKeyword": "\\uDFFFb"}',  # a low one
+        b'{"genericKeyword": "\\ude00\\ud83d"}',  # a pair the wrong way round
+        b'{"genericKeyword": ["x", {"\\ud800": 1}]}',  # a key, deeper down
+        b'{"genericKeyword": "x\xed\xa0\x80"}',  # the UTF-8 bytes of one (json.loads reads them with surrogatepass)
+        '{"genericKeyword": "x\ud800"}'.encode("utf-16-le", "surrogatepass"),  # json.loads reads UTF-16 and 32 too
+        '{"genericKeyword": "x\udfff"}'.encode("utf-32-be", "surrogatepass"),
+    ],
+    ids=["high", "low", "reversed", "key", "bytes", "utf-16", "utf-32"],
+)
+def test_a_lone_surrogate_is_400_in_every_dialect(client: Client, cloud_token: str, content: bytes) -> None:
+    assert dc_post(client, content) == (400, dc_error(LONE_SURROGATE))
+    assert cloud_post(client, cloud_token, content) == (400, cloud_error(400, LONE_SURROGATE, field="body"))
+    assert control_post(client, content) == (400, control_error(LONE_SURROGATE))
+
+
+def test_a_lone_surrogate_is_never_stored_and_a_pair_or_an_escaped_backslash_is_text(client: Client) -> None:
+    """A create naming an asset with a lone surrogate is refused before anything is written; a surrogate pair is
+    the character it encodes, an escaped backslash before `ud800` is those six characters, and a Hangul syllable
+    (its UTF-8 starts with the byte a surrogate's would) is itself."""
+    before = client.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"]
+    create = b'{"formId": 9, "name": "bad\\ud800"}'
+    response = client.post("/rest/jip-api/1.0/inventory.json", content=create, headers=JSON, auth=ADMIN)
+    assert (response.status_code, response.json()) == (400, dc_error(LONE_SURROGATE))
+    assert client.post(SEARCH, json={}, auth=ADMIN).json()["queryPagingInfo"]["totalRecords"] == before
+    texts = [(b"p \\ud83d\\ude00", "p \U0001f600"), (b"s \\\\ud800", "s \\ud800"), (b"h \xed\x95\x9c", "h \ud55c")]
+    for raw, name in texts:
+        body = b'{"formId": 9, "name": "' + raw + b'"}'
+        response = client.post("/rest/jip-api/1.0/inventory.json", content=body, headers=JSON, auth=ADMIN)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["name"] == name
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])

@@ -39,7 +39,7 @@ def body_of(raw: bytes, content_type: str | None = None) -> tuple[Any, str | Non
         return None, masked_query(raw)[:TEXT_LIMIT]
     try:
         return mask(json.loads(raw)), None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not UTF-8 or not JSON; nested deeper than the parser (or `mask`) goes
         return None, raw.decode("utf-8", "replace")[:TEXT_LIMIT]
 
 

@@ -102,9 +102,9 @@ class CompactFieldWriter(base.FieldWriter):  # type: ignore[misc]
         self._values.append(vbytes)
 
     def finish_term(self) -> None:
-        self.write_term(self._term.decode("utf-8"), self._docs, self._weights, self._values)
+        self.write_term(self._term, self._docs, self._weights, self._values)  # bytes: not all are UTF-8 (numbers)
 
-    def write_term(self, term: str, docs: Any, weights: list[float] | None, values: list[bytes] | None) -> None:
+    def write_term(self, term: str | bytes, docs: Any, weights: list[float] | None, values: list[bytes] | None) -> None:
         if self.terms is None:
             raise ValueError("a term before its field")
         self.terms.write(term, docs, weights, values)

@@ -52,9 +52,12 @@ class TermWriter:
         self.block_data = pack if packed else _pickled  # many, blocks as arrays (`packed`) or W3's pickles
         self.fixed = fmt.fixed_value_size()
 
-    def write(self, term: str, docs: array[int], weights: list[float] | None, values: list[bytes] | None) -> None:
-        """One term: its document numbers ascending, weights (None: all 1.0) and encoded values (None: none)."""
-        key = term.encode("utf-8")
+    def write(
+        self, term: str | bytes, docs: array[int], weights: list[float] | None, values: list[bytes] | None
+    ) -> None:
+        """One term (text, or its bytes as Whoosh's writer gives them: a numeric field's are not UTF-8): its document
+        numbers ascending, weights (None: all 1.0) and encoded values (None: none)."""
+        key = term if isinstance(term, bytes) else term.encode("utf-8")
         if len(docs) <= self.inline:
             if weights is not None and all(weight == 1.0 for weight in weights):
                 weights = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,6 +175,30 @@ def test_passwords_tokens_and_credentials_never_reach_the_journal(emulator_clien
     dumped = json.dumps(entry)
     for secret in ("hunter2", "s3cr3t", "tkn", "qtoken", "pa55word"):
         assert secret not in dumped
+
+
+def test_bodies_no_json_answer_can_carry_and_odd_token_claims_are_still_listed(emulator_client: Client) -> None:
+    """A body nested deeper than the parser goes and one with a lone surrogate (both refused with 400), and a token
+    whose subject is a lone surrogate: the journal lists them (it answered 500 to every listing after one), each
+    such body as its text only, the subject escaped."""
+    emulator_client.delete(REQUESTS)
+    json_type = {"Content-Type": "application/json"}
+    deep, lone = b"[" * 3000, b'{"genericKeyword": "a\\ud800"}'
+    payload = base64.urlsafe_b64encode(b'{"sub": "\\ud800", "jti": "x"}').decode().rstrip("=")
+
+    statuses = [
+        emulator_client.post(SEARCH, content=deep, headers=json_type, auth=ADMIN).status_code,
+        emulator_client.post(SEARCH, content=lone, headers=json_type, auth=ADMIN).status_code,
+        emulator_client.get("/api/v1/assets/1", headers={"Authorization": f"Bearer e30.{payload}.sig"}).status_code,
+    ]
+
+    entries = _requests(emulator_client)
+    assert statuses == [400, 400, 401]
+    assert [(e["requestBody"], e["requestText"], e["principal"]) for e in entries] == [
+        (None, deep.decode(), "admin"),
+        (None, lone.decode(), "admin"),
+        (None, None, "\\ud800/x"),
+    ]
 
 
 def test_a_bearer_caller_is_named_by_owner_and_token_id_never_by_the_token(emulator_client: Client) -> None:

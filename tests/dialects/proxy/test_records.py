@@ -42,3 +42,8 @@ def test_every_name_that_holds_a_credential_is_masked_in_json_and_in_the_query(n
     assert record["requestBody"] == {name: "***", "pageSize": 5}
     assert "s3cret" not in record["query"]
     assert "page=2" in record["query"]
+
+
+def test_a_body_nested_deeper_than_the_parser_goes_is_kept_as_text() -> None:
+    deep = b"[" * 3000  # within any body limit: json.loads raised RecursionError out of the recorder
+    assert records.body_of(deep, "application/json") == (None, deep.decode()[: records.TEXT_LIMIT])
