@@ -21,6 +21,7 @@ from emulator.core.errors import (
     PermissionDenied,
     ValidationError,
 )
+from emulator.core.journal import not_vendor
 from emulator.search import regex
 
 _BY_STATUS: dict[int, type[EmulatorError]] = {
@@ -136,7 +137,7 @@ def _bare(path: str) -> str:
 def _check(rule: FaultRule) -> None:
     if not rule.path.startswith("/"):
         raise ValidationError("path: a fault's path starts with /", field="path")
-    if rule.path.startswith("/_emulator"):
+    if not_vendor(rule.path):  # it could never act
         raise ValidationError("path: faults never touch the emulator's own routes", field="path")
     if rule.status is None and rule.delay_ms is None:
         raise ValidationError("a fault needs a status, a delayMs or both", field="status")

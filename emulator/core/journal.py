@@ -28,6 +28,14 @@ _SECRET_TEXT = re.compile(
     r'(?P<key>"(?:password|passwd|token|accessToken|apiToken|authorization|secret)"\s*:\s*)"(?:[^"\\]|\\.)*"?',
     re.IGNORECASE,
 )
+# Not vendor traffic: the control routes, the API documentation and `GET /` (the redirect to the web page) are never
+# journaled nor faulted, and no fault rule may name them.
+NOT_VENDOR = ("/_emulator", "/docs", "/openapi.json")
+
+
+def not_vendor(path: str) -> bool:
+    """True for the emulator's own paths: the root (it redirects to the web page) and those under NOT_VENDOR."""
+    return path == "/" or path.startswith(NOT_VENDOR)
 
 
 @dataclass(frozen=True, slots=True)

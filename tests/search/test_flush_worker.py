@@ -1,6 +1,7 @@
 """Flushes written by the index worker process: the same index as a flush in this process, and what a worker that
 dies (killed between batches, mid-batch, or after its commit but before its answer) leaves: every change still
-searched, the next flush in a new worker, no document twice; and a worker does not outlive its parent."""
+searched, the next flush in a new worker, no document twice; a search pinned across the worker's merge; and a worker
+does not outlive its parent."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from emulator.search import disk
+from emulator.search import disk, reading
+from emulator.search.files import is_segment_file
 from emulator.search.flush_worker import FlushFailed
-from emulator.search.index import SearchIndex
+from emulator.search.index import MERGE_EVERY, SearchIndex
+from emulator.search.schema import INDEX_NAME
 from emulator.search.tree import All, Document, FieldValues, Match, Pattern, Range, SortKey, SortKind
 
 pytestmark = pytest.mark.slow  # starts worker processes
@@ -134,10 +137,40 @@ def test_after_a_commit_left_unanswered_a_create_is_not_added_twice(index: Searc
     assert index.search(Match("name", Pattern.exact("seven")), [], 0, 10).asset_ids == [7]
 
 
+def test_a_search_pinned_across_the_workers_merge_reads_its_view_and_its_files_go_once_it_is_done(
+    index: SearchIndex,
+) -> None:
+    """The worker's commits leave merged-away segments' files (`codec.CompactWriter`); this process deletes them
+    once no search holds a view that lists them (`SearchIndex.maintain`)."""
+
+    def flush(asset_id: int) -> None:
+        index.apply(asset_id, {asset_id: _doc(asset_id, float(asset_id), f"new{asset_id}")}, {asset_id})
+        index.flush()
+
+    for asset_id in range(2, MERGE_EVERY + 1):  # one-document segments, the next flush merges them
+        flush(asset_id + 100)
+    pinned = index._pin()  # a search under way on a view of those segments
+    for asset_id in range(MERGE_EVERY + 1, MERGE_EVERY + 3):
+        flush(asset_id + 100)
+    merged = index._state.view.generation
+    try:  # its sort column not read before: the segment files are opened now
+        seen = reading.search(pinned, All(), [SortKey("n", SortKind.NUMBER, descending=True)], 0, 100)
+    finally:
+        index._unpin(pinned)
+    index.maintain()
+
+    assert seen.asset_ids == [*range(100 + MERGE_EVERY, 101, -1), 5, 4, 3, 2, 1]
+    listed = {part.segid for part in index._state.view.parts}
+    assert {part.segid for part in pinned.view.parts} - listed  # segments it read were merged away meanwhile
+    names = os.listdir(index.path)
+    assert {name.split(".")[0] for name in names if is_segment_file(name)} == listed  # nothing merged away is left
+    assert [name for name in names if name.endswith(".toc")] == [f"_{INDEX_NAME}_{merged}.toc"]
+
+
 CHILD = """
 import os, signal, sys
 from pathlib import Path
-from emulator.search.index import SearchIndex
+from emulator.search.index import MERGE_EVERY, SearchIndex
 from emulator.search.tree import Document, FieldValues
 index = SearchIndex(Path(sys.argv[1]), flush_interval_s=3600, flush_batch=10**6, process_from=1)
 index.rebuild([], total=0, generation=1)

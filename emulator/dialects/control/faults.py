@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator.core.errors import NotFound
 from emulator.core.faults import FaultRule, Faults, fault_error
-from emulator.dialects.control.journal import not_vendor
+from emulator.core.journal import not_vendor
 from emulator.dialects.http.errors import Dialects, render_error
 from emulator.dialects.http.namespace_router import namespace_of
 from emulator.dialects.http.paths import route_path

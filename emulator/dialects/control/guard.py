@@ -17,7 +17,7 @@ async def control_guard(request: Request, emu: EmulatorDep) -> None:
         return
     try:
         user = basic_user(request.headers.get("authorization"), emu.catalog)
-    except AuthenticationError as refused:  # the same answer whatever was wrong; the log keeps why
+    except AuthenticationError as refused:  # the same answer whatever was wrong (missing, unknown, bad password)
         raise AuthenticationError(
             f"The emulator's control routes need an administrator's Basic credentials (a member of {ADMIN_GROUP}): "
             "AIP_EMULATOR_CONTROL_AUTH is on",

@@ -16,6 +16,7 @@ from emulator.core.journal import (
     Filter,
     Journal,
     describe,
+    not_vendor,
     principal,
 )
 from emulator.dialects.http.namespace_router import namespace_of
@@ -25,18 +26,10 @@ from emulator.dialects.http.routing import WARNING_HEADER
 log = logging.getLogger("aip_emulator")
 
 router = APIRouter(prefix="/_emulator/requests", tags=["Emulator control"])
-# Not vendor traffic: the control routes, the API documentation and `GET /` (the redirect to the web page) are never
-# journaled nor faulted.
-NOT_VENDOR = ("/_emulator", "/docs", "/openapi.json")
 STATUS_PATTERN = r"^(\d{3}|\dxx)$"
 CLIENT_HEADER = b"x-aip-emulator-client"  # who sent it, e.g. "ui" for the emulator's own web page
 WARNING_KEY = WARNING_HEADER.lower().encode("latin-1")  # near-miss hints, as the answer carried them
 _NOTED_HEADERS = (b"authorization", CLIENT_HEADER)
-
-
-def not_vendor(path: str) -> bool:
-    """True for the emulator's own paths: the root (it redirects to the web page) and those under NOT_VENDOR."""
-    return path == "/" or path.startswith(NOT_VENDOR)
 
 
 def journal_of(scope: Scope, default: Journal) -> Journal:

@@ -98,14 +98,16 @@ def test_faults_never_touch_the_emulators_own_routes_or_the_docs(emulator_client
     assert emulator_client.get("/", follow_redirects=False).status_code == 302  # the way to the web page
 
 
-def test_a_rule_for_an_emulator_route_is_refused(emulator_client: Client) -> None:
-    response = emulator_client.post(FAULTS, json={"path": "/_emulator/health", "status": 503})
+@pytest.mark.parametrize("path", ["/_emulator/health", "/", "/docs", "/openapi.json"])
+def test_a_rule_for_an_emulator_route_is_refused(emulator_client: Client, path: str) -> None:
+    response = emulator_client.post(FAULTS, json={"path": path, "status": 503})  # it could never act
 
     assert response.status_code == 400
     assert response.json() == {
         "error": "ValidationException",
         "message": "path: faults never touch the emulator's own routes",
     }
+    assert emulator_client.get(FAULTS).json() == []
 
 
 def test_a_rule_that_could_never_act_is_refused(emulator_client: Client) -> None:
