@@ -2,7 +2,10 @@
 runner) and openapi-to-postmanv2 (Postman's converter of OpenAPI documents).
 
 `.ci/run` installs them before the tests (it reads `PACKAGES` below); a developer's first run installs them here
-(under a lock, so two xdist workers do not both install). Only without `npm` at all are their tests skipped.
+(under a lock, so two xdist workers do not both install). Only without `npm` at all are their tests skipped. Both
+install into `.cache/npm.partial` and move it to `.cache/npm` with `installed.txt` (naming the packages) once npm has
+finished: an install that was stopped or timed out leaves no `.cache/npm` for a later run to trust (its commands
+could exist while the packages they load did not).
 """
 
 from __future__ import annotations
@@ -21,22 +24,39 @@ NEWMAN = PACKAGES.split(maxsplit=1)[0]
 PREFIX = Path(__file__).resolve().parents[2] / ".cache" / "npm"
 BIN = PREFIX / "node_modules" / ".bin"
 COMMANDS = ("newman", "openapi2postmanv2")
+MARKER = "installed.txt"  # written into the install last: the packages of a finished install
+
+
+def installed() -> bool:
+    """Whether `.cache/npm` holds a finished install of `PACKAGES`."""
+    marker = PREFIX / MARKER
+    return marker.exists() and marker.read_text(encoding="utf-8").strip() == PACKAGES
 
 
 def tool(name: str) -> Path:
     """The executable `name`, installed if need be; skips the test when npm is not on this machine."""
-    if all((BIN / command).exists() for command in COMMANDS):
+    if installed():
         return BIN / name
     npm = shutil.which("npm")
     if npm is None:
         pytest.skip("the Postman tests need npm (Node.js): install it, or run .ci/run, which installs their tools")
-    PREFIX.mkdir(parents=True, exist_ok=True)
+    PREFIX.parent.mkdir(parents=True, exist_ok=True)
     with (PREFIX.parent / "npm.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not all((BIN / command).exists() for command in COMMANDS):
-            argv = [npm, "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", *PACKAGES.split()]
-            subprocess.run(argv, check=True, capture_output=True, text=True, timeout=600)
+        if not installed():
+            _install(npm)
     return BIN / name
+
+
+def _install(npm: str) -> None:
+    partial = PREFIX.with_name(PREFIX.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    argv = [npm, "install", "--prefix", str(partial), "--no-audit", "--no-fund", *PACKAGES.split()]
+    subprocess.run(argv, check=True, capture_output=True, text=True, timeout=600)
+    assert all((partial / "node_modules" / ".bin" / command).exists() for command in COMMANDS), argv
+    (partial / MARKER).write_text(PACKAGES + "\n", encoding="utf-8")
+    shutil.rmtree(PREFIX, ignore_errors=True)
+    partial.rename(PREFIX)
 
 
 def newman() -> Path:
