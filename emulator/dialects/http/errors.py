@@ -25,6 +25,7 @@ from emulator.core.errors import (
     ValidationError,
 )
 from emulator.dialects.http.paths import route_path
+from emulator.util import surrogates
 
 log = logging.getLogger("aip_emulator")
 JIRA_401 = "Client must be authenticated to access this resource."
@@ -58,6 +59,9 @@ def render_error(
 ) -> JSONResponse:
     """The vendor-shaped answer for `exc` on `path` (with `headers`, e.g. a 405's `Allow`)."""
     dialect = dialects.of(path)
+    # A message may repeat what a client sent (a token's claims hold any JSON string): no lone surrogate reaches
+    # the UTF-8 encoder of the answer.
+    exc.message = surrogates.printable(exc.message)
     headers = dict(headers or {})
     body: dict[str, Any]
     if dialect == "control":
