@@ -215,7 +215,7 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
 
     `progress` follows loading and indexing (bars with an ETA in a terminal)."""
     failed = "nothing was seeded"
-    if not fixtures.is_dir():  # before the scratch directory; the server's flag does not apply here
+    if not _is_dir(fixtures):  # before the scratch directory; the server's flag does not apply here
         raise FixtureError(f"{fixtures}: fixture directory not found; name a fixture directory on the server's machine")
     with storage_answers(emu, failed), scratch_dir(emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": scratch, "fixtures": fixtures})
@@ -228,6 +228,14 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
         disk.checkpoint("seed:built")
         _load(emu, scratch, failed, baseline=True)
     return assets
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a directory; False for a path the system refuses (too long a name: ENAMETOOLONG)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 @contextmanager
