@@ -31,7 +31,10 @@ log = logging.getLogger("aip_emulator")
 JIRA_401 = "Client must be authenticated to access this resource."
 # FastAPI's words when a body is not JSON at all (invalid UTF-8, nested deeper than the parser goes).
 FASTAPI_UNREADABLE = "There was an error parsing the body"
-UNREADABLE = "Malformed JSON in the request body: it is not valid UTF-8 or it is nested too deeply"
+UNREADABLE = (
+    "Malformed JSON in the request body: it is not valid UTF-8, it is nested too deeply, "
+    "or it has a number of more than 4300 digits"
+)
 NOT_JSON = "request body: not read as JSON; send it with Content-Type: application/json"
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError, 405: MethodNotAllowed}
