@@ -186,6 +186,15 @@ def test_dc_far_away_dates(client: Client) -> None:
     assert (response.status_code, response.json()) == (400, dc_error(message))
 
 
+@pytest.mark.parametrize("number", [2**63, 10**30])
+def test_dc_list_pages_past_any_list_are_empty(client: Client, number: int) -> None:
+    """Was a 500 (islice takes offsets up to sys.maxsize) for a form's assets; the search endpoint already held."""
+    response = client.get(f"/rest/jip-api/1.0/inventory/list.json?formId=9&pageNumber={number}", auth=ADMIN)
+    paging = {"pageRecordSize": 0, "totalRecords": 8, "totalPages": 1, "pageNumber": number, "pageSize": 15}
+    expected = {"success": True, "errorCode": None, "errorMessage": None, "data": []}
+    assert (response.status_code, response.json()) == (200, expected | {"pagingInfo": paging | {"hasNext": False}})
+
+
 @pytest.mark.parametrize("asset_id", ["9223372036854775808", "9" * 5000])
 def test_dc_enormous_ids_are_404(client: Client, asset_id: str) -> None:
     for method in ("GET", "PUT", "DELETE"):
