@@ -191,7 +191,7 @@ def test_dc_list_pages_past_any_list_are_empty(client: Client, number: int) -> N
     """Was a 500 (islice takes offsets up to sys.maxsize) for a form's assets; the search endpoint already held."""
     response = client.get(f"/rest/jip-api/1.0/inventory/list.json?formId=9&pageNumber={number}", auth=ADMIN)
     paging = {"pageRecordSize": 0, "totalRecords": 8, "totalPages": 1, "pageNumber": number, "pageSize": 15}
-    expected = {"success": True, "errorCode": None, "errorMessage": None, "data": []}
+    expected: dict[str, Any] = {"success": True, "errorCode": None, "errorMessage": None, "data": []}
     assert (response.status_code, response.json()) == (200, expected | {"pagingInfo": paging | {"hasNext": False}})
 
 
