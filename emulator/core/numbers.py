@@ -9,6 +9,8 @@ infinite cost was stored, shown as null and sorted first). Whole numbers are rea
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 from emulator.core.errors import ValidationError
 
@@ -16,6 +18,7 @@ INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 WHOLE_RANGE = f"a whole number from {INT64_MIN} to {INT64_MAX}"
 _SHOWN = 40  # characters of a refused value a message repeats
+N = TypeVar("N", int, float)
 
 
 class OutOfRange(ValueError):
@@ -68,19 +71,18 @@ def shown(raw: object) -> str:
 
 def whole(raw: str | int | float, what: str) -> int:
     """A written whole number (an INTEGER column, a NUMBER attribute), or 400 naming `what`."""
-    try:
-        return whole_number(raw)
-    except OutOfRange:
-        raise ValidationError(f"{what}: '{shown(raw)}' is out of range; use {WHOLE_RANGE}") from None
-    except ValueError:
-        raise ValidationError(f"{what}: '{shown(raw)}' is not a whole number") from None
+    return _read(whole_number, raw, what, f"is out of range; use {WHOLE_RANGE}", "is not a whole number")
 
 
 def decimal(raw: str | int | float, what: str) -> float:
     """A written decimal (the cost, a DECIMAL attribute): finite, or 400 naming `what`."""
+    return _read(finite_number, raw, what, "is not a finite number", "is not a number")
+
+
+def _read(parse: Callable[[str | int | float], N], raw: str | int | float, what: str, past: str, other: str) -> N:
     try:
-        return finite_number(raw)
+        return parse(raw)
     except OutOfRange:
-        raise ValidationError(f"{what}: '{shown(raw)}' is not a finite number") from None
+        raise ValidationError(f"{what}: '{shown(raw)}' {past}") from None
     except ValueError:
-        raise ValidationError(f"{what}: '{shown(raw)}' is not a number") from None
+        raise ValidationError(f"{what}: '{shown(raw)}' {other}") from None
