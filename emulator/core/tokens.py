@@ -128,8 +128,8 @@ def _expiry(now: int, expires_at: int | None, never_expire: bool) -> int | None:
         if expires_at is not None:
             raise ValidationError("expiresAt: give expiresAt or neverExpire, not both", field="expiresAt")
         return None
-    if expires_at is None:
-        return now + DEFAULT_LIFETIME_MS
+    if expires_at is None:  # not past 9999, where the clock stops too (a fixture, an export, hold no later time)
+        return min(now + DEFAULT_LIFETIME_MS, LATEST_MS)
     if expires_at <= now:
         raise ValidationError(f"expiresAt: {expires_at} is not in the future (now is {now})", field="expiresAt")
     if expires_at > LATEST_MS:  # beyond what the tokens table and a JWT's date hold

@@ -147,6 +147,10 @@ def test_a_token_expiring_after_the_year_9999_is_400(client: Client) -> None:
         assert (response.status_code, response.json()) == (400, {"error": "ValidationException", "message": message})
     last = client.post("/_emulator/tokens", json={"name": "t", "access": "READ", "expiresAt": 253_402_300_799_999})
     assert last.status_code == 201, last.text
+    # minted without expiresAt near the end of 9999: not 30 days later (an export of it did not seed again)
+    assert client.post("/_emulator/clock", json={"set": 253_402_300_799_999 - 1000}).status_code == 200
+    default = client.post("/_emulator/tokens", json={"name": "t", "access": "READ"})
+    assert (default.status_code, default.json()["expiresAt"]) == (201, 253_402_300_799_999)
 
 
 def test_seeding_from_a_path_the_system_refuses_is_400(client: Client) -> None:
