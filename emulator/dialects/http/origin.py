@@ -128,7 +128,10 @@ def is_loopback(name: str) -> bool:
 
 def same_origin(origin: str, host: str) -> bool:
     """Whether `origin` (scheme://host[:port]) names the host and port the request was sent to."""
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # `http://[::1`: no URL at all (was a plain-text 500)
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # `null` (a sandboxed frame, a file) and anything unreadable
     default = 443 if parts.scheme == "https" else 80
