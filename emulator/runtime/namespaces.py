@@ -198,6 +198,8 @@ class Namespaces:
         with base.index.write_lock, storage_answers(base, failed):  # a reseed or a save replaces the source
             saved = state.saved_dir(base, _snapshot_name(source))
             self.root.mkdir(parents=True, exist_ok=True)
+            if (self.root / name).exists():  # not a namespace: what a request under way wrote after its delete
+                dirs.remove(self.root / name)  # (every create of the name was a 507 'Directory not empty')
             dirs.make(saved, self.root / name, meta)
             identity = dirs.identity(saved)
         self._names.add(name)
