@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 
 from emulator.core.catalog import Catalog, UserInfo
@@ -16,7 +15,7 @@ def basic_user(header: str | None, catalog: Catalog) -> UserInfo:
         raise AuthenticationError(reason="no Basic credentials")
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII characters in the header (obs-text)
         raise AuthenticationError(failed=True, reason="Basic credentials are not base64 of UTF-8") from None
     username, _, password = decoded.partition(":")
     user = catalog.users.get(username)

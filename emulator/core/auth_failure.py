@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from emulator.util import surrogates
+
 _REASONS: ContextVar[list[str] | None] = ContextVar("aip_auth_failure", default=None)
 
 
@@ -17,7 +19,7 @@ def note(reason: str) -> None:
     """Remember why the current request is refused (no-op outside `collecting`)."""
     reasons = _REASONS.get()
     if reasons is not None:
-        reasons.append(reason)
+        reasons.append(surrogates.printable(reason))  # it may repeat a token's claim: the journal answers JSON
 
 
 @contextmanager

@@ -8,6 +8,8 @@ import random
 import threading
 import time
 
+LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: every date the emulator renders stays a real date
+
 
 class Clock:
     """Epoch-millisecond clock that can be frozen, set and advanced."""

@@ -86,6 +86,8 @@ def number(raw: str | float, what: str) -> float:
     """Read a number bound, or answer 400 naming it."""
     try:
         value = float(raw)
+    except OverflowError:  # an int beyond a float's range (JSON allows 4,300 digits): a bound past every value
+        value = math.inf if int(raw) > 0 else -math.inf
     except (TypeError, ValueError):
         raise ValidationError(f"{what}: '{raw}' is not a number") from None
     if math.isnan(value):

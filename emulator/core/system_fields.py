@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from emulator.core.errors import ValidationError
+from emulator.core.numbers import decimal, whole
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -93,16 +94,10 @@ def coerce_system(field: SystemField, raw: Any, resolver: Resolver) -> Any:
 
 
 def _plain(kind: Kind, raw: str | int | float, what: str) -> Any:
-    try:
-        if kind is Kind.INTEGER:
-            if isinstance(raw, float) and not raw.is_integer():
-                raise ValueError
-            return int(float(str(raw)))
-        if kind is Kind.DECIMAL:
-            return float(str(raw))
-    except ValueError:
-        expected = "a whole number" if kind is Kind.INTEGER else "a number"
-        raise ValidationError(f"{what}: '{raw}' is not {expected}") from None
+    if kind is Kind.INTEGER:
+        return whole(raw, what)
+    if kind is Kind.DECIMAL:
+        return decimal(raw, what)
     if kind is Kind.DATE and not _DATE.match(str(raw)):
         raise ValidationError(f"{what}: '{raw}' is not a date; use yyyy-MM-dd")
     return str(raw)

@@ -6,7 +6,9 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from emulator.core.clock import LATEST_MS
 from emulator.core.errors import ValidationError
+from emulator.core.numbers import shown
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$")
@@ -61,8 +63,10 @@ def from_ms(ms: int, zone: ZoneInfo) -> datetime:
 
 
 def timestamp_ms(value: int | str, zone: ZoneInfo, what: str) -> int:
-    """A fixture timestamp: epoch ms as is, or a date / date-time text in `zone`."""
+    """A fixture timestamp: epoch ms as is (1970 to 9999, as the clock), or a date / date-time text in `zone`."""
     if isinstance(value, int):
+        if not 0 <= value <= LATEST_MS:
+            raise ValidationError(f"{what}: {shown(value)} is not a time from 1970 to 9999 (epoch ms 0 to {LATEST_MS})")
         return value
     return parse_point(value, zone, what)[0]
 

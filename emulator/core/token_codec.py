@@ -6,6 +6,7 @@ are ours, it has not expired by the emulator's clock, and its `jti` names a know
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -113,8 +114,12 @@ def bearer_caller(
     claims = _verified_claims(header[7:].strip(), secret)
     if claims["tenant"] not in tenants:
         raise AuthenticationError("Invalid token: it was issued for another tenant")
-    if "exp" in claims and int(claims["exp"]) * 1000 <= now_ms:  # the emulator's clock, not the wall clock
-        raise AuthenticationError(token_words.expired(int(claims["exp"])))
+    exp, nbf = _seconds(claims, "exp"), _seconds(claims, "nbf")
+    _seconds(claims, "iat")  # required, and a time too
+    if exp is not None and exp * 1000 <= now_ms:  # the emulator's clock, not the wall clock
+        raise AuthenticationError(token_words.expired(exp))
+    if nbf is not None and nbf * 1000 > now_ms:
+        raise AuthenticationError(token_words.not_yet_valid(nbf))
     token = registry.get(str(claims["jti"]))
     if token is None:
         raise AuthenticationError(token_words.unknown(str(claims["jti"])))
@@ -153,6 +158,16 @@ def _verified_claims(token: str, secret: str) -> dict[str, Any]:
     except jwt.PyJWTError as exc:
         raise AuthenticationError(f"Invalid token: {exc}") from None
     return claims
+
+
+def _seconds(claims: dict[str, Any], name: str) -> int | None:
+    """A time claim in whole seconds since 1970 (a JSON number: not text, true or NaN), None when absent; else 401."""
+    if name not in claims:
+        return None
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AuthenticationError(token_words.not_a_time(name, value))
+    return int(value)
 
 
 # -- the tokens table and the default owner (no running emulator needed) --

@@ -7,6 +7,7 @@ written twice, a token cut short, or a token of another emulator (another secret
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 
@@ -63,8 +64,27 @@ def not_a_jwt(token: str) -> str | None:
 
 def expired(exp_s: int) -> str:
     """An expired token, saying when by the emulator's clock (which a test may have frozen or moved)."""
-    when = datetime.fromtimestamp(exp_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"Invalid token: it has expired (at {when}, by the emulator's clock); {MINT}"
+    return f"Invalid token: it has expired (at {_when(exp_s)}, by the emulator's clock); {MINT}"
+
+
+def not_yet_valid(nbf_s: int) -> str:
+    """A token whose `nbf` (not before) is still ahead of the emulator's clock."""
+    return f"Invalid token: it is not valid before {_when(nbf_s)} (its nbf claim), by the emulator's clock"
+
+
+def not_a_time(name: str, value: object) -> str:
+    """A time claim (`exp`, `nbf`, `iat`) that is not a finite JSON number."""
+    shown = json.dumps(value)
+    shown = shown if len(shown) <= 40 else f"{shown[:40]}..."
+    return f"Invalid token: its {name} claim is {shown}, not a time; a JWT's {name} is a number of seconds since 1970"
+
+
+def _when(seconds: int) -> str:
+    """A claim's time in UTC; a time outside the years 1 to 9999 as its seconds."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, ValueError, OSError):
+        return f"{seconds} seconds since 1970"
 
 
 def unknown(token_id: str) -> str:

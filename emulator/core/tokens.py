@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import IntegrityError
 
 from emulator.core.catalog import Catalog, UserInfo
-from emulator.core.clock import Ids
+from emulator.core.clock import LATEST_MS, Ids
 from emulator.core.errors import Conflict, NotFound, ValidationError
+from emulator.core.numbers import shown
 from emulator.core.token_codec import (
     DEFAULT_LIFETIME_MS,
     NAME_MAX,
@@ -127,10 +128,16 @@ def _expiry(now: int, expires_at: int | None, never_expire: bool) -> int | None:
         if expires_at is not None:
             raise ValidationError("expiresAt: give expiresAt or neverExpire, not both", field="expiresAt")
         return None
-    if expires_at is None:
-        return now + DEFAULT_LIFETIME_MS
+    if expires_at is None:  # not past 9999, where the clock stops too (a fixture, an export, hold no later time)
+        return min(now + DEFAULT_LIFETIME_MS, LATEST_MS)
     if expires_at <= now:
         raise ValidationError(f"expiresAt: {expires_at} is not in the future (now is {now})", field="expiresAt")
+    if expires_at > LATEST_MS:  # beyond what the tokens table and a JWT's date hold
+        raise ValidationError(
+            f"expiresAt: {shown(expires_at)} is after 9999-12-31 (at most {LATEST_MS}); "
+            "give neverExpire: true for a token that does not expire",
+            field="expiresAt",
+        )
     return expires_at
 
 

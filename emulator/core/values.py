@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from emulator.core.errors import ValidationError
+from emulator.core.numbers import decimal, whole
 from emulator.core.types import (
     MULTI_OPTION_TYPES,
     OPTION_TYPES,
@@ -84,17 +85,9 @@ def coerce(attribute: AttributeInfo, raw: Any, lookups: Lookups) -> StoredValue 
 def _scalar(attribute: AttributeInfo, raw: str | int | float, lookups: Lookups) -> str:
     kind, text = attribute.type, str(raw).strip()
     if kind is AttributeType.NUMBER:
-        if isinstance(raw, float) and not raw.is_integer():
-            raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not a whole number")
-        try:
-            return str(int(float(text)))
-        except ValueError:
-            raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not a whole number") from None
+        return str(whole(raw, f"attribute '{attribute.name}'"))
     if kind is AttributeType.DECIMAL:
-        try:
-            return repr(float(text))
-        except ValueError:
-            raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not a number") from None
+        return repr(decimal(raw, f"attribute '{attribute.name}'"))
     if kind is AttributeType.DATE_PICKER and not _DATE.match(text):
         raise ValidationError(f"attribute '{attribute.name}': '{raw}' is not a date; use yyyy-MM-dd")
     if kind is AttributeType.DATETIME_PICKER and not _DATE_TIME.match(text):

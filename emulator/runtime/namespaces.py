@@ -132,15 +132,20 @@ class Namespaces:
                 raise Conflict(f"Namespace '{name}' already exists", field="name")
             return self._create(name, source)
 
-    def delete(self, name: str) -> None:
-        """Close `name` and remove its data from disk; `default` cannot be deleted (409)."""
+    def delete(self, name: str, asking: Namespace | None = None) -> None:
+        """Close `name` and remove its data from disk; `default` cannot be deleted, nor one with requests under way
+        (409; `asking`: the namespace the delete itself was sent in). Closed under them, they answered 500 ('the
+        emulator is not started', 'no such table') and wrote into the removed directory."""
         if name == DEFAULT:
             raise Conflict("The default namespace cannot be deleted", field="name")
         with self._lock:
             if name not in self._names:
                 raise NotFound(f"Namespace '{name}' does not exist")
+            found = self._open.get(name)
+            if found is not None and found.active - (found is asking) > 0:
+                raise Conflict(f"Namespace '{name}' has requests under way; delete it once they are done")
             self._names.discard(name)
-            found = self._open.pop(name, None)
+            self._open.pop(name, None)
             if found is not None:
                 found.emulator.close()
             dirs.remove(self.root / name)
@@ -180,8 +185,9 @@ class Namespaces:
                     self._persist(found)
             for name in sorted(self._names) if idle_ms else ():
                 if self._idle_since(name) + idle_ms < now:
-                    log.info("namespace %s idle for more than %s s: deleted", name, self.settings.namespace_idle_s)
-                    self.delete(name)
+                    with suppress(Conflict):  # used again since: not idle after all
+                        self.delete(name)
+                        log.info("namespace %s idle for more than %s s: deleted", name, self.settings.namespace_idle_s)
 
     # -- inside -----------------------------------------------------------------------------------
     def _create(self, name: str, source: str) -> Namespace:
@@ -198,6 +204,8 @@ class Namespaces:
         with base.index.write_lock, storage_answers(base, failed):  # a reseed or a save replaces the source
             saved = state.saved_dir(base, _snapshot_name(source))
             self.root.mkdir(parents=True, exist_ok=True)
+            if (self.root / name).exists():  # not a namespace: what a request under way wrote after its delete
+                dirs.remove(self.root / name)  # (every create of the name was a 507 'Directory not empty')
             dirs.make(saved, self.root / name, meta)
             identity = dirs.identity(saved)
         self._names.add(name)

@@ -105,9 +105,10 @@ def restore(emu: Emulator, name: str) -> None:
     if not _NAME.match(name):  # not a name a snapshot can have (and maybe not a file name at all)
         raise NotFound(f"Snapshot '{name}' does not exist")
     source = _root(emu) / name
-    if not (source / _META).is_file():
-        raise NotFound(f"Snapshot '{name}' does not exist")
-    _load(emu, source, f"snapshot '{name}' was not restored")
+    with emu.index.write_lock:  # saves and deletes hold it too: the snapshot checked is the one loaded
+        if not (source / _META).is_file():
+            raise NotFound(f"Snapshot '{name}' does not exist")
+        _load(emu, source, f"snapshot '{name}' was not restored")
 
 
 def _load(emu: Emulator, source: Path, failed: str, baseline: bool = False) -> None:
@@ -180,7 +181,10 @@ def listing(emu: Emulator) -> list[Snapshot]:
     """The saved snapshots, oldest first (the reset baseline is not listed)."""
     found = []
     for meta in _root(emu).glob(f"*/{_META}"):
-        data = json.loads(meta.read_text())
+        try:
+            data = json.loads(meta.read_text())
+        except FileNotFoundError:  # deleted (or replaced by a save) since the directory was listed
+            continue
         if data["name"] != BASELINE:
             found.append(Snapshot(data["name"], int(data["createdAt"])))
     return sorted(found, key=lambda s: (s.created_at, s.name))
@@ -189,12 +193,17 @@ def listing(emu: Emulator) -> list[Snapshot]:
 def delete(emu: Emulator, name: str) -> None:
     """Forget a snapshot."""
     target = _root(emu) / name
-    if name == BASELINE or not _NAME.match(name) or not (target / _META).is_file():
+    if name == BASELINE or not _NAME.match(name):
         raise NotFound(f"Snapshot '{name}' does not exist")
     doomed = target.with_name(f".{name}.deleted")  # renamed away first: a half-deleted snapshot is never restored
-    disk.remove_tree(doomed)
-    target.rename(doomed)
-    disk.remove_tree(doomed)
+    # The writer lock, as saves and restores hold it: a concurrent delete, save or restore of the same name found
+    # the directory gone between the check and the rename (a 500, or a restore's 507 'No such file or directory').
+    with emu.index.write_lock:
+        if not (target / _META).is_file():
+            raise NotFound(f"Snapshot '{name}' does not exist")
+        disk.remove_tree(doomed)
+        target.rename(doomed)
+        disk.remove_tree(doomed)
 
 
 def ensure_baseline(emu: Emulator) -> None:
@@ -215,7 +224,7 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
 
     `progress` follows loading and indexing (bars with an ETA in a terminal)."""
     failed = "nothing was seeded"
-    if not fixtures.is_dir():  # before the scratch directory; the server's flag does not apply here
+    if not _is_dir(fixtures):  # before the scratch directory; the server's flag does not apply here
         raise FixtureError(f"{fixtures}: fixture directory not found; name a fixture directory on the server's machine")
     with storage_answers(emu, failed), scratch_dir(emu.settings.data_dir) as scratch:
         settings = emu.settings.model_copy(update={"data_dir": scratch, "fixtures": fixtures})
@@ -228,6 +237,14 @@ def seed(emu: Emulator, fixtures: Path, progress: Progress = QUIET) -> int:
         disk.checkpoint("seed:built")
         _load(emu, scratch, failed, baseline=True)
     return assets
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a directory; False for a path the system refuses (too long a name: ENAMETOOLONG)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 @contextmanager

@@ -30,7 +30,8 @@ class State:
 
 def search(state: State, node: Node, sort: list[SortKey], offset: int, limit: int) -> Hits:
     """One page of asset ids matching `node` in `sort` order, with the total (the caller pins `state`)."""
-    needed = min(offset + limit, sys.maxsize)  # a fuzzer's page number can be larger than any list
+    offset = min(offset, sys.maxsize)  # a page number can be larger than any list (islice takes up to maxsize)
+    needed = min(offset + limit, sys.maxsize)
     total, answers = 0, []
     keyed = len(state.view.parts) + bool(state.recent.entries) > 1
     skip = 0 if keyed else offset  # a lone source skips for us

@@ -7,10 +7,13 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from emulator.core.numbers import INT64_MAX, INT64_MIN
 from emulator.core.token_codec import NAME_MAX, TOKEN_ID_PATTERN, Access
 from emulator.core.types import AttributeType
 
 Timestamp = int | str  # epoch milliseconds, or "yyyy-MM-dd" / "yyyy-MM-ddTHH:mm[:ss]" in the emulator's zone
+Int64 = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]  # what an INTEGER column holds (pydantic reads any int)
+AssetId = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX - 20_000)]  # its default optionId is 20000 + id
 Value = str | int | float | list[str | int] | None
 
 
@@ -42,7 +45,7 @@ class Permissions(Record):
 
 
 class SchemeRecord(Record):
-    id: int
+    id: Int64
     name: str
     key: str
     description: str | None = None
@@ -54,34 +57,34 @@ class SchemeRecord(Record):
 
 
 class OptionRecord(Record):
-    id: int
+    id: Int64
     value: str
-    sort_order: int = 0
+    sort_order: Int64 = 0
 
 
 class AttributeRecord(Record):
-    id: int
+    id: Int64
     name: str
     type: AttributeType
     options: list[OptionRecord] = []
-    reference_form_id: int | None = None
+    reference_form_id: Int64 | None = None
 
 
 class FormAttributeRecord(Record):
-    id: int  # the formAttributeId
-    attribute_id: int
-    sort_order: int
+    id: Int64  # the formAttributeId
+    attribute_id: Int64
+    sort_order: Int64
     required: bool = False
 
 
 class FormRecord(Record):
-    id: int
+    id: Int64
     name: str
-    scheme_id: int
+    scheme_id: Int64
     key_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
-    sort_order: int = 0
+    sort_order: Int64 = 0
     description: str | None = None
-    clone_from_id: int | None = None
+    clone_from_id: Int64 | None = None
     attributes: list[FormAttributeRecord] = []
 
 
@@ -97,7 +100,7 @@ class StatusRecord(Record):
 
 
 class LocationRecord(Record):
-    id: int
+    id: Int64
     name: str
     street: str | None = None
     city: str | None = None
@@ -128,17 +131,17 @@ class AttachmentRecord(Record):
 class ValueRecord(Record):
     """One filled attribute: option text(s), asset id(s) for references, a username for users."""
 
-    id: int | None = None  # the inventoryItem id; allocated when absent
+    id: Int64 | None = None  # the inventoryItem id; allocated when absent
     attribute: Annotated[str | int, Field(description="attribute name or id")]
     value: Value
 
 
 class AssetRecord(Record):
-    id: int
+    id: AssetId
     name: str
-    form_id: int
+    form_id: Int64
     key: str | None = None  # Cloud key `PREFIX-n`; allocated in id order per prefix when absent
-    option_id: int | None = None  # allocated as 20000 + id when absent
+    option_id: Int64 | None = None  # allocated as 20000 + id when absent
     created: Timestamp | None = None
     creator: str | None = None  # a username
     attachments: list[AttachmentRecord] | None = None  # absent: the API shows null; [] shows "[ ]"

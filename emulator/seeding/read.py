@@ -21,6 +21,7 @@ from emulator.seeding.format import (
     StatusRecord,
     UserRecord,
 )
+from emulator.util import surrogates
 
 R = TypeVar("R", bound=Record)
 
@@ -69,8 +70,11 @@ def _read(path: Path, model: type[R], required: bool = True) -> list[R]:
         if required:
             raise FixtureError(f"{path}: file missing; every fixture directory needs it (see fixtures/README.md)")
         return []
+    raw = _bytes(path)
+    if surrogates.holds_lone_surrogate(raw):  # pydantic's JSON parser keeps them; no database or answer can
+        raise FixtureError(f"{path}: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)")
     try:  # pydantic parses and validates the file at once, about 3 times faster than record by record
-        return _adapter(model).validate_json(path.read_bytes())
+        return _adapter(model).validate_json(raw)
     except PydanticError:
         pass  # read again record by record, for a message naming the file, the record and the field
     data = _json(path)
@@ -108,9 +112,18 @@ def _read_cloud(path: Path) -> CloudRecord:
 
 def _json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(_bytes(path).decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, not JSON, or an int of more than 4,300 digits
         raise FixtureError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise FixtureError(f"{path}: not valid JSON: nested too deeply") from None
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # a directory named like the file, no permission to read it
+        raise FixtureError(f"{path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _problem(exc: PydanticError, loc: tuple[int | str, ...]) -> str:

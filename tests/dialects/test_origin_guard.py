@@ -152,6 +152,27 @@ def test_a_program_may_name_any_host(client: Client, host: str) -> None:
     assert response.status_code == 200, response.text
 
 
+@pytest.mark.parametrize("host", ["[::1", "[zz]:80"])  # no URL has them: urlsplit raises
+def test_a_host_no_url_can_have_is_refused_to_a_browser_and_answered_to_a_program(client: Client, host: str) -> None:
+    """Both were a plain-text 500 on every path (this guard runs before every other layer)."""
+    browser = client.get(LOCATION, auth=ADMIN, headers={**BROWSER, "Host": host})
+    program = client.get(LOCATION, auth=ADMIN, headers={"Host": host, "User-Agent": "python-httpx/0.28"})
+
+    assert (browser.status_code, browser.json()) == (403, dc(foreign_host(host)))
+    assert program.status_code == 200, program.text
+
+
+@pytest.mark.parametrize("origin", ["http://[::1", "http://[zz]:80"])
+def test_an_origin_no_url_can_have_is_a_foreign_one(client: Client, origin: str) -> None:
+    """Both were a plain-text 500 on every path: it may read a dialect, not write or reach the control plane."""
+    reset = client.post("/_emulator/reset", headers={"Origin": origin})
+    read = client.get(LOCATION, auth=ADMIN, headers={"Origin": origin})
+
+    refused = CROSS_ORIGIN.replace(EVIL, origin)
+    assert (reset.status_code, reset.json()) == (403, control(refused))
+    assert read.status_code == 200, read.text
+
+
 @pytest.fixture
 def configured(seeded_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Client]:
     settings = Settings(data_dir=copy_data_dir(seeded_template, tmp_path / "data"), **request.param)

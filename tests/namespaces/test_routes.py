@@ -78,6 +78,21 @@ def test_delete_removes_the_namespace_and_its_data_from_disk(client: Client, dat
     assert found(client, "gone") == []  # used again: created again, from the baseline
 
 
+def test_a_name_whose_directory_a_late_request_left_behind_is_created_again(client: Client, data_dir: Path) -> None:
+    """A request still under way in a namespace when it was deleted wrote files there afterwards (its database, a
+    snapshot's directory): every later use of the name answered 507 'Directory not empty' (found racing deletes
+    against requests in the namespace on a live server)."""
+    create(client, "late")
+    assert client.delete(f"{NAMESPACES}/late").status_code == 204
+    leftovers = data_dir / "namespaces" / "late"
+    (leftovers / "snapshots").mkdir(parents=True)
+    (leftovers / "emulator.db").write_bytes(b"")
+
+    health = client.get(at("late", "/_emulator/health"))
+    assert (health.status_code, health.json().get("assets")) == (200, BASELINE_ASSETS), health.text
+    assert listed(client) == ["default", "late"]
+
+
 def test_the_default_namespace_cannot_be_deleted(client: Client) -> None:
     answer = client.delete(f"{NAMESPACES}/default")
 

@@ -20,7 +20,10 @@ CLOUD_SEARCH = "/api/v1/assets/search"
 CLOCK = "/_emulator/clock"
 LIMIT = 1_048_576
 TOO_LARGE = f"The request body is larger than the limit of {LIMIT} bytes"
-UNREADABLE = "Malformed JSON in the request body: it is not valid UTF-8 or it is nested too deeply"
+UNREADABLE = (
+    "Malformed JSON in the request body: it is not valid UTF-8, it is nested too deeply, "
+    "or it has a number of more than 4300 digits"
+)
 NOT_JSON = "request body: not read as JSON; send it with Content-Type: application/json"
 JSON = {"Content-Type": "application/json"}
 DEEP = b"[" * 100_000
@@ -111,7 +114,11 @@ def test_the_limit_is_a_setting_and_counts_chunked_bodies(seeded_template: Path,
 
 
 # -- unreadable JSON -----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("content", [DEEP, b'{"a":' * 100_000, BAD_UTF8], ids=["deep-array", "deep-object", "utf8"])
+@pytest.mark.parametrize(
+    "content",
+    [DEEP, b'{"a":' * 100_000, BAD_UTF8, b'{"pageSize": ' + b"9" * 4301 + b"}"],  # the last said 'nested too deeply'
+    ids=["deep-array", "deep-object", "utf8", "digits"],
+)
 def test_unreadable_json_is_400_in_every_dialect(client: Client, cloud_token: str, content: bytes) -> None:
     assert dc_post(client, content) == (400, dc_error(UNREADABLE))
     assert cloud_post(client, cloud_token, content) == (400, cloud_error(400, UNREADABLE, field="body"))
@@ -177,6 +184,15 @@ def test_dc_far_away_dates(client: Client) -> None:
         "use yyyy-MM-dd or yyyy-MM-ddTHH:mm"
     )
     assert (response.status_code, response.json()) == (400, dc_error(message))
+
+
+@pytest.mark.parametrize("number", [2**63, 10**30])
+def test_dc_list_pages_past_any_list_are_empty(client: Client, number: int) -> None:
+    """Was a 500 (islice takes offsets up to sys.maxsize) for a form's assets; the search endpoint already held."""
+    response = client.get(f"/rest/jip-api/1.0/inventory/list.json?formId=9&pageNumber={number}", auth=ADMIN)
+    paging = {"pageRecordSize": 0, "totalRecords": 8, "totalPages": 1, "pageNumber": number, "pageSize": 15}
+    expected: dict[str, Any] = {"success": True, "errorCode": None, "errorMessage": None, "data": []}
+    assert (response.status_code, response.json()) == (200, expected | {"pagingInfo": paging | {"hasNext": False}})
 
 
 @pytest.mark.parametrize("asset_id", ["9223372036854775808", "9" * 5000])

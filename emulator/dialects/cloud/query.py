@@ -194,7 +194,8 @@ class Criterion:
             return leaves.exact_number(spec, value, f"{self.where}.value")
         if spec.kind in (Kind.DATE, Kind.DATE_TIME):
             if isinstance(value, int | float):
-                return Range(spec.slug, float(value), float(value))
+                moment = leaves.number(value, f"{self.where}.value")
+                return Range(spec.slug, moment, moment)
             text = local_text(str(value), self.ctx)
             return leaves.date_range(spec, text, text, self.ctx, f"{self.where}.value")
         if spec.kind is Kind.LIST:

@@ -65,7 +65,7 @@ class Renderer:
         if text is None:
             return None
         if kind is AttributeType.NUMBER:
-            return int(float(text))
+            return int(text) if text.lstrip("-").isdecimal() else int(float(text))  # exact past 2**53
         if kind is AttributeType.DECIMAL:
             return float(text)
         if kind is AttributeType.DATETIME_PICKER:

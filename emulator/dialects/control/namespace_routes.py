@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from emulator.dialects.http.deps import NamespaceDep
 from emulator.runtime.namespaces import BASELINE_SOURCE, Info, Namespaces
 
 router = APIRouter(prefix="/_emulator/namespaces", tags=["Emulator control"])
@@ -52,7 +53,7 @@ def create_namespace(body: NamespaceIn, namespaces: NamespacesDep) -> dict[str, 
 
 
 @router.delete("/{name}", status_code=204)
-def delete_namespace(name: str, namespaces: NamespacesDep) -> Response:
-    """Delete a namespace and its data on disk; `default` cannot be deleted (409)."""
-    namespaces.delete(name)
+def delete_namespace(name: str, namespaces: NamespacesDep, asking: NamespaceDep) -> Response:
+    """Delete a namespace and its data on disk; `default` cannot be deleted, nor one with requests under way (409)."""
+    namespaces.delete(name, asking)
     return Response(status_code=204)

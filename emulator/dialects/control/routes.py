@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from emulator.core.clock import LATEST_MS
 from emulator.core.errors import ValidationError
 from emulator.dialects.http.deps import EmulatorDep, NamespaceDep
 from emulator.dialects.http.lean import alone_or_in_thread
@@ -52,9 +53,6 @@ class GenerateSpec(BaseModel):
 class SeedBody(BaseModel):
     fixtures: str | None = None
     generate: GenerateSpec | None = None
-
-
-LATEST_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z: every date the emulator renders stays a real date
 
 
 class ClockBody(BaseModel):

@@ -25,12 +25,16 @@ from emulator.core.errors import (
     ValidationError,
 )
 from emulator.dialects.http.paths import route_path
+from emulator.util import surrogates
 
 log = logging.getLogger("aip_emulator")
 JIRA_401 = "Client must be authenticated to access this resource."
 # FastAPI's words when a body is not JSON at all (invalid UTF-8, nested deeper than the parser goes).
 FASTAPI_UNREADABLE = "There was an error parsing the body"
-UNREADABLE = "Malformed JSON in the request body: it is not valid UTF-8 or it is nested too deeply"
+UNREADABLE = (
+    "Malformed JSON in the request body: it is not valid UTF-8, it is nested too deeply, "
+    "or it has a number of more than 4300 digits"
+)
 NOT_JSON = "request body: not read as JSON; send it with Content-Type: application/json"
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 _HTTP_ERRORS: dict[int, type[EmulatorError]] = {404: NotFound, 400: ValidationError, 405: MethodNotAllowed}
@@ -58,6 +62,9 @@ def render_error(
 ) -> JSONResponse:
     """The vendor-shaped answer for `exc` on `path` (with `headers`, e.g. a 405's `Allow`)."""
     dialect = dialects.of(path)
+    # A message may repeat what a client sent (a token's claims hold any JSON string): no lone surrogate reaches
+    # the UTF-8 encoder of the answer.
+    exc.message = surrogates.printable(exc.message)
     headers = dict(headers or {})
     body: dict[str, Any]
     if dialect == "control":

@@ -103,8 +103,12 @@ def host_name(host: str) -> str:
 
 
 def _authority(authority: str) -> tuple[str, int | None]:
-    """(name, port) of `host[:port]`, as a URL's authority reads (port None when absent or unreadable)."""
-    parts = urlsplit("//" + authority.strip())
+    """(name, port) of `host[:port]`, as a URL's authority reads (port None when absent or unreadable); an authority
+    no URL can have (`[::1` unclosed, `[zz]:80` not an address: urlsplit raises) is its own lower-cased name."""
+    try:
+        parts = urlsplit("//" + authority.strip())
+    except ValueError:  # answered a plain-text 500 on every path: this guard runs before every other
+        return authority.strip().lower(), None
     try:
         port = parts.port
     except ValueError:  # `host:abc`, a port out of range
@@ -124,7 +128,10 @@ def is_loopback(name: str) -> bool:
 
 def same_origin(origin: str, host: str) -> bool:
     """Whether `origin` (scheme://host[:port]) names the host and port the request was sent to."""
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # `http://[::1`: no URL at all (was a plain-text 500)
+        return False
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # `null` (a sandboxed frame, a file) and anything unreadable
     default = 443 if parts.scheme == "https" else 80

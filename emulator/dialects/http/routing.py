@@ -29,9 +29,19 @@ def json_response(model: BaseModel, warnings: Iterable[str] = ()) -> Response:
     """Serialize a wire model once, here, instead of FastAPI validating it again on the way out; each warning of
     the search behind it (a near miss, a lenient reading: `emulator.core.hints`) becomes a header of its own."""
     response = Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
-    for warning in warnings:  # ASCII, so that every client reads the header alike: the rest as \x, \u escapes
-        response.headers.append(WARNING_HEADER, warning.encode("ascii", "backslashreplace").decode("ascii"))
+    for warning in warnings:
+        response.headers.append(WARNING_HEADER, header_text(warning))
     return response
+
+
+# ASCII control characters as escapes: a header value cannot hold them (h11 refused the answer, and the client saw
+# the connection close without one, for a filter naming the unknown user "a\nb" or "\u0000").
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F]}
+
+
+def header_text(text: str) -> str:
+    """`text` as a header value: ASCII, so that every client reads it alike; the rest and controls as escapes."""
+    return text.encode("ascii", "backslashreplace").decode("ascii").translate(_CONTROLS)
 
 
 class RowIdConvertor(Convertor[int]):

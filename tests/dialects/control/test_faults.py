@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from emulator.core.faults import FaultRule, Faults
 from emulator.testing import Client
 from tests.helpers import ADMIN, SEARCH
 
@@ -108,6 +109,33 @@ def test_a_rule_for_an_emulator_route_is_refused(emulator_client: Client, path: 
         "message": "path: faults never touch the emulator's own routes",
     }
     assert emulator_client.get(FAULTS).json() == []
+
+
+def test_a_glob_re2_cannot_match_is_refused_and_vendor_calls_go_on(emulator_client: Client) -> None:
+    """It was kept, and every vendor call answered 500 (RE2: pattern too large) until the rule was deleted."""
+    response = emulator_client.post(FAULTS, json={"path": "/" + "*a" * 400_000, "status": 503})
+
+    message = "path: the glob cannot be matched (pattern too large - compile failed); use fewer wildcards"
+    assert (response.status_code, response.json()) == (400, {"error": "ValidationException", "message": message})
+    assert emulator_client.get(FAULTS).json() == []
+    assert _statuses(emulator_client, LOCATION, 1) == [200]
+
+
+def test_at_most_a_thousand_rules_are_kept(emulator_app: FastAPI, emulator_client: Client) -> None:
+    """Every vendor call tests every rule: 5,000 rules made each call take 0.2-0.3 s (each glob compiled again)."""
+    faults: Faults = emulator_app.state.faults
+    for i in range(1000):
+        faults.add(FaultRule(id=0, path=f"/nothing/{i}/*", status=503))
+
+    response = emulator_client.post(FAULTS, json={"path": LOCATION, "status": 503})
+
+    message = (
+        "At most 1000 fault rules are kept at once; delete some first "
+        "(DELETE /_emulator/faults/{id}, or all of them with DELETE /_emulator/faults)"
+    )
+    assert (response.status_code, response.json()) == (409, {"error": "ConflictException", "message": message})
+    assert len(emulator_client.get(FAULTS).json()) == 1000
+    assert _statuses(emulator_client, LOCATION, 1) == [200]
 
 
 def test_a_rule_that_could_never_act_is_refused(emulator_client: Client) -> None:
