@@ -46,6 +46,7 @@ class Model:
         self.namespaces: dict[str, str] = {}  # name -> "present" / "absent" / UNKNOWN
         self.snapshots: dict[str, str] = {}
         self.pending_change: str | None = None  # the whole-state change in flight, if any
+        self.touched: set[str] = set()  # snapshots saved or deleted while a whole-state change ran
         self.in_flight: dict[int, str] = {}  # thread number -> the operation it is in
 
     def stamp(self) -> Stamp:
@@ -71,12 +72,15 @@ class Model:
             self.pending_change = None
             if applied:
                 self.world += 1
-                if kind == "reset":
-                    self.snapshots = dict.fromkeys(self.snapshots, "absent")
+                if kind == "reset":  # drops the snapshots, except those saved or deleted while it ran: either
+                    self.snapshots = {n: UNKNOWN if n in self.touched else "absent" for n in self.snapshots}
+            self.touched.clear()
 
     def set_named(self, table: dict[str, str], name: str, state: str) -> None:
         with self.lock:
             table[name] = state
+            if self.generation % 2 and table is self.snapshots:
+                self.touched.add(name)
 
     def doing(self, thread: int, operation: str | None) -> None:
         with self.lock:

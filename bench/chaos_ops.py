@@ -161,14 +161,15 @@ def _search(client: Client, op: str) -> None:
 
 
 def _snapshot(client: Client, op: str) -> None:
-    name, model = f"s-{client.number}", client.model
+    name, model, stamp = f"s-{client.number}", client.model, client.model.stamp()
     model.set_named(model.snapshots, name, UNKNOWN)
     if op == "snapshot":
         response = client.call(op, "POST", "/_emulator/snapshots", json={"name": name})
-        model.set_named(model.snapshots, name, "present" if response.status_code == 201 else UNKNOWN)
+        state = "present" if response.status_code == 201 else UNKNOWN
     else:
         response = client.call(op, "DELETE", f"/_emulator/snapshots/{name}")
-        model.set_named(model.snapshots, name, "absent" if response.status_code in (204, 404) else UNKNOWN)
+        state = "absent" if response.status_code in (204, 404) else UNKNOWN
+    model.set_named(model.snapshots, name, state if model.clean(stamp) else UNKNOWN)  # a reset beside it: either
 
 
 def _whole_state(client: Client, op: str) -> None:
