@@ -74,21 +74,23 @@ def _diff(got: dict[int, str], expected: dict[int, str]) -> str:
 
 
 def acknowledged(model: Model, database: dict[int, str]) -> tuple[list[str], int]:
-    """Every acknowledged write of the last world is there (when no whole-state change was in flight at the kill);
-    and a create never answered happened at most once. Returns the problems and how many writes were checked."""
-    problems: list[str] = []
-    checked = 0
-    if model.pending_change is None:
-        for track in model.assets:
-            if track.world != model.world or track.dirty:
-                continue
-            allowed = [track.names[-1], *track.pending]
-            checked += len(track.names)
-            if database.get(track.asset_id, GONE) not in allowed:
-                got = database.get(track.asset_id, "absent")
-                problems.append(
-                    f"acknowledged write lost: asset {track.asset_id} is {got!r}, expected one of {allowed}"
-                )
+    """Every acknowledged write of the last world is there; with a reset or a seed in flight at the kill, either all
+    of them are or none (the new world has none of this round's names). A create never answered happened at most
+    once. Returns the problems and how many writes were checked."""
+    tracks = [t for t in model.assets if t.world == model.world and not t.dirty]
+    lost = [t for t in tracks if database.get(t.asset_id, GONE) not in [t.names[-1], *t.pending]]
+    problems = [
+        f"acknowledged write lost: asset {t.asset_id} is {database.get(t.asset_id, 'absent')!r}, "
+        f"expected one of {[t.names[-1], *t.pending]}"
+        for t in lost
+    ]
+    checked = sum(len(t.names) for t in tracks)
+    if model.pending_change in ("reset", "seed-default", "seed-generated") and lost:
+        ours = {n for t in tracks for n in [*t.names, *t.pending] if n is not GONE}
+        kept = sorted(ours & set(database.values()))
+        problems = [f"a {model.pending_change} in flight left some of the writes before it: {kept[:5]}"] if kept else []
+    elif model.pending_change is not None:  # a restore or an export seeded back: any earlier state, not checked
+        problems, checked = [], 0
     names = list(database.values())
     for name in model.unanswered_creates:
         if names.count(name) > 1:
