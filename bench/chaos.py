@@ -56,6 +56,9 @@ class Tally:
     round_s: list[float] = field(default_factory=list)
 
 
+TALLY = Tally()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.chaos", description=__doc__)
     parser.add_argument("--rounds", type=int, default=300)
@@ -75,8 +78,25 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if tally.failures else 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> Tally:
-    tally, model, deadline = Tally(), None, time.monotonic() + args.minutes * 60 if args.minutes else None
+    """The rounds until --rounds or --minutes (or SIGTERM, SIGINT: the summary of the rounds so far)."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        return rounds(args, data_dir, scratch, servers)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        for server in servers:
+            kill(server)
+        return TALLY
+
+
+def rounds(args: argparse.Namespace, data_dir: Path, scratch: Path, servers: list[subprocess.Popen[bytes]]) -> Tally:
+    tally, model, deadline = TALLY, None, time.monotonic() + args.minutes * 60 if args.minutes else None
     for number in range(1, args.rounds + 2):
         last = number == args.rounds + 1 or (deadline is not None and time.monotonic() > deadline)
         seed = args.seed * 1_000_000 + number
@@ -85,6 +105,7 @@ def run(args: argparse.Namespace, data_dir: Path, scratch: Path) -> Tally:
         if log.exists():
             log.replace(scratch / "server.previous.log")
         process, url = start(data_dir, args.port + number % 100, FLUSH_MODES[mode], log)
+        servers[:] = [process]
         problems = wait_healthy(url, process, args.start_timeout, tally)
         checked = 0
         if not problems and model is not None:
