@@ -33,6 +33,7 @@ import httpx
 from bench.chaos_check import check_all
 from bench.chaos_model import Model
 from bench.chaos_ops import Client, drive
+from emulator.testing import free_port
 
 FLUSH_MODES = {
     "default": {},
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=3, help="client threads")
     parser.add_argument("--seed", type=int, default=1, help="the rounds' random seeds derive from it")
     parser.add_argument("--data-dir", type=Path, default=None, help="reused across rounds (default: a temporary one)")
-    parser.add_argument("--port", type=int, default=18600, help="first of the 100 ports the rounds cycle through")
+    parser.add_argument(
+        "--port", type=int, default=0, help="first of 100 ports the rounds cycle through (0: free ones)"
+    )
     parser.add_argument("--max-delay", type=float, default=2.0, help="longest wait before the kill, in seconds")
     parser.add_argument("--start-timeout", type=float, default=60.0, help="a start longer than this fails")
     parser.add_argument("--keep", default="/tmp/chaos-fail", help="failing rounds' data directories go to KEEP-N")
@@ -104,7 +107,7 @@ def rounds(args: argparse.Namespace, data_dir: Path, scratch: Path, servers: lis
         mode, log, began = rng.choice(list(FLUSH_MODES)), scratch / "server.log", time.monotonic()
         if log.exists():
             log.replace(scratch / "server.previous.log")
-        process, url = start(data_dir, args.port + number % 100, FLUSH_MODES[mode], log)
+        process, url = start(data_dir, args.port + number % 100 if args.port else free_port(), FLUSH_MODES[mode], log)
         servers[:] = [process]
         problems = wait_healthy(url, process, args.start_timeout, tally)
         checked = 0
