@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-delay", type=float, default=2.0, help="longest wait before the kill, in seconds")
     parser.add_argument("--start-timeout", type=float, default=60.0, help="a start longer than this fails")
+    parser.add_argument("--calm", type=float, default=0.4, help="share of rounds without whole-state changes")
+    parser.add_argument("--whole-state-weight", type=float, default=1.0, help="x the whole-state changes' weights")
     parser.add_argument("--keep", default="/tmp/chaos-fail", help="failing rounds' data directories go to KEEP-N")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="chaos-") as scratch:
@@ -155,9 +157,9 @@ def drive_round(
     clients = [
         Client(t, url, model, random.Random(rng.random()), f"kc{number}x", scratch, lock) for t in range(args.threads)
     ]
-    calm = rng.random() < 0.4
+    calm = rng.random() < args.calm
     for client in clients:
-        client.calm = calm
+        client.calm, client.whole_state_weight = calm, args.whole_state_weight
     threads = [threading.Thread(target=drive, args=(c, stop), daemon=True) for c in clients]
     for thread in threads:
         thread.start()

@@ -52,6 +52,7 @@ class Client:
     counter: int = 0
     token: str = ""
     calm: bool = False  # no whole-state changes this round: every acknowledged write is checked
+    whole_state_weight: float = 1.0  # more (or fewer) whole-state changes than WEIGHTS says
 
     def call(self, op: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -69,7 +70,8 @@ class Client:
 
 def drive(client: Client, stop: threading.Event) -> None:
     """Random calls until `stop` or the server dies (the call in flight then is recorded as unanswered)."""
-    ops, weights = list(WEIGHTS), list(WEIGHTS.values())
+    ops = list(WEIGHTS)
+    weights = [w * (client.whole_state_weight if op in WHOLE_STATE else 1) for op, w in WEIGHTS.items()]
     while not stop.is_set():
         op = client.rng.choices(ops, weights)[0]
         if op in WHOLE_STATE and (client.calm or not client.whole_state.acquire(blocking=False)):
