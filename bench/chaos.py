@@ -235,9 +235,9 @@ def summarize(tally: Tally) -> None:
     for phase, count in tally.kills.most_common():
         print(f"  {count:>5}  {phase or 'idle (between calls)'}")
     print("answers: " + ", ".join(f"{k} x{v}" for k, v in sorted(tally.statuses.items())))
-    errors = {k: v for k, v in tally.statuses.items() if k.split()[-1].startswith("5")}
+    errors = {k: v for k, v in tally.statuses.items() if k.split()[-1].startswith("5") or "failure" in k}
     if errors:
-        tally.failures.append(f"5xx answers: {errors}")
+        tally.failures.append(f"5xx answers or 404s of acknowledged assets: {errors}")
     for failure in tally.failures:
         print(f"FAIL {failure}")
     print("PASS" if not tally.failures else f"FAIL: {len(tally.failures)} failure(s)")

@@ -128,6 +128,8 @@ def _update_or_delete(client: Client, op: str) -> None:
     else:
         response = client.call(op, "PUT", f"{DC}/inventory/{track.asset_id}.json", json={"name": new})
     track.pending.pop()
+    if response.status_code == 404 and client.model.clean(stamp):  # it was there, acknowledged, in this world
+        client.statuses[f"{op} of an acknowledged asset 404 (a failure)"] += 1
     if response.is_success:
         track.names.append(new)
         track.dirty = track.dirty or not client.model.clean(stamp)
