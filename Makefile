@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 PORT ?= $(or $(AIP_EMULATOR_PORT),8080)
 HOST ?= $(or $(AIP_EMULATOR_HOST),127.0.0.1)
 
-.PHONY: install run test test-fast test-image fuzz lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-cpu-share bench-connections bench-slow-headers hostile reliability clean
+.PHONY: install run test test-fast test-image fuzz lint typecheck bench bench-capture bench-writes bench-state bench-cloud bench-namespaces bench-mixed bench-calls bench-cpu-share bench-connections bench-slow-headers hostile reliability chaos clean
 
 install: $(STAMP)
 
@@ -107,6 +107,11 @@ bench-slow-headers: install
 
 reliability: install
 	$(BIN)/python -m bench.reliability $(BENCH_ARGS)
+
+# kill -9 at random instants under a random mix of calls, restart on the same data directory, check nothing
+# acknowledged was lost and index and database agree (docs/reliability.md).
+chaos: install
+	$(BIN)/python -m bench.chaos $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .aip-emulator .pytest_cache .mypy_cache .ruff_cache

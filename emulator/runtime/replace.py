@@ -37,6 +37,17 @@ from emulator.store.models import Meta
 
 log = logging.getLogger("aip_emulator")
 STAGED_DB, STAGED_STAMP, PLAN = ".replace.db", ".replace-stamp.json", ".replace.json"
+# Every file of a stage, the plan first (a stage without its plan is never finished): a kill can leave the staged
+# database's -wal and -shm (it was open) and a plan or stamp half-written under its temporary name (`disk.write_text`).
+_SQLITE_TAILS = ("-journal", "-wal", "-shm")
+STAGE_FILES = (
+    PLAN,
+    PLAN + ".tmp",
+    STAGED_STAMP,
+    STAGED_STAMP + ".tmp",
+    STAGED_DB,
+    *(STAGED_DB + t for t in _SQLITE_TAILS),
+)
 STAGED_BASELINE = ".replace-baseline"
 PREPARED_DB = ".replace-kept.db"  # the last staged database, kept for the next load (`emulator.runtime.prestage`)
 DB_FILE, _INDEX = "emulator.db", "index"
@@ -77,7 +88,7 @@ def stage(
 
 def discard(data_dir: Path) -> None:
     """Remove a stage, the plan first (a stage without its plan is never finished)."""
-    for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_DB + "-journal"):
+    for name in STAGE_FILES:
         (data_dir / name).unlink(missing_ok=True)
     disk.remove_tree(data_dir / STAGED_BASELINE)
 
@@ -118,6 +129,7 @@ def commit(staged: Path, live: sqlite3.Connection) -> None:
     """Switch the live database to the staged one: one transaction (a failure leaves the old data)."""
     with closing(sqlite3.connect(staged)) as source:
         source.backup(live)
+        disk.checkpoint("replace:switched")  # the staged copy still open (its -wal and -shm beside it)
     disk.checkpoint("replace:committed")
 
 
@@ -158,9 +170,9 @@ def recover(data_dir: Path, history: str) -> None:
         recover_swaps(snapshots)
     for scratch in [*data_dir.glob(".seed-*"), data_dir / f"{_INDEX}.new", data_dir / f"{_INDEX}.old"]:
         disk.remove_tree(scratch)  # an interrupted seed, or rebuild (`SearchIndex.rebuild` builds beside the index)
-    for prepared in (PREPARED_DB, *(PREPARED_DB + tail for tail in ("-journal", "-wal", "-shm"))):  # kept copy
+    for prepared in (PREPARED_DB, *(PREPARED_DB + tail for tail in _SQLITE_TAILS)):  # kept copy
         (data_dir / prepared).unlink(missing_ok=True)
-    if not any((data_dir / name).exists() for name in (PLAN, STAGED_STAMP, STAGED_DB, STAGED_BASELINE)):
+    if not any((data_dir / name).exists() for name in (*STAGE_FILES, STAGED_BASELINE)):
         return
     if staged_history(data_dir) == history:
         log.warning("finishing the replacement of the data that a crash interrupted (the database had switched)")

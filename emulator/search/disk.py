@@ -116,6 +116,7 @@ def write_text(path: Path, text: str, *, sync: bool = False) -> None:
             if sync:
                 out.flush()
                 os.fsync(out.fileno())
+        checkpoint(f"written:{path.name}")  # the new text under its temporary name only
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
