@@ -72,7 +72,7 @@ def _read(path: Path, model: type[R], required: bool = True) -> list[R]:
         return []
     raw = _bytes(path)
     if surrogates.holds_lone_surrogate(raw):  # pydantic's JSON parser keeps them; no database or answer can
-        raise FixtureError(f"{path}: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)")
+        raise FixtureError(f"{path}: {surrogates.LONE}")
     try:  # pydantic parses and validates the file at once, about 3 times faster than record by record
         return _adapter(model).validate_json(raw)
     except PydanticError:

@@ -15,7 +15,8 @@ import json
 import re
 from typing import Any
 
-MESSAGE = "Malformed JSON in the request body: a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)"
+LONE = "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff unpaired)"  # what is wrong, for any message
+MESSAGE = f"Malformed JSON in the request body: {LONE}"
 _MAYBE = (b"\\ud", b"\\uD", b"\xed")  # how an escaped surrogate, or one's UTF-8 bytes, start (and a few others)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
